@@ -1,0 +1,84 @@
+namespace ChatToSalesforce;
+
+/// <summary>The outcome of exporting one conversation.</summary>
+public sealed class ConversationExportResult
+{
+    /// <summary>Gets the id of the conversation this result is for.</summary>
+    public string ConversationId { get; init; } = string.Empty;
+
+    /// <summary>Gets whether the conversation was exported, skipped or (in a batch) failed.</summary>
+    public ExportStatus Status { get; init; }
+
+    /// <summary>Gets why the conversation was skipped, when <see cref="Status"/> is <see cref="ExportStatus.Skipped"/>.</summary>
+    public string? SkipReason { get; init; }
+
+    /// <summary>Gets the failure, when <see cref="Status"/> is <see cref="ExportStatus.Failed"/>.</summary>
+    public Exception? Error { get; init; }
+
+    /// <summary>Gets the person (Contact, Lead, or generic target record) written or matched.</summary>
+    public SalesforceRecordRef? Person { get; init; }
+
+    /// <summary>Gets the activity (Task, Case or Event) holding the transcript.</summary>
+    public SalesforceRecordRef? Activity { get; init; }
+
+    /// <summary>Gets the files (ContentVersion records) created for attachments and full transcripts.</summary>
+    public IReadOnlyList<SalesforceRecordRef> Files { get; init; } = [];
+
+    /// <summary>Gets the owner id the SDK set, or <see langword="null"/> when the connecting user owns the records.</summary>
+    public string? OwnerId { get; init; }
+
+    /// <summary>Gets how many Salesforce API calls this export spent (shared batch calls are apportioned to the first item that used them).</summary>
+    public int ApiCalls { get; init; }
+
+    /// <summary>Gets non-fatal notes about the export (truncated values, dropped picklist values, owner fallbacks). Never contains conversation content.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Creates a skipped result.</summary>
+    /// <param name="conversationId">The conversation id.</param>
+    /// <param name="reason">Why it was skipped.</param>
+    /// <returns>The result.</returns>
+    public static ConversationExportResult Skipped(string conversationId, string reason) =>
+        new() { ConversationId = conversationId, Status = ExportStatus.Skipped, SkipReason = reason };
+
+    /// <summary>Creates a failed result (used by batch exports).</summary>
+    /// <param name="conversationId">The conversation id.</param>
+    /// <param name="error">The failure.</param>
+    /// <returns>The result.</returns>
+    public static ConversationExportResult Failed(string conversationId, Exception error) =>
+        new() { ConversationId = conversationId, Status = ExportStatus.Failed, Error = error };
+
+    /// <inheritdoc />
+    public override string ToString() => $"{ConversationId}: {Status}";
+}
+
+/// <summary>The outcome kind of an export.</summary>
+public enum ExportStatus
+{
+    /// <summary>The transcript was written to Salesforce.</summary>
+    Exported,
+
+    /// <summary>Nothing was written: a filter did not hold, or the identity was insufficient. See <see cref="ConversationExportResult.SkipReason"/>.</summary>
+    Skipped,
+
+    /// <summary>The export failed (batch exports only; single exports throw). See <see cref="ConversationExportResult.Error"/>.</summary>
+    Failed,
+}
+
+/// <summary>A reference to a Salesforce record and what the export did to it.</summary>
+/// <param name="ObjectType">The sObject type, for example <c>Contact</c>.</param>
+/// <param name="Id">The 18-character record id.</param>
+/// <param name="Change">Whether the record was created, updated or left unchanged.</param>
+public sealed record SalesforceRecordRef(string ObjectType, string Id, RecordChange Change);
+
+/// <summary>What an export did to a record.</summary>
+public enum RecordChange
+{
+    /// <summary>The record was created.</summary>
+    Created,
+
+    /// <summary>The record existed and was updated.</summary>
+    Updated,
+
+    /// <summary>The record existed and was left as it was.</summary>
+    Unchanged,
+}

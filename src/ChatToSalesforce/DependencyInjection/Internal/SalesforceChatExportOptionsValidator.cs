@@ -1,0 +1,287 @@
+using System.Text.RegularExpressions;
+using ChatToSalesforce.Identity;
+using ChatToSalesforce.Mapping.Internal;
+using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
+using Microsoft.Extensions.Options;
+
+namespace ChatToSalesforce.DependencyInjection.Internal;
+
+/// <summary>Validates <see cref="SalesforceChatExportOptions"/>; each failure names the property and says what to do.</summary>
+internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOptions<SalesforceChatExportOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SalesforceChatExportOptions options)
+    {
+        var errors = new List<string>();
+        ValidateConnection(options, errors);
+        ValidateAuthentication(options, errors);
+        ValidatePipeline(options, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateConnection(SalesforceChatExportOptions o, List<string> errors)
+    {
+        if (InstanceUrlRules.Check(o.InstanceUrl, o.AllowTestEndpoint) is { } problem)
+        {
+            errors.Add($"{nameof(o.InstanceUrl)}: {problem}");
+        }
+
+        if (string.IsNullOrWhiteSpace(o.ApiVersion) || !ApiVersionPattern().IsMatch(o.ApiVersion))
+        {
+            errors.Add($"{nameof(o.ApiVersion)}: '{o.ApiVersion}' is not an API version; use a value such as '62.0'.");
+        }
+
+        var r = o.Resilience;
+        if (r.MaxRetryAttempts is < 0 or > 10)
+        {
+            errors.Add("Resilience.MaxRetryAttempts: must be between 0 and 10.");
+        }
+
+        if (r.BaseDelay < TimeSpan.Zero || r.MaxDelay < r.BaseDelay)
+        {
+            errors.Add("Resilience.BaseDelay/MaxDelay: BaseDelay must be non-negative and not above MaxDelay.");
+        }
+
+        if (r.AttemptTimeout <= TimeSpan.Zero || r.TotalTimeout < r.AttemptTimeout)
+        {
+            errors.Add("Resilience.AttemptTimeout/TotalTimeout: AttemptTimeout must be positive and not above TotalTimeout.");
+        }
+
+        if (r.RequestLimitBreakDuration < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("Resilience.RequestLimitBreakDuration: must be at least 1 second.");
+        }
+
+        if (o.ApiBudget is { } budget && (double.IsNaN(budget) || budget <= 0 || budget > 1))
+        {
+            errors.Add($"{nameof(o.ApiBudget)}: must be a share of the daily allocation in (0, 1], for example 0.8; or leave it unset.");
+        }
+
+        if (o.MaxConcurrency is < 1 or > 25)
+        {
+            errors.Add($"{nameof(o.MaxConcurrency)}: must be between 1 and 25 (Salesforce allows 25 concurrent long-running requests per org).");
+        }
+
+        if (o.MetadataCacheDuration <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(o.MetadataCacheDuration)}: must be positive.");
+        }
+    }
+
+    private static void ValidateAuthentication(SalesforceChatExportOptions o, List<string> errors)
+    {
+        var a = o.Authentication;
+        if (a is null)
+        {
+            errors.Add("Authentication: is required; set Authentication.Flow and its credentials.");
+            return;
+        }
+
+        void Require(string? value, string property, string what)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add($"Authentication.{property}: is required for the {a.Flow} flow; set it to {what}.");
+            }
+        }
+
+        switch (a.Flow)
+        {
+            case SalesforceAuthFlow.JwtBearer:
+                Require(a.ClientId, nameof(a.ClientId), "the External Client App's consumer key");
+                Require(a.Username, nameof(a.Username), "the Salesforce username to act as");
+                if (string.IsNullOrWhiteSpace(a.PrivateKeyPem) && string.IsNullOrWhiteSpace(a.PrivateKeyPath))
+                {
+                    errors.Add("Authentication.PrivateKeyPem: the JwtBearer flow needs the RSA private key; set PrivateKeyPem (PEM text) or PrivateKeyPath (a PEM file).");
+                }
+                else if (!string.IsNullOrWhiteSpace(a.PrivateKeyPath) && string.IsNullOrWhiteSpace(a.PrivateKeyPem) && !File.Exists(a.PrivateKeyPath))
+                {
+                    errors.Add("Authentication.PrivateKeyPath: the file does not exist; point it at the PEM file holding the RSA private key.");
+                }
+
+                if (!IsLoginAudience(a.LoginUrl) && !(o.AllowTestEndpoint && a.LoginUrl is not null))
+                {
+                    errors.Add("Authentication.LoginUrl: the JWT audience must be https://login.salesforce.com (production) or https://test.salesforce.com (sandbox).");
+                }
+
+                break;
+            case SalesforceAuthFlow.ClientCredentials:
+                Require(a.ClientId, nameof(a.ClientId), "the External Client App's consumer key");
+                Require(a.ClientSecret, nameof(a.ClientSecret), "the External Client App's consumer secret");
+                if (a.TokenUrl is { } tokenUrl && InstanceUrlRules.IsLoginHost(tokenUrl))
+                {
+                    errors.Add("Authentication.TokenUrl: the ClientCredentials flow only works on the org's My Domain token URL (login/test hosts answer 'request not supported on this domain'); remove TokenUrl to use InstanceUrl.");
+                }
+
+                break;
+            case SalesforceAuthFlow.RefreshToken:
+                Require(a.ClientId, nameof(a.ClientId), "the External Client App's consumer key");
+                Require(a.RefreshToken, nameof(a.RefreshToken), "the refresh token obtained when the user authorized the app");
+                break;
+            case SalesforceAuthFlow.AccessToken:
+                Require(a.AccessToken, nameof(a.AccessToken), "an access token your application manages");
+                break;
+            case SalesforceAuthFlow.Custom:
+                break;
+            default:
+                errors.Add($"Authentication.Flow: '{a.Flow}' is not a supported flow; use JwtBearer, ClientCredentials, RefreshToken, AccessToken or Custom.");
+                break;
+        }
+    }
+
+    private static void ValidatePipeline(SalesforceChatExportOptions o, List<string> errors)
+    {
+        if (o.DefaultOwnerId is { } owner && !UserIdPattern().IsMatch(owner))
+        {
+            errors.Add($"{nameof(o.DefaultOwnerId)}: '{owner}' is not a Salesforce User id; use the 15- or 18-character id that starts with 005 (Setup → Users → the user's URL).");
+        }
+
+        if (o.CampaignId is { } campaign && !CampaignIdPattern().IsMatch(campaign))
+        {
+            errors.Add($"{nameof(o.CampaignId)}: '{campaign}' is not a Campaign id; use the 15- or 18-character id that starts with 701.");
+        }
+
+        CheckField(o.ConversationIdField, nameof(o.ConversationIdField), errors);
+        CheckField(o.PersonKeyField, nameof(o.PersonKeyField), errors);
+        if (o.PersonKeyField is not null && ConversationValues.Validate(o.PersonKeySource) is { } keySourceProblem)
+        {
+            errors.Add($"{nameof(o.PersonKeySource)}: {keySourceProblem}.");
+        }
+
+        foreach (var field in o.ProtectedFields ?? [])
+        {
+            CheckField(field, $"{nameof(o.ProtectedFields)}['{field}']", errors);
+        }
+
+        for (var i = 0; i < (o.FieldMappings?.Count ?? 0); i++)
+        {
+            var m = o.FieldMappings![i];
+            var where = $"FieldMappings[{i}]";
+            if (m is null)
+            {
+                errors.Add($"{where}: is empty; give a Source (or Value) and a Target.");
+                continue;
+            }
+
+            if (m.Source is null == m.Value is null)
+            {
+                errors.Add($"{where}: set exactly one of Source (a conversation value) and Value (a constant).");
+            }
+            else if (m.Source is not null && ConversationValues.Validate(m.Source) is { } sourceProblem)
+            {
+                errors.Add($"{where}.Source: {sourceProblem}.");
+            }
+
+            if (!FieldTarget.TryParse(m.Target, out _, out _))
+            {
+                errors.Add($"{where}.Target: '{m.Target}' is not '<Object>.<Field>'; write for example 'Contact.Mongoose_Student_Type__c' or 'Task.Type'.");
+            }
+        }
+
+        for (var i = 0; i < (o.Filters?.Count ?? 0); i++)
+        {
+            var c = o.Filters![i];
+            var where = $"Filters[{i}]";
+            if (c is null)
+            {
+                errors.Add($"{where}: is empty; give a Source and one of Equals, NotEquals, In or Exists.");
+                continue;
+            }
+
+            if (ConversationValues.Validate(c.Source) is { } problem)
+            {
+                errors.Add($"{where}.Source: {problem}.");
+            }
+
+            var operators = (c.Equals is not null ? 1 : 0) + (c.NotEquals is not null ? 1 : 0) + (c.In is not null ? 1 : 0) + (c.Exists is not null ? 1 : 0);
+            if (operators != 1)
+            {
+                errors.Add($"{where}: set exactly one of Equals, NotEquals, In or Exists (found {operators}).");
+            }
+        }
+
+        var identity = o.Identity ?? new IdentityOptions();
+        for (var i = 0; i < (identity.Rules?.Count ?? 0); i++)
+        {
+            var rule = identity.Rules![i];
+            var where = $"Identity.Rules[{i}]";
+            switch (rule?.Kind)
+            {
+                case IdentificationRuleKind.ExternalId:
+                    CheckField(rule.Field, where + ".Field", errors, required: true);
+                    if (ConversationValues.Validate(rule.Source) is { } p)
+                    {
+                        errors.Add($"{where}.Source: {p}.");
+                    }
+
+                    break;
+                case IdentificationRuleKind.Phone:
+                    CheckField(rule.Field, where + ".Field", errors);
+                    break;
+                case IdentificationRuleKind.Soql:
+                    if (SoqlTemplate.Validate(rule.Soql) is { } soqlProblem)
+                    {
+                        errors.Add($"{where}.Soql: {soqlProblem}");
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (var source in identity.RequiredSources ?? [])
+        {
+            if (ConversationValues.Validate(source) is { } problem)
+            {
+                errors.Add($"Identity.RequiredSources['{source}']: {problem}.");
+            }
+        }
+
+        if (o.Mode == ExportMode.Record)
+        {
+            if (!Soql.IsIdentifier(o.Record?.ObjectType) || o.Record!.ObjectType!.Contains('.', StringComparison.Ordinal))
+            {
+                errors.Add("Record.ObjectType: the Record mode needs the sObject to write, for example 'Chat_Lead__c'.");
+            }
+            else if (o.Record.KeyField is { } key && !(o.FieldMappings ?? []).Any(m => FieldTarget.TryParse(m?.Target, out var obj, out var f)
+                         && string.Equals(obj, o.Record.ObjectType, StringComparison.OrdinalIgnoreCase) && string.Equals(f, key, StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add($"Record.KeyField: '{key}' is not one of the mapped targets of {o.Record.ObjectType}; map a value to '{o.Record.ObjectType}.{key}' or remove KeyField to always create.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(o.Transcript?.SubjectTemplate))
+        {
+            errors.Add("Transcript.SubjectTemplate: must not be empty; for example 'Chat with {visitor} – {channel}'.");
+        }
+    }
+
+    private static void CheckField(string? field, string property, List<string> errors, bool required = false)
+    {
+        if (field is null)
+        {
+            if (required)
+            {
+                errors.Add($"{property}: is required; give a Salesforce field API name.");
+            }
+
+            return;
+        }
+
+        if (!Soql.IsIdentifier(field) || field.Contains('.', StringComparison.Ordinal))
+        {
+            errors.Add($"{property}: '{field}' is not a Salesforce field API name (letters, digits and underscores, for example Chat_Conversation_Id__c).");
+        }
+    }
+
+    private static bool IsLoginAudience(Uri? url) =>
+        url is not null && url.Scheme == Uri.UriSchemeHttps && InstanceUrlRules.IsLoginHost(url);
+
+    [GeneratedRegex(@"^v?\d{2,3}\.0$")]
+    private static partial Regex ApiVersionPattern();
+
+    [GeneratedRegex("^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")]
+    private static partial Regex UserIdPattern();
+
+    [GeneratedRegex("^701[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")]
+    private static partial Regex CampaignIdPattern();
+}

@@ -1,0 +1,82 @@
+using ChatToSalesforce.Filtering;
+using ChatToSalesforce.Identity;
+using ChatToSalesforce.Mapping;
+using ChatToSalesforce.Ownership;
+using ChatToSalesforce.Records;
+using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Transcripts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Replaces the stages of the export pipeline.</summary>
+/// <remarks>
+/// Precedence: the defaults are registered with <c>TryAdd</c>, so a host's own registration made before
+/// <c>AddSalesforceChatExport</c> wins; <c>Use*</c> replaces whatever is registered, so the last <c>Use*</c> wins.
+/// Replacements are singletons: they must be thread-safe.
+/// </remarks>
+public static class SalesforceChatExportBuilderExtensions
+{
+    /// <summary>Replaces the identity matcher.</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    public static ISalesforceChatExportBuilder UseIdentityMatcher<T>(this ISalesforceChatExportBuilder builder)
+        where T : class, IIdentityMatcher => builder.Replace<IIdentityMatcher, T>();
+
+    /// <summary>Replaces the record resolver.</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    public static ISalesforceChatExportBuilder UseRecordResolver<T>(this ISalesforceChatExportBuilder builder)
+        where T : class, IRecordResolver => builder.Replace<IRecordResolver, T>();
+
+    /// <summary>Replaces the field mapper.</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    public static ISalesforceChatExportBuilder UseFieldMapper<T>(this ISalesforceChatExportBuilder builder)
+        where T : class, IFieldMapper => builder.Replace<IFieldMapper, T>();
+
+    /// <summary>Replaces the owner resolver.</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    public static ISalesforceChatExportBuilder UseOwnerResolver<T>(this ISalesforceChatExportBuilder builder)
+        where T : class, IOwnerResolver => builder.Replace<IOwnerResolver, T>();
+
+    /// <summary>Replaces the transcript writer.</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    public static ISalesforceChatExportBuilder UseTranscriptWriter<T>(this ISalesforceChatExportBuilder builder)
+        where T : class, ITranscriptWriter => builder.Replace<ITranscriptWriter, T>();
+
+    /// <summary>Replaces the Salesforce client (the host's own transport).</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    public static ISalesforceChatExportBuilder UseSalesforceClient<T>(this ISalesforceChatExportBuilder builder)
+        where T : class, ISalesforceClient => builder.Replace<ISalesforceClient, T>();
+
+    /// <summary>Adds an export filter after those already registered. Adding the same type twice adds it once.</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    public static ISalesforceChatExportBuilder AddExportFilter<T>(this ISalesforceChatExportBuilder builder)
+        where T : class, IExportFilter
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IExportFilter, T>());
+        return builder;
+    }
+
+    private static ISalesforceChatExportBuilder Replace<TService, TImplementation>(this ISalesforceChatExportBuilder builder)
+        where TService : class
+        where TImplementation : class, TService
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<TService, TImplementation>());
+        return builder;
+    }
+}

@@ -1,0 +1,197 @@
+using ChatToSalesforce.Identity;
+using ChatToSalesforce.Ownership;
+
+namespace ChatToSalesforce;
+
+/// <summary>Configures how conversations are exported into Salesforce.</summary>
+/// <remarks>
+/// Bind it from configuration with the same property names (<c>"Mode": "LeadAndTask"</c>) or configure it in code.
+/// It is validated when the exporter is first resolved (and at start-up for hosted apps); every problem is reported
+/// with the property it concerns and what to do.
+/// </remarks>
+public sealed class SalesforceChatExportOptions
+{
+    /// <summary>Gets or sets the org's My Domain URL, for example <c>https://acme.my.salesforce.com</c>. Required.</summary>
+    /// <value>An https My Domain URL (production, sandbox or partitioned forms). The login/test hosts are not instance URLs.</value>
+    public Uri? InstanceUrl { get; set; }
+
+    /// <summary>Gets or sets the REST API version, for example <c>62.0</c>.</summary>
+    /// <value>Defaults to <c>62.0</c> (Winter '25). A leading <c>v</c> is accepted.</value>
+    public string ApiVersion { get; set; } = "62.0";
+
+    /// <summary>Gets or sets whether a non-Salesforce endpoint (such as the emulator on loopback, over http) may be used as <see cref="InstanceUrl"/>.</summary>
+    /// <value>Defaults to <see langword="false"/>. Never enable it in production.</value>
+    public bool AllowTestEndpoint { get; set; }
+
+    /// <summary>Gets or sets how the SDK authenticates.</summary>
+    public SalesforceAuthenticationOptions Authentication { get; set; } = new();
+
+    /// <summary>Gets or sets how transient Salesforce failures are retried.</summary>
+    public SalesforceResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Gets or sets which records are written: the person object and the activity object.</summary>
+    /// <value>Defaults to <see cref="ExportMode.ContactAndTask"/>.</value>
+    public ExportMode Mode { get; set; } = ExportMode.ContactAndTask;
+
+    /// <summary>Gets or sets what happens to the fields of a person that already exists.</summary>
+    /// <value>Defaults to <see cref="UpdatePolicy.FillBlanks"/>.</value>
+    public UpdatePolicy UpdatePolicy { get; set; } = UpdatePolicy.FillBlanks;
+
+    /// <summary>Gets or sets fields of an existing person that are never overwritten, whatever <see cref="UpdatePolicy"/> says.</summary>
+    /// <value>Defaults to <c>OwnerId</c>, <c>Status</c> and <c>LeadSource</c>.</value>
+    public IList<string> ProtectedFields { get; set; } = ["OwnerId", "Status", "LeadSource"];
+
+    /// <summary>Gets or sets the Salesforce User id (15 or 18 characters, starting <c>005</c>) that owns exported records when no agent User matches.</summary>
+    public string? DefaultOwnerId { get; set; }
+
+    /// <summary>Gets or sets the order in which owner strategies are tried.</summary>
+    /// <value>Defaults to agent User, then <see cref="DefaultOwnerId"/>, then the connecting user.</value>
+    public IList<OwnerStrategy> OwnerStrategies { get; set; } = [OwnerStrategy.AgentUser, OwnerStrategy.DefaultOwner, OwnerStrategy.ConnectingUser];
+
+    /// <summary>Gets or sets whether <c>Sforce-Auto-Assign: FALSE</c> is sent when the SDK sets <c>OwnerId</c>, so assignment rules do not replace it.</summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool SuppressAssignmentRules { get; set; } = true;
+
+    /// <summary>Gets or sets the external-id field on the activity (Task/Case/Event) that holds the conversation id, for example <c>Chat_Conversation_Id__c</c>.</summary>
+    /// <value>When set, the activity is upserted on it, so a re-export updates the same activity instead of adding one.</value>
+    public string? ConversationIdField { get; set; }
+
+    /// <summary>Gets or sets an external-id field on the person object (for example <c>Chat_Visitor_Key__c</c>) used to upsert the person in the same request as the activity.</summary>
+    public string? PersonKeyField { get; set; }
+
+    /// <summary>Gets or sets where the value of <see cref="PersonKeyField"/> comes from.</summary>
+    /// <value>A source such as <c>visitor.email</c> (the default) or <c>custom:visitorId</c>.</value>
+    public string PersonKeySource { get; set; } = "visitor.email";
+
+    /// <summary>Gets or sets the extra field mappings from conversation values to Salesforce fields.</summary>
+    public IList<FieldMapping> FieldMappings { get; set; } = [];
+
+    /// <summary>Gets or sets the export conditions; all must hold, else the conversation is <see cref="ExportStatus.Skipped"/>.</summary>
+    public IList<ExportCondition> Filters { get; set; } = [];
+
+    /// <summary>Gets or sets how the visitor is identified in Salesforce.</summary>
+    public IdentityOptions Identity { get; set; } = new();
+
+    /// <summary>Gets or sets how the transcript activity is written.</summary>
+    public TranscriptOptions Transcript { get; set; } = new();
+
+    /// <summary>Gets or sets the Campaign the person is added to as a CampaignMember, if any.</summary>
+    public string? CampaignId { get; set; }
+
+    /// <summary>Gets or sets the CampaignMember status; <see langword="null"/> uses the campaign's default status.</summary>
+    public string? CampaignMemberStatus { get; set; }
+
+    /// <summary>Gets or sets the generic record target (used when <see cref="Mode"/> is <see cref="ExportMode.Record"/>).</summary>
+    public RecordTargetOptions Record { get; set; } = new();
+
+    /// <summary>Gets or sets what happens when a mapped value is not in a restricted picklist.</summary>
+    /// <value>Defaults to <see cref="PicklistPolicy.Drop"/> (the value is left out and a warning is reported).</value>
+    public PicklistPolicy RestrictedPicklistPolicy { get; set; } = PicklistPolicy.Drop;
+
+    /// <summary>Gets or sets the value of the <c>Sforce-Duplicate-Rule-Header</c> sent on writes, for example <c>allowSave=true</c>; <see langword="null"/> sends none.</summary>
+    public string? DuplicateRuleHeader { get; set; }
+
+    /// <summary>Gets or sets the maximum number of conversations exported concurrently by <see cref="IConversationExporter.ExportManyAsync(IEnumerable{Conversation}, CancellationToken)"/>.</summary>
+    /// <value>Defaults to 4; between 1 and 25.</value>
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>Gets or sets how long per-org metadata (describe results, agent Users) is cached.</summary>
+    /// <value>Defaults to 1 hour.</value>
+    public TimeSpan MetadataCacheDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the daily API usage share (0 to 1] above which exports fail fast with <see cref="SalesforceApiBudgetExceededException"/>; <see langword="null"/> sets no budget.</summary>
+    /// <value>For example <c>0.8</c> leaves 20% of the daily allocation to the org's other integrations.</value>
+    public double? ApiBudget { get; set; }
+
+    /// <summary>Gets or sets a callback invoked after each conversation of a batch export with the number completed so far.</summary>
+    public Action<ExportProgress>? OnProgress { get; set; }
+}
+
+/// <summary>Progress of a batch export.</summary>
+/// <param name="Completed">Conversations finished so far (exported, skipped or failed).</param>
+/// <param name="Exported">Of those, how many were exported.</param>
+/// <param name="Skipped">Of those, how many were skipped.</param>
+/// <param name="Failed">Of those, how many failed.</param>
+public readonly record struct ExportProgress(int Completed, int Exported, int Skipped, int Failed);
+
+/// <summary>Which records an export writes.</summary>
+public enum ExportMode
+{
+    /// <summary>Find or create a Contact; log a completed Task with the transcript (Mongoose Chat).</summary>
+    ContactAndTask,
+
+    /// <summary>Find or create a Lead; log a Task per chat (sales mode).</summary>
+    LeadAndTask,
+
+    /// <summary>Find or create a Contact; open a Case per chat (support mode).</summary>
+    ContactAndCase,
+
+    /// <summary>Find or create a Lead; open a Case per chat.</summary>
+    LeadAndCase,
+
+    /// <summary>Find or create a Contact; log an Event spanning the conversation.</summary>
+    ContactAndEvent,
+
+    /// <summary>Find or create a Lead; log an Event spanning the conversation (for example a booked meeting).</summary>
+    LeadAndEvent,
+
+    /// <summary>Write one record of any sObject (custom ones included) from <see cref="SalesforceChatExportOptions.FieldMappings"/> (LoyJoy); see <see cref="SalesforceChatExportOptions.Record"/>.</summary>
+    Record,
+}
+
+/// <summary>What happens to the fields of a person that already exists in Salesforce.</summary>
+public enum UpdatePolicy
+{
+    /// <summary>Only write fields that are blank in Salesforce.</summary>
+    FillBlanks,
+
+    /// <summary>Write every mapped field (except <see cref="SalesforceChatExportOptions.ProtectedFields"/>).</summary>
+    Overwrite,
+
+    /// <summary>Never update an existing person.</summary>
+    Never,
+}
+
+/// <summary>What happens when a mapped value is not one of a restricted picklist's values.</summary>
+public enum PicklistPolicy
+{
+    /// <summary>Leave the field out and report a warning.</summary>
+    Drop,
+
+    /// <summary>Fail the export with a clear error.</summary>
+    Fail,
+}
+
+/// <summary>Configures the generic record target (<see cref="ExportMode.Record"/>).</summary>
+public sealed class RecordTargetOptions
+{
+    /// <summary>Gets or sets the sObject written, for example <c>Chat_Lead__c</c>.</summary>
+    public string? ObjectType { get; set; }
+
+    /// <summary>Gets or sets the field (one of the mapped targets) used to find an existing record to update; <see langword="null"/> always creates.</summary>
+    public string? KeyField { get; set; }
+}
+
+/// <summary>Configures how the transcript activity is written.</summary>
+public sealed class TranscriptOptions
+{
+    /// <summary>Gets or sets the Subject template. Placeholders: <c>{visitor}</c>, <c>{channel}</c>, <c>{agent}</c>, <c>{conversationId}</c>, <c>{date}</c>.</summary>
+    /// <value>Defaults to <c>Chat with {visitor} – {channel}</c>; the result is cut to 255 characters.</value>
+    public string SubjectTemplate { get; set; } = "Chat with {visitor} – {channel}";
+
+    /// <summary>Gets or sets the Task <c>Status</c>.</summary>
+    /// <value>Defaults to <c>Completed</c>.</value>
+    public string TaskStatus { get; set; } = "Completed";
+
+    /// <summary>Gets or sets the Case <c>Origin</c>.</summary>
+    /// <value>Defaults to <c>Chat</c>.</value>
+    public string CaseOrigin { get; set; } = "Chat";
+
+    /// <summary>Gets or sets whether a transcript longer than the Description field is also attached in full as a <c>.txt</c> file.</summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool AttachFullTranscriptWhenTruncated { get; set; } = true;
+
+    /// <summary>Gets or sets whether chat attachments are uploaded as Salesforce Files linked to the activity.</summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool UploadAttachments { get; set; } = true;
+}

@@ -1,0 +1,30 @@
+namespace ChatToSalesforce;
+
+/// <summary>Configures how Salesforce calls are retried and timed out.</summary>
+/// <remarks>Only requests that are safe to repeat are retried (GET, PATCH by id, upsert by external id, DELETE, and composites whose writes are all upserts or updates).</remarks>
+public sealed class SalesforceResilienceOptions
+{
+    /// <summary>Gets or sets the maximum number of retries after the first attempt.</summary>
+    /// <value>Defaults to 3; 0 disables retries.</value>
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>Gets or sets the base delay of the exponential backoff (jitter is added).</summary>
+    /// <value>Defaults to 500 ms.</value>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Gets or sets the longest delay between two attempts.</summary>
+    /// <value>Defaults to 30 seconds.</value>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the timeout of one attempt.</summary>
+    /// <value>Defaults to 100 seconds.</value>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Gets or sets the timeout of a call including all its retries.</summary>
+    /// <value>Defaults to 5 minutes.</value>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets how long exports fail fast after Salesforce reports the daily API allocation exhausted (<c>REQUEST_LIMIT_EXCEEDED</c>).</summary>
+    /// <value>Defaults to 15 minutes.</value>
+    public TimeSpan RequestLimitBreakDuration { get; set; } = TimeSpan.FromMinutes(15);
+}
