@@ -1,0 +1,5 @@
+namespace ChatToSalesforce.Filtering.Internal;
+
+internal sealed class ConditionExportFilter : IExportFilter
+{
+}

@@ -1,0 +1,5 @@
+namespace ChatToSalesforce.Identity.Internal;
+
+internal sealed class DefaultIdentityMatcher : IIdentityMatcher
+{
+}

@@ -1,0 +1,5 @@
+namespace ChatToSalesforce.Mapping.Internal;
+
+internal sealed class DefaultFieldMapper : IFieldMapper
+{
+}

@@ -1,0 +1,5 @@
+namespace ChatToSalesforce.Ownership.Internal;
+
+internal sealed class DefaultOwnerResolver : IOwnerResolver
+{
+}

@@ -1,0 +1,5 @@
+namespace ChatToSalesforce.Pipeline.Internal;
+
+internal sealed class OrgMetadataCache
+{
+}

@@ -1,0 +1,5 @@
+namespace ChatToSalesforce.Records.Internal;
+
+internal sealed class DefaultRecordResolver : IRecordResolver
+{
+}

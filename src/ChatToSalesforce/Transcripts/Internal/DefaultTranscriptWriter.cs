@@ -1,0 +1,5 @@
+namespace ChatToSalesforce.Transcripts.Internal;
+
+internal sealed class DefaultTranscriptWriter : ITranscriptWriter
+{
+}
