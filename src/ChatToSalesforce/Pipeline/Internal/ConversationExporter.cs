@@ -66,74 +66,57 @@ internal sealed partial class ConversationExporter(
         }
     }
 
-    public async IAsyncEnumerable<ConversationExportResult> ExportManyAsync(IEnumerable<Conversation> conversations, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ConversationExportResult> ExportManyAsync(IEnumerable<Conversation> conversations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversations);
-        await foreach (var result in ExportManyAsync(ToAsync(conversations), cancellationToken).ConfigureAwait(false))
-        {
-            yield return result;
-        }
+        return ExportManyAsync(ToAsync(conversations, cancellationToken), cancellationToken);
     }
 
-    public async IAsyncEnumerable<ConversationExportResult> ExportManyAsync(IAsyncEnumerable<Conversation> conversations, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ConversationExportResult> ExportManyAsync(IAsyncEnumerable<Conversation> conversations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversations);
-        var options = optionsMonitor.CurrentValue;
-        var window = new Queue<Task<ConversationExportResult>>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var progress = new ProgressCounter(options.OnProgress);
-        await foreach (var conversation in conversations.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            window.Enqueue(ExportOneOfManyAsync(conversation, seen, progress, cancellationToken));
-            if (window.Count >= options.MaxConcurrency)
-            {
-                yield return await window.Dequeue().ConfigureAwait(false);
-            }
-        }
-
-        while (window.Count > 0)
-        {
-            yield return await window.Dequeue().ConfigureAwait(false);
-        }
-    }
-
-    private async Task<ConversationExportResult> ExportOneOfManyAsync(Conversation? conversation, HashSet<string> seen, ProgressCounter progress, CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        ConversationExportResult result;
-        if (conversation is null)
-        {
-            result = ConversationExportResult.Failed(string.Empty, new ArgumentNullException(nameof(conversation), "The batch contained a null conversation."));
-        }
-        else if (conversation.Id.Length > 0 && !Add(seen, conversation.Id))
-        {
-            result = ConversationExportResult.Skipped(conversation.Id, "The batch already contains a conversation with this Id; it was exported once.");
-        }
-        else
-        {
-            try
-            {
-                result = await ExportAsync(conversation, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                result = ConversationExportResult.Failed(conversation.Id, ex);
-            }
-        }
-
-        progress.Report(result.Status);
-        return result;
-
-        static bool Add(HashSet<string> set, string id)
-        {
-            lock (set)
-            {
-                return set.Add(id);
-            }
-        }
+        var batch = new BatchExporter(this, client, identityMatcher, ownerResolver, cache, optionsMonitor.CurrentValue, logger);
+        return batch.RunAsync(conversations, cancellationToken);
     }
 
     private async Task<ConversationExportResult> ExportCoreAsync(Conversation conversation, SalesforceChatExportOptions options, CancellationToken cancellationToken)
+    {
+        if (await PrecheckAsync(conversation, options, cancellationToken).ConfigureAwait(false) is { } skipped)
+        {
+            return skipped;
+        }
+
+        var reader = new BatchedSalesforceReader(client, cache, options);
+        var decision = await DecideAsync(conversation, options, reader, reader, cancellationToken).ConfigureAwait(false);
+        if (decision.Plan is not { } plan)
+        {
+            return decision.Skipped!;
+        }
+
+        var unitOfWork = new ExportUnitOfWork(client, options, logger);
+        var outcome = await unitOfWork.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
+        if (plan.Owner.Strategy != decision.Owner.Strategy && decision.Owner.Strategy == OwnerStrategy.AgentUser && conversation.Agent?.Email is { } agentEmail)
+        {
+            // The agent's User was rejected (inactive or invalid): forget it so the next export looks again.
+            cache.RemoveAgentUser(options.InstanceUrl?.ToString() ?? string.Empty, agentEmail.Trim().ToLowerInvariant());
+        }
+
+        return new ConversationExportResult
+        {
+            ConversationId = conversation.Id,
+            Status = ExportStatus.Exported,
+            Person = outcome.Person,
+            Activity = outcome.Activity,
+            Files = outcome.Files,
+            OwnerId = outcome.OwnerId,
+            ApiCalls = reader.ApiCalls + outcome.ApiCalls,
+            Warnings = plan.Warnings,
+        };
+    }
+
+    /// <summary>The checks that need no Salesforce call: a conversation id, the export filters, and enough identity.</summary>
+    /// <returns>A skipped result, or <see langword="null"/> when the conversation goes on to be exported.</returns>
+    internal async ValueTask<ConversationExportResult?> PrecheckAsync(Conversation conversation, SalesforceChatExportOptions options, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(conversation.Id))
         {
@@ -154,41 +137,55 @@ internal sealed partial class ConversationExporter(
             return ConversationExportResult.Skipped(conversation.Id, notReady);
         }
 
+        return null;
+    }
+
+    /// <summary>
+    /// Runs the deciding stages (identity matcher and owner resolver in one read round, field mapper, record resolver,
+    /// transcript writer) and returns the write plan, or a skipped result.
+    /// </summary>
+    /// <param name="conversation">The conversation (already prechecked).</param>
+    /// <param name="options">The options in force.</param>
+    /// <param name="stageReader">The reader the stages see (a batch passes one that answers from prefetched results).</param>
+    /// <param name="rounds">The reader whose queued reads are flushed in rounds (reads <paramref name="stageReader"/> cannot answer).</param>
+    /// <param name="cancellationToken">Cancels the decision.</param>
+    internal async Task<ExportDecision> DecideAsync(Conversation conversation, SalesforceChatExportOptions options, ISalesforceReader stageReader, BatchedSalesforceReader rounds, CancellationToken cancellationToken)
+    {
         var personObject = PersonFields.PersonObject(options);
         var activityObject = PersonFields.ActivityObject(options.Mode);
-        var reader = new BatchedSalesforceReader(client, cache, options);
 
         // Read round: identity and owner reads, plus the describes the mapper needs, go out together.
-        var describes = DescribedObjects(options, personObject, activityObject).Select(o => reader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
-        var matchTask = identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
-        var ownerTask = ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, Salesforce = reader }, cancellationToken).AsTask();
+        var describes = DescribedObjects(options, personObject, activityObject).Select(o => stageReader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
+        var matchTask = identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = stageReader }, cancellationToken).AsTask();
+        var ownerTask = ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, Salesforce = stageReader }, cancellationToken).AsTask();
         try
         {
-            await reader.RunAsync([matchTask, ownerTask, .. describes], cancellationToken).ConfigureAwait(false);
+            await rounds.RunAsync([matchTask, ownerTask, .. describes], cancellationToken).ConfigureAwait(false);
         }
         catch (SalesforceApiException ex) when (ex.ErrorCode is "INVALID_FIELD" && describes.All(d => d.IsCompletedSuccessfully))
         {
             // A mapped field the org does not have made the identity query fail: report it as the configuration error it is.
-            await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
+            await MapAsync(conversation, options, personObject, activityObject, stageReader, cancellationToken).ConfigureAwait(false);
             throw;
         }
 
         var match = await matchTask.ConfigureAwait(false);
+        var owner = await ownerTask.ConfigureAwait(false);
         if (match.SkipReason is { } skip)
         {
-            return new ConversationExportResult { ConversationId = conversation.Id, Status = ExportStatus.Skipped, SkipReason = skip, ApiCalls = reader.ApiCalls };
+            return new ExportDecision(new ConversationExportResult { ConversationId = conversation.Id, Status = ExportStatus.Skipped, SkipReason = skip, ApiCalls = rounds.ApiCalls }, null, owner);
         }
 
-        var owner = await ownerTask.ConfigureAwait(false);
+        var resolvedOwner = owner;
         if (owner.Strategy == OwnerStrategy.RecordOwner && match.IsFound && match.Fields["OwnerId"]?.GetValue<string>() is { } recordOwner)
         {
             owner = new ResolvedOwner(recordOwner, OwnerStrategy.RecordOwner) { Fallbacks = owner.Fallbacks };
         }
 
-        var fields = await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
+        var fields = await MapAsync(conversation, options, personObject, activityObject, stageReader, cancellationToken).ConfigureAwait(false);
         var person = await recordResolver.ResolveAsync(new RecordResolutionContext
         {
-            Conversation = conversation, Options = options, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
+            Conversation = conversation, Options = options, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = stageReader,
         }, cancellationToken).ConfigureAwait(false);
 
         WrittenTranscript? transcript = null;
@@ -199,12 +196,12 @@ internal sealed partial class ConversationExporter(
                 : owner;
             transcript = await transcriptWriter.WriteAsync(new TranscriptWriteContext
             {
-                Conversation = conversation, Options = options, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = reader,
+                Conversation = conversation, Options = options, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = stageReader,
             }, cancellationToken).ConfigureAwait(false);
         }
 
         // Reads a custom stage started after the read round (rare) are sent now.
-        await reader.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await rounds.FlushAsync(cancellationToken).ConfigureAwait(false);
 
         var plan = new ExportWritePlan
         {
@@ -218,32 +215,13 @@ internal sealed partial class ConversationExporter(
             VisitorEmail = ConversationValues.Read(conversation, "visitor.email"),
         };
         plan.Warnings.AddRange(fields.Warnings);
-
-        var unitOfWork = new ExportUnitOfWork(client, options, logger);
-        var outcome = await unitOfWork.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
-        if (plan.Owner.Strategy != owner.Strategy && owner.Strategy == OwnerStrategy.AgentUser && conversation.Agent?.Email is { } agentEmail)
-        {
-            // The agent's User was rejected (inactive or invalid): forget it so the next export looks again.
-            cache.RemoveAgentUser(options.InstanceUrl?.ToString() ?? string.Empty, agentEmail.Trim().ToLowerInvariant());
-        }
-
-        return new ConversationExportResult
-        {
-            ConversationId = conversation.Id,
-            Status = ExportStatus.Exported,
-            Person = outcome.Person,
-            Activity = outcome.Activity,
-            Files = outcome.Files,
-            OwnerId = outcome.OwnerId,
-            ApiCalls = reader.ApiCalls + outcome.ApiCalls,
-            Warnings = plan.Warnings,
-        };
+        return new ExportDecision(null, plan, resolvedOwner);
     }
 
-    private ValueTask<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options, string personObject, string? activityObject, BatchedSalesforceReader reader, CancellationToken cancellationToken) =>
+    private ValueTask<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options, string personObject, string? activityObject, ISalesforceReader reader, CancellationToken cancellationToken) =>
         fieldMapper.MapAsync(new FieldMappingContext { Conversation = conversation, Options = options, PersonObject = personObject, ActivityObject = activityObject, Salesforce = reader }, cancellationToken);
 
-    private static IEnumerable<string> DescribedObjects(SalesforceChatExportOptions options, string personObject, string? activityObject)
+    internal static IEnumerable<string> DescribedObjects(SalesforceChatExportOptions options, string personObject, string? activityObject)
     {
         var objects = new List<string>();
         objects.AddRange(PersonFields.SearchOrder(options));
@@ -264,46 +242,15 @@ internal sealed partial class ConversationExporter(
         return objects.Distinct(StringComparer.OrdinalIgnoreCase);
     }
 
-    private static async IAsyncEnumerable<Conversation> ToAsync(IEnumerable<Conversation> conversations)
+    private static async IAsyncEnumerable<Conversation> ToAsync(IEnumerable<Conversation> conversations, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var conversation in conversations)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             yield return conversation;
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
-    }
-
-    private sealed class ProgressCounter(Action<ExportProgress>? callback)
-    {
-        private int _completed;
-        private int _exported;
-        private int _skipped;
-        private int _failed;
-
-        public void Report(ExportStatus status)
-        {
-            if (callback is null)
-            {
-                return;
-            }
-
-            ExportProgress snapshot;
-            lock (this)
-            {
-                _completed++;
-                switch (status)
-                {
-                    case ExportStatus.Exported: _exported++; break;
-                    case ExportStatus.Skipped: _skipped++; break;
-                    default: _failed++; break;
-                }
-
-                snapshot = new ExportProgress(_completed, _exported, _skipped, _failed);
-            }
-
-            callback(snapshot);
-        }
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Conversation {ConversationId} exported: {PersonObject} {PersonId} ({PersonChange}), {ActivityObject} {ActivityId}, {ApiCalls} API calls")]
@@ -313,5 +260,5 @@ internal sealed partial class ConversationExporter(
     private static partial void LogSkipped(ILogger logger, string conversationId, string? reason);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Conversation {ConversationId} failed: {ExceptionType} {ErrorCode}")]
-    private static partial void LogFailed(ILogger logger, string conversationId, string exceptionType, string? errorCode);
+    internal static partial void LogFailed(ILogger logger, string conversationId, string exceptionType, string? errorCode);
 }
