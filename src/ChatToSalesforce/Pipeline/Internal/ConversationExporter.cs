@@ -133,11 +133,50 @@ internal sealed partial class ConversationExporter(
         }
     }
 
+    /// <summary>Runs every stage, reading from Salesforce but writing nothing, and returns what an export would write.</summary>
+    internal async Task<ExportPreview> PreviewAsync(Conversation conversation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var options = optionsMonitor.CurrentValue;
+        var planned = await PlanAsync(conversation, options, cancellationToken).ConfigureAwait(false);
+        return new ExportPreview(conversation.Id, planned.Skipped?.SkipReason, planned.Match, planned.Plan, planned.ReadCalls);
+    }
+
     private async Task<ConversationExportResult> ExportCoreAsync(Conversation conversation, SalesforceChatExportOptions options, CancellationToken cancellationToken)
+    {
+        var planned = await PlanAsync(conversation, options, cancellationToken).ConfigureAwait(false);
+        if (planned.Skipped is { } skipped)
+        {
+            return skipped;
+        }
+
+        var plan = planned.Plan!;
+        var unitOfWork = new ExportUnitOfWork(client, options, logger);
+        var outcome = await unitOfWork.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
+        if (plan.Owner.Strategy != planned.InitialOwnerStrategy && planned.InitialOwnerStrategy == OwnerStrategy.AgentUser && conversation.Agent?.Email is { } agentEmail)
+        {
+            // The agent's User was rejected (inactive or invalid): forget it so the next export looks again.
+            cache.RemoveAgentUser(options.InstanceUrl?.ToString() ?? string.Empty, agentEmail.Trim().ToLowerInvariant());
+        }
+
+        return new ConversationExportResult
+        {
+            ConversationId = conversation.Id,
+            Status = ExportStatus.Exported,
+            Person = outcome.Person,
+            Activity = outcome.Activity,
+            Files = outcome.Files,
+            OwnerId = outcome.OwnerId,
+            ApiCalls = planned.ReadCalls + outcome.ApiCalls,
+            Warnings = plan.Warnings,
+        };
+    }
+
+    private async Task<PlannedExport> PlanAsync(Conversation conversation, SalesforceChatExportOptions options, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(conversation.Id))
         {
-            return ConversationExportResult.Skipped(string.Empty, "The conversation has no Id; give every conversation a stable Id (it is the idempotency key).");
+            return PlannedExport.Skip(ConversationExportResult.Skipped(string.Empty, "The conversation has no Id; give every conversation a stable Id (it is the idempotency key)."));
         }
 
         foreach (var filter in _filters)
@@ -145,13 +184,13 @@ internal sealed partial class ConversationExporter(
             var verdict = await filter.EvaluateAsync(new ExportFilterContext { Conversation = conversation, Options = options }, cancellationToken).ConfigureAwait(false);
             if (!verdict.ShouldExport)
             {
-                return ConversationExportResult.Skipped(conversation.Id, verdict.SkipReason!);
+                return PlannedExport.Skip(ConversationExportResult.Skipped(conversation.Id, verdict.SkipReason!));
             }
         }
 
         if (IdentityReadiness.Check(conversation, options) is { } notReady)
         {
-            return ConversationExportResult.Skipped(conversation.Id, notReady);
+            return PlannedExport.Skip(ConversationExportResult.Skipped(conversation.Id, notReady));
         }
 
         var personObject = PersonFields.PersonObject(options);
@@ -176,7 +215,7 @@ internal sealed partial class ConversationExporter(
         var match = await matchTask.ConfigureAwait(false);
         if (match.SkipReason is { } skip)
         {
-            return new ConversationExportResult { ConversationId = conversation.Id, Status = ExportStatus.Skipped, SkipReason = skip, ApiCalls = reader.ApiCalls };
+            return PlannedExport.Skip(new ConversationExportResult { ConversationId = conversation.Id, Status = ExportStatus.Skipped, SkipReason = skip, ApiCalls = reader.ApiCalls }) with { Match = match, ReadCalls = reader.ApiCalls };
         }
 
         var owner = await ownerTask.ConfigureAwait(false);
@@ -218,26 +257,7 @@ internal sealed partial class ConversationExporter(
             VisitorEmail = ConversationValues.Read(conversation, "visitor.email"),
         };
         plan.Warnings.AddRange(fields.Warnings);
-
-        var unitOfWork = new ExportUnitOfWork(client, options, logger);
-        var outcome = await unitOfWork.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
-        if (plan.Owner.Strategy != owner.Strategy && owner.Strategy == OwnerStrategy.AgentUser && conversation.Agent?.Email is { } agentEmail)
-        {
-            // The agent's User was rejected (inactive or invalid): forget it so the next export looks again.
-            cache.RemoveAgentUser(options.InstanceUrl?.ToString() ?? string.Empty, agentEmail.Trim().ToLowerInvariant());
-        }
-
-        return new ConversationExportResult
-        {
-            ConversationId = conversation.Id,
-            Status = ExportStatus.Exported,
-            Person = outcome.Person,
-            Activity = outcome.Activity,
-            Files = outcome.Files,
-            OwnerId = outcome.OwnerId,
-            ApiCalls = reader.ApiCalls + outcome.ApiCalls,
-            Warnings = plan.Warnings,
-        };
+        return new PlannedExport(null, match, plan, reader.ApiCalls, owner.Strategy);
     }
 
     private ValueTask<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options, string personObject, string? activityObject, BatchedSalesforceReader reader, CancellationToken cancellationToken) =>
@@ -272,6 +292,11 @@ internal sealed partial class ConversationExporter(
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private sealed record PlannedExport(ConversationExportResult? Skipped, IdentityMatch? Match, ExportWritePlan? Plan, int ReadCalls, OwnerStrategy InitialOwnerStrategy)
+    {
+        public static PlannedExport Skip(ConversationExportResult result) => new(result, null, null, result.ApiCalls, OwnerStrategy.ConnectingUser);
     }
 
     private sealed class ProgressCounter(Action<ExportProgress>? callback)
