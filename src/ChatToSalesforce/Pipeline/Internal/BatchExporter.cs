@@ -267,7 +267,7 @@ internal sealed partial class BatchExporter(
                     Person = item.Person,
                     Activity = item.Activity,
                     Files = item.Files,
-                    OwnerId = plan.Owner.Strategy == OwnerStrategy.RecordOwner ? null : plan.Owner.OwnerId,
+                    OwnerId = plan.Owner.OwnerId,
                     ApiCalls = calls,
                     Warnings = plan.Warnings,
                 };

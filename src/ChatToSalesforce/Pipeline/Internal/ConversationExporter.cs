@@ -35,6 +35,9 @@ internal sealed partial class ConversationExporter(
 
     private readonly IExportFilter[] _filters = filters.ToArray();
 
+    // Reading the options here validates them when the exporter is first resolved, not on the first export.
+    private readonly SalesforceChatExportOptions _validatedAtResolution = optionsMonitor.CurrentValue;
+
     public async Task<ConversationExportResult> ExportAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
@@ -79,23 +82,27 @@ internal sealed partial class ConversationExporter(
         return batch.RunAsync(conversations, cancellationToken);
     }
 
+    /// <summary>Runs every stage, reading from Salesforce but writing nothing, and returns what an export would write.</summary>
+    internal async Task<ExportPreview> PreviewAsync(Conversation conversation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var options = optionsMonitor.CurrentValue;
+        var planned = await PlanAsync(conversation, options, cancellationToken).ConfigureAwait(false);
+        return new ExportPreview(conversation.Id, planned.Skipped?.SkipReason, planned.Match, planned.Plan, planned.ReadCalls);
+    }
+
     private async Task<ConversationExportResult> ExportCoreAsync(Conversation conversation, SalesforceChatExportOptions options, CancellationToken cancellationToken)
     {
-        if (await PrecheckAsync(conversation, options, cancellationToken).ConfigureAwait(false) is { } skipped)
+        var planned = await PlanAsync(conversation, options, cancellationToken).ConfigureAwait(false);
+        if (planned.Skipped is { } skipped)
         {
             return skipped;
         }
 
-        var reader = new BatchedSalesforceReader(client, cache, options);
-        var decision = await DecideAsync(conversation, options, reader, reader, cancellationToken).ConfigureAwait(false);
-        if (decision.Plan is not { } plan)
-        {
-            return decision.Skipped!;
-        }
-
+        var plan = planned.Plan!;
         var unitOfWork = new ExportUnitOfWork(client, options, logger);
         var outcome = await unitOfWork.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
-        if (plan.Owner.Strategy != decision.Owner.Strategy && decision.Owner.Strategy == OwnerStrategy.AgentUser && conversation.Agent?.Email is { } agentEmail)
+        if (plan.Owner.Strategy != planned.InitialOwnerStrategy && planned.InitialOwnerStrategy == OwnerStrategy.AgentUser && conversation.Agent?.Email is { } agentEmail)
         {
             // The agent's User was rejected (inactive or invalid): forget it so the next export looks again.
             cache.RemoveAgentUser(options.InstanceUrl?.ToString() ?? string.Empty, agentEmail.Trim().ToLowerInvariant());
@@ -109,9 +116,20 @@ internal sealed partial class ConversationExporter(
             Activity = outcome.Activity,
             Files = outcome.Files,
             OwnerId = outcome.OwnerId,
-            ApiCalls = reader.ApiCalls + outcome.ApiCalls,
+            ApiCalls = planned.ReadCalls + outcome.ApiCalls,
             Warnings = plan.Warnings,
         };
+    }
+
+    private async Task<PlannedExport> PlanAsync(Conversation conversation, SalesforceChatExportOptions options, CancellationToken cancellationToken)
+    {
+        if (await PrecheckAsync(conversation, options, cancellationToken).ConfigureAwait(false) is { } skipped)
+        {
+            return PlannedExport.Skip(skipped);
+        }
+
+        var reader = new BatchedSalesforceReader(client, cache, options);
+        return await DecideAsync(conversation, options, reader, reader, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The checks that need no Salesforce call: a conversation id, the export filters, and enough identity.</summary>
@@ -132,12 +150,7 @@ internal sealed partial class ConversationExporter(
             }
         }
 
-        if (IdentityReadiness.Check(conversation, options) is { } notReady)
-        {
-            return ConversationExportResult.Skipped(conversation.Id, notReady);
-        }
-
-        return null;
+        return IdentityReadiness.Check(conversation, options) is { } notReady ? ConversationExportResult.Skipped(conversation.Id, notReady) : null;
     }
 
     /// <summary>
@@ -146,18 +159,18 @@ internal sealed partial class ConversationExporter(
     /// </summary>
     /// <param name="conversation">The conversation (already prechecked).</param>
     /// <param name="options">The options in force.</param>
-    /// <param name="stageReader">The reader the stages see (a batch passes one that answers from prefetched results).</param>
-    /// <param name="rounds">The reader whose queued reads are flushed in rounds (reads <paramref name="stageReader"/> cannot answer).</param>
+    /// <param name="reader">The reader the stages see (a batch passes one that answers from prefetched results).</param>
+    /// <param name="rounds">The reader whose queued reads are flushed in rounds (the reads <paramref name="reader"/> cannot answer).</param>
     /// <param name="cancellationToken">Cancels the decision.</param>
-    internal async Task<ExportDecision> DecideAsync(Conversation conversation, SalesforceChatExportOptions options, ISalesforceReader stageReader, BatchedSalesforceReader rounds, CancellationToken cancellationToken)
+    internal async Task<PlannedExport> DecideAsync(Conversation conversation, SalesforceChatExportOptions options, ISalesforceReader reader, BatchedSalesforceReader rounds, CancellationToken cancellationToken)
     {
         var personObject = PersonFields.PersonObject(options);
         var activityObject = PersonFields.ActivityObject(options.Mode);
 
         // Read round: identity and owner reads, plus the describes the mapper needs, go out together.
-        var describes = DescribedObjects(options, personObject, activityObject).Select(o => stageReader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
-        var matchTask = identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = stageReader }, cancellationToken).AsTask();
-        var ownerTask = ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, Salesforce = stageReader }, cancellationToken).AsTask();
+        var describes = DescribedObjects(options, personObject, activityObject).Select(o => reader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
+        var matchTask = identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
+        var ownerTask = ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, Salesforce = reader }, cancellationToken).AsTask();
         try
         {
             await rounds.RunAsync([matchTask, ownerTask, .. describes], cancellationToken).ConfigureAwait(false);
@@ -165,28 +178,38 @@ internal sealed partial class ConversationExporter(
         catch (SalesforceApiException ex) when (ex.ErrorCode is "INVALID_FIELD" && describes.All(d => d.IsCompletedSuccessfully))
         {
             // A mapped field the org does not have made the identity query fail: report it as the configuration error it is.
-            await MapAsync(conversation, options, personObject, activityObject, stageReader, cancellationToken).ConfigureAwait(false);
+            await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
             throw;
         }
 
         var match = await matchTask.ConfigureAwait(false);
-        var owner = await ownerTask.ConfigureAwait(false);
         if (match.SkipReason is { } skip)
         {
-            return new ExportDecision(new ConversationExportResult { ConversationId = conversation.Id, Status = ExportStatus.Skipped, SkipReason = skip, ApiCalls = rounds.ApiCalls }, null, owner);
+            return PlannedExport.Skip(new ConversationExportResult { ConversationId = conversation.Id, Status = ExportStatus.Skipped, SkipReason = skip, ApiCalls = rounds.ApiCalls }) with { Match = match, ReadCalls = rounds.ApiCalls };
         }
 
-        var resolvedOwner = owner;
+        var owner = await ownerTask.ConfigureAwait(false);
         if (owner.Strategy == OwnerStrategy.RecordOwner && match.IsFound && match.Fields["OwnerId"]?.GetValue<string>() is { } recordOwner)
         {
             owner = new ResolvedOwner(recordOwner, OwnerStrategy.RecordOwner) { Fallbacks = owner.Fallbacks };
         }
 
-        var fields = await MapAsync(conversation, options, personObject, activityObject, stageReader, cancellationToken).ConfigureAwait(false);
+        var fields = await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
         var person = await recordResolver.ResolveAsync(new RecordResolutionContext
         {
-            Conversation = conversation, Options = options, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = stageReader,
+            Conversation = conversation, Options = options, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
         }, cancellationToken).ConfigureAwait(false);
+
+        if (person.Action == RecordAction.Create && options.Mode != ExportMode.Record && !person.Fields.ContainsKey("LastName"))
+        {
+            return PlannedExport.Skip(new ConversationExportResult
+            {
+                ConversationId = conversation.Id,
+                Status = ExportStatus.Skipped,
+                SkipReason = $"No {person.ObjectType} matches the visitor and a new one needs a last name (visitor.lastName or visitor.name is missing); nothing was written.",
+                ApiCalls = rounds.ApiCalls,
+            }) with { Match = match, ReadCalls = rounds.ApiCalls };
+        }
 
         WrittenTranscript? transcript = null;
         if (activityObject is not null)
@@ -196,7 +219,7 @@ internal sealed partial class ConversationExporter(
                 : owner;
             transcript = await transcriptWriter.WriteAsync(new TranscriptWriteContext
             {
-                Conversation = conversation, Options = options, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = stageReader,
+                Conversation = conversation, Options = options, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = reader,
             }, cancellationToken).ConfigureAwait(false);
         }
 
@@ -215,7 +238,7 @@ internal sealed partial class ConversationExporter(
             VisitorEmail = ConversationValues.Read(conversation, "visitor.email"),
         };
         plan.Warnings.AddRange(fields.Warnings);
-        return new ExportDecision(null, plan, resolvedOwner);
+        return new PlannedExport(null, match, plan, rounds.ApiCalls, owner.Strategy);
     }
 
     private ValueTask<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options, string personObject, string? activityObject, ISalesforceReader reader, CancellationToken cancellationToken) =>
@@ -226,6 +249,11 @@ internal sealed partial class ConversationExporter(
         var objects = new List<string>();
         objects.AddRange(PersonFields.SearchOrder(options));
         objects.Add(personObject);
+        if (string.Equals(personObject, "Lead", StringComparison.OrdinalIgnoreCase))
+        {
+            // A converted Lead is followed to its Contact, which the record resolver then describes.
+            objects.Add("Contact");
+        }
         if (activityObject is not null)
         {
             objects.Add(activityObject);
@@ -251,6 +279,11 @@ internal sealed partial class ConversationExporter(
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    internal sealed record PlannedExport(ConversationExportResult? Skipped, IdentityMatch? Match, ExportWritePlan? Plan, int ReadCalls, OwnerStrategy InitialOwnerStrategy)
+    {
+        public static PlannedExport Skip(ConversationExportResult result) => new(result, null, null, result.ApiCalls, OwnerStrategy.ConnectingUser);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Conversation {ConversationId} exported: {PersonObject} {PersonId} ({PersonChange}), {ActivityObject} {ActivityId}, {ApiCalls} API calls")]

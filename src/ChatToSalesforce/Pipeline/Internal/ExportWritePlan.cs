@@ -34,9 +34,3 @@ internal sealed record ExportWriteOutcome(
     IReadOnlyList<SalesforceRecordRef> Files,
     string? OwnerId,
     int ApiCalls);
-
-/// <summary>What the deciding stages concluded for one conversation: a write plan, or a skipped result.</summary>
-/// <param name="Skipped">The skipped result, when the conversation is not written.</param>
-/// <param name="Plan">The write plan, when it is.</param>
-/// <param name="Owner">The owner the owner resolver returned (before the record-owner marker was applied).</param>
-internal sealed record ExportDecision(ConversationExportResult? Skipped, ExportWritePlan? Plan, ResolvedOwner Owner);
