@@ -233,6 +233,24 @@ public sealed class BatchExportTests
     }
 
     [Fact]
+    public async Task Duplicate_rules_rejecting_the_update_of_a_matched_person_keep_it_as_it_was()
+    {
+        var org = new FakeSalesforceOrg();
+        var existing = org.Insert("Contact", new JsonObject { ["FirstName"] = null, ["LastName"] = "Visitor", ["Email"] = "known@example.com" });
+        org.Validate = (type, record) => type == "Contact" && record.ContainsKey("Id")
+            ? new SalesforceError("DUPLICATES_DETECTED", "Use one of these records?", [])
+            : null;
+        var exporter = Exporter(org);
+
+        var result = (await exporter.ExportManyAsync([Conversation("a", "known@example.com")]).ToListAsync()).Single();
+
+        result.Status.Should().Be(ExportStatus.Exported);
+        result.Person.Should().Be(new SalesforceRecordRef("Contact", existing, RecordChange.Unchanged));
+        result.Warnings.Should().Contain(w => w.Contains("rejected the update", StringComparison.Ordinal));
+        org.Records("Task").Single()["WhoId"]!.GetValue<string>().Should().Be(existing);
+    }
+
+    [Fact]
     public async Task Progress_is_reported_after_each_conversation()
     {
         var org = new FakeSalesforceOrg();

@@ -17,7 +17,8 @@ namespace ChatToSalesforce.Pipeline.Internal;
 /// conversation's values win, except under <see cref="UpdatePolicy.Overwrite"/>).</para>
 /// <para>A record Salesforce rejects fails only the conversations that own it, with Salesforce's error. A person rejected as
 /// <c>DUPLICATES_DETECTED</c> is the existing record: the matched id is used (looked up by email when Salesforce does not
-/// report it). A conversation whose person was not written has no activity written.</para>
+/// report it); an update it rejects that way leaves the matched person as it was. A conversation whose person was not
+/// written has no activity written.</para>
 /// </remarks>
 internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExportOptions options)
 {
@@ -135,6 +136,12 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
                 {
                     duplicates.Add(group);
                 }
+            }
+            else if (group.Person.Action == RecordAction.Update && result.Errors.FirstOrDefault()?.ErrorCode == "DUPLICATES_DETECTED")
+            {
+                // The update would make the matched person a duplicate of another record: it is still the person
+                // identity matching found, so it is kept as it is (as a single export does).
+                group.Kept($"Salesforce duplicate rules rejected the update of the {group.Person.ObjectType}; it was left as it was.");
             }
             else
             {
@@ -510,6 +517,16 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
                 item.PersonId = existingId;
                 item.Person = new SalesforceRecordRef(Person.ObjectType, existingId, RecordChange.Unchanged);
                 item.Plan!.Warnings.Add($"Salesforce duplicate rules matched an existing {Person.ObjectType}; the transcript was linked to it.");
+            }
+        }
+
+        public void Kept(string warning)
+        {
+            foreach (var item in _items)
+            {
+                item.PersonId = Person.Id;
+                item.Person = new SalesforceRecordRef(Person.ObjectType, Person.Id!, RecordChange.Unchanged);
+                item.Plan!.Warnings.Add(warning);
             }
         }
 
