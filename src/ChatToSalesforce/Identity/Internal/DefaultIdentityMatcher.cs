@@ -13,6 +13,9 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
 {
     internal const int CandidateLimit = 50;
 
+    /// <summary>The ordering and limit of every candidate query (the limit is <see cref="CandidateLimit"/>).</summary>
+    private const string CandidateOrder = " ORDER BY LastModifiedDate DESC LIMIT 50";
+
     public async ValueTask<IdentityMatch> MatchAsync(IdentityMatchContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
@@ -117,12 +120,12 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
     internal static string? BuildQuery(IdentificationRule rule, string objectType, SalesforceChatExportOptions options, Conversation conversation)
     {
         var select = $"SELECT {string.Join(", ", PersonFields.ToRead(options, objectType))} FROM {objectType}";
-        var order = $" ORDER BY LastModifiedDate DESC LIMIT {CandidateLimit}";
+        const string order = CandidateOrder;
         switch (rule.Kind)
         {
             case IdentificationRuleKind.Email:
                 var email = ConversationValues.Read(conversation, "visitor.email");
-                return email is null ? null : $"{select} WHERE Email = {Soql.Quote(email)}{order}";
+                return email is null ? null : $"{select} WHERE Email = '{Soql.Escape(email)}'{order}";
             case IdentificationRuleKind.Phone:
                 var digits = Digits(ConversationValues.Read(conversation, "visitor.phone"));
                 if (digits.Length < 4)

@@ -15,14 +15,14 @@ internal static class PersonFields
         if (string.Equals(objectType, "Contact", StringComparison.OrdinalIgnoreCase))
         {
             fields.Add("OwnerId");
-            fields.AddRange(ContactStandard);
+            AddRange(fields, ContactStandard);
         }
         else if (string.Equals(objectType, "Lead", StringComparison.OrdinalIgnoreCase))
         {
             fields.Add("OwnerId");
-            fields.AddRange(LeadStandard);
-            fields.Add("IsConverted");
-            fields.Add("ConvertedContactId");
+            AddRange(fields, LeadStandard);
+            AddDistinct(fields, "IsConverted");
+            AddDistinct(fields, "ConvertedContactId");
         }
 
         if (options.Mode != ExportMode.Record)
@@ -40,11 +40,46 @@ internal static class PersonFields
         {
             if (FieldTarget.TryParse(mapping.Target, out var obj, out var field) && string.Equals(obj, objectType, StringComparison.OrdinalIgnoreCase))
             {
-                fields.Add(field);
+                AddDistinct(fields, field);
             }
         }
 
-        return fields.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        return fields;
+    }
+
+    /// <summary>Adds a name unless the list has it (ignoring case). The lists are a handful of names: no set is needed.</summary>
+    internal static void AddDistinct(List<string> names, string name)
+    {
+        foreach (var existing in names)
+        {
+            if (string.Equals(existing, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+        }
+
+        names.Add(name);
+    }
+
+    /// <summary>The person objects a mode searches and writes: <see cref="SearchOrder"/> plus the mode's own, without repeats.</summary>
+    public static List<string> PersonObjects(SalesforceChatExportOptions options, string personObject)
+    {
+        var objects = new List<string>(3);
+        foreach (var o in SearchOrder(options))
+        {
+            AddDistinct(objects, o);
+        }
+
+        AddDistinct(objects, personObject);
+        return objects;
+    }
+
+    private static void AddRange(List<string> fields, string[] names)
+    {
+        foreach (var name in names)
+        {
+            AddDistinct(fields, name);
+        }
     }
 
     /// <summary>The person sObject of a mode.</summary>

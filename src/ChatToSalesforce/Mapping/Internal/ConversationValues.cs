@@ -15,6 +15,26 @@ internal static class ConversationValues
         "conversation.requestPage", "conversation.notes", "conversation.wrapUp", "conversation.messageCount",
     ];
 
+    private static readonly Dictionary<string, Func<Conversation, string?>> Readers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["visitor.firstName"] = static c => PersonName.FirstName(c.Visitor),
+        ["visitor.lastName"] = static c => PersonName.LastName(c.Visitor),
+        ["visitor.name"] = static c => PersonName.FullName(c.Visitor),
+        ["visitor.email"] = static c => c.Visitor.Email?.Trim(),
+        ["visitor.phone"] = static c => c.Visitor.Phone,
+        ["visitor.company"] = static c => c.Visitor.Company,
+        ["agent.name"] = static c => c.Agent?.Name,
+        ["agent.email"] = static c => c.Agent?.Email?.Trim(),
+        ["conversation.id"] = static c => c.Id,
+        ["conversation.channel"] = static c => c.Channel,
+        ["conversation.startedAt"] = static c => FormatTimestamp(c.StartedAt),
+        ["conversation.endedAt"] = static c => c.EndedAt is { } end ? FormatTimestamp(end) : null,
+        ["conversation.requestPage"] = static c => c.RequestPage?.ToString(),
+        ["conversation.notes"] = static c => c.Notes,
+        ["conversation.wrapUp"] = static c => c.WrapUp,
+        ["conversation.messageCount"] = static c => c.Messages.Count.ToString(CultureInfo.InvariantCulture),
+    };
+
     public static IReadOnlyList<string> Sources => KnownSources;
 
     /// <summary>Checks a source path; returns an error text or <see langword="null"/>.</summary>
@@ -52,26 +72,8 @@ internal static class ConversationValues
         }
         else
         {
-            value = source.ToUpperInvariant() switch
-            {
-                "VISITOR.FIRSTNAME" => PersonName.FirstName(conversation.Visitor),
-                "VISITOR.LASTNAME" => PersonName.LastName(conversation.Visitor),
-                "VISITOR.NAME" => PersonName.FullName(conversation.Visitor),
-                "VISITOR.EMAIL" => conversation.Visitor.Email?.Trim(),
-                "VISITOR.PHONE" => conversation.Visitor.Phone,
-                "VISITOR.COMPANY" => conversation.Visitor.Company,
-                "AGENT.NAME" => conversation.Agent?.Name,
-                "AGENT.EMAIL" => conversation.Agent?.Email?.Trim(),
-                "CONVERSATION.ID" => conversation.Id,
-                "CONVERSATION.CHANNEL" => conversation.Channel,
-                "CONVERSATION.STARTEDAT" => FormatTimestamp(conversation.StartedAt),
-                "CONVERSATION.ENDEDAT" => conversation.EndedAt is { } end ? FormatTimestamp(end) : null,
-                "CONVERSATION.REQUESTPAGE" => conversation.RequestPage?.ToString(),
-                "CONVERSATION.NOTES" => conversation.Notes,
-                "CONVERSATION.WRAPUP" => conversation.WrapUp,
-                "CONVERSATION.MESSAGECOUNT" => conversation.Messages.Count.ToString(CultureInfo.InvariantCulture),
-                _ => null,
-            };
+            // A case-insensitive lookup: upper-casing the source first cost a string per read, and reads run per field.
+            value = Readers.TryGetValue(source, out var read) ? read(conversation) : null;
         }
 
         return string.IsNullOrWhiteSpace(value) ? null : value;

@@ -16,11 +16,11 @@ internal sealed class DefaultFieldMapper : IFieldMapper
         var options = context.Options;
         var conversation = context.Conversation;
         var map = new FieldMap();
-        var pending = new List<(string Setting, string Object, string Field, string Value)>();
+        var pending = new List<(string Setting, string Object, string Field, string Value)>(8 + options.FieldMappings.Count);
 
         if (options.Mode != ExportMode.Record)
         {
-            foreach (var person in PersonFields.SearchOrder(options).Append(context.PersonObject).Distinct(StringComparer.OrdinalIgnoreCase))
+            foreach (var person in PersonFields.PersonObjects(options, context.PersonObject))
             {
                 void Add(string field, string source)
                 {
@@ -41,13 +41,14 @@ internal sealed class DefaultFieldMapper : IFieldMapper
             }
         }
 
-        var writable = WrittenObjects(context).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        List<string>? writable = null;
         for (var i = 0; i < options.FieldMappings.Count; i++)
         {
             var mapping = options.FieldMappings[i];
             var setting = $"FieldMappings[{i}]";
             _ = FieldTarget.TryParse(mapping.Target, out var objectType, out var field);
-            if (!writable.Contains(objectType))
+            writable ??= WrittenObjects(context).ToList();
+            if (!writable.Contains(objectType, StringComparer.OrdinalIgnoreCase))
             {
                 throw new ExportConfigurationException(setting + ".Target",
                     $"the object '{objectType}' is not written in mode {options.Mode}; map to one of {string.Join(", ", writable)}.");
@@ -95,7 +96,7 @@ internal sealed class DefaultFieldMapper : IFieldMapper
             yield break;
         }
 
-        foreach (var person in PersonFields.SearchOrder(context.Options).Append(context.PersonObject).Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (var person in PersonFields.PersonObjects(context.Options, context.PersonObject))
         {
             yield return person;
         }

@@ -17,9 +17,16 @@ internal sealed class DefaultOwnerResolver(OrgMetadataCache cache) : IOwnerResol
     public async ValueTask<ResolvedOwner> ResolveOwnerAsync(OwnerResolutionContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
-        var chain = new List<ResolvedOwner>();
-        foreach (var strategy in options.OwnerStrategies.Distinct())
+        var chain = new List<ResolvedOwner>(4);
+        var tried = 0;
+        foreach (var strategy in options.OwnerStrategies)
         {
+            if ((uint)strategy < 32 && (tried & (1 << (int)strategy)) != 0)
+            {
+                continue;
+            }
+
+            tried |= (uint)strategy < 32 ? 1 << (int)strategy : 0;
             switch (strategy)
             {
                 case OwnerStrategy.AgentUser:
@@ -51,7 +58,9 @@ internal sealed class DefaultOwnerResolver(OrgMetadataCache cache) : IOwnerResol
             chain.Add(ResolvedOwner.ConnectingUser);
         }
 
-        return chain[0] with { Fallbacks = chain.Skip(1).ToArray() };
+        var fallbacks = new ResolvedOwner[chain.Count - 1];
+        chain.CopyTo(1, fallbacks, 0, fallbacks.Length);
+        return chain[0] with { Fallbacks = fallbacks };
     }
 
     private async ValueTask<string?> FindAgentUserAsync(OwnerResolutionContext context, CancellationToken cancellationToken)

@@ -181,7 +181,7 @@ internal sealed class BatchedSalesforceReader : ISalesforceReader
         {
             var read = chunk[i];
             var url = read.Kind == PendingKind.Query
-                ? "query?q=" + Uri.EscapeDataString(read.Text)
+                ? QueryUrl(read.Text)
                 : "sobjects/" + Uri.EscapeDataString(read.Text) + "/describe";
             request.Subrequests.Add(new SalesforceSubrequest("GET", url, "read" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
@@ -212,6 +212,28 @@ internal sealed class BatchedSalesforceReader : ISalesforceReader
                 read.Describe.TrySetResult(description);
             }
         }
+    }
+
+    /// <summary><c>query?q=</c> and the URL-encoded SOQL, built as one string where the runtime allows it.</summary>
+    internal static string QueryUrl(string soql)
+    {
+#if NET9_0_OR_GREATER
+        const string Prefix = "query?q=";
+        var rented = System.Buffers.ArrayPool<char>.Shared.Rent(Prefix.Length + (soql.Length * 3));
+        try
+        {
+            Prefix.CopyTo(rented);
+            if (Uri.TryEscapeDataString(soql, rented.AsSpan(Prefix.Length), out var written))
+            {
+                return new string(rented, 0, Prefix.Length + written);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(rented);
+        }
+#endif
+        return "query?q=" + Uri.EscapeDataString(soql);
     }
 
     private async Task<SalesforceQueryResult> ReadQueryAsync(JsonNode? body, string soql, CancellationToken cancellationToken)

@@ -168,7 +168,13 @@ internal sealed partial class ConversationExporter(
         var activityObject = PersonFields.ActivityObject(options.Mode);
 
         // Read round: identity and owner reads, plus the describes the mapper needs, go out together.
-        var describes = DescribedObjects(options, personObject, activityObject).Select(o => reader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
+        var described = DescribedObjects(options, personObject, activityObject);
+        var describes = new Task<SalesforceObjectDescription>[described.Count];
+        for (var i = 0; i < describes.Length; i++)
+        {
+            describes[i] = reader.DescribeAsync(described[i], cancellationToken).AsTask();
+        }
+
         var matchTask = identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
         var ownerTask = ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, Salesforce = reader }, cancellationToken).AsTask();
         try
@@ -244,30 +250,35 @@ internal sealed partial class ConversationExporter(
     private ValueTask<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options, string personObject, string? activityObject, ISalesforceReader reader, CancellationToken cancellationToken) =>
         fieldMapper.MapAsync(new FieldMappingContext { Conversation = conversation, Options = options, PersonObject = personObject, ActivityObject = activityObject, Salesforce = reader }, cancellationToken);
 
-    internal static IEnumerable<string> DescribedObjects(SalesforceChatExportOptions options, string personObject, string? activityObject)
+    internal static List<string> DescribedObjects(SalesforceChatExportOptions options, string personObject, string? activityObject)
     {
-        var objects = new List<string>();
-        objects.AddRange(PersonFields.SearchOrder(options));
-        objects.Add(personObject);
+        var objects = new List<string>(4 + options.FieldMappings.Count);
+        foreach (var o in PersonFields.SearchOrder(options))
+        {
+            PersonFields.AddDistinct(objects, o);
+        }
+
+        PersonFields.AddDistinct(objects, personObject);
         if (string.Equals(personObject, "Lead", StringComparison.OrdinalIgnoreCase))
         {
             // A converted Lead is followed to its Contact, which the record resolver then describes.
-            objects.Add("Contact");
+            PersonFields.AddDistinct(objects, "Contact");
         }
+
         if (activityObject is not null)
         {
-            objects.Add(activityObject);
+            PersonFields.AddDistinct(objects, activityObject);
         }
 
         foreach (var mapping in options.FieldMappings)
         {
             if (FieldTarget.TryParse(mapping.Target, out var o, out _))
             {
-                objects.Add(o);
+                PersonFields.AddDistinct(objects, o);
             }
         }
 
-        return objects.Distinct(StringComparer.OrdinalIgnoreCase);
+        return objects;
     }
 
     private static async IAsyncEnumerable<Conversation> ToAsync(IEnumerable<Conversation> conversations, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -9,11 +9,15 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
 {
     internal const int MaxEntries = 10_000;
 
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private const char DescribeKind = 'd';
+    private const char UserKind = 'u';
+
+    // Keys are (org, kind, name) values compared without case: building "org|kind|name" strings cost an allocation per lookup.
+    private readonly ConcurrentDictionary<Key, Entry> _entries = new();
 
     public bool TryGetDescribe(string org, string objectType, out SalesforceObjectDescription description)
     {
-        if (TryGet(org + "|describe|" + objectType, out var value) && value is SalesforceObjectDescription d)
+        if (TryGet(new Key(org, DescribeKind, objectType), out var value) && value is SalesforceObjectDescription d)
         {
             description = d;
             return true;
@@ -24,12 +28,12 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
     }
 
     public void SetDescribe(string org, SalesforceObjectDescription description, TimeSpan duration) =>
-        Set(org + "|describe|" + description.Name, description, duration);
+        Set(new Key(org, DescribeKind, description.Name), description, duration);
 
     /// <summary>Gets the cached User id for an agent email; the value is <see langword="null"/> when no active User matched.</summary>
     public bool TryGetAgentUser(string org, string email, out string? userId)
     {
-        if (TryGet(org + "|user|" + email, out var value))
+        if (TryGet(new Key(org, UserKind, email), out var value))
         {
             userId = value as string;
             return true;
@@ -40,11 +44,11 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
     }
 
     public void SetAgentUser(string org, string email, string? userId, TimeSpan duration) =>
-        Set(org + "|user|" + email, userId, duration);
+        Set(new Key(org, UserKind, email), userId, duration);
 
-    public void RemoveAgentUser(string org, string email) => _entries.TryRemove(org + "|user|" + email, out _);
+    public void RemoveAgentUser(string org, string email) => _entries.TryRemove(new Key(org, UserKind, email), out _);
 
-    private bool TryGet(string key, out object? value)
+    private bool TryGet(Key key, out object? value)
     {
         if (_entries.TryGetValue(key, out var entry))
         {
@@ -61,7 +65,7 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
         return false;
     }
 
-    private void Set(string key, object? value, TimeSpan duration)
+    private void Set(Key key, object? value, TimeSpan duration)
     {
         var now = timeProvider.GetUtcNow();
         if (_entries.Count >= MaxEntries)
@@ -76,4 +80,13 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
     }
 
     private sealed record Entry(object? Value, DateTimeOffset ExpiresAt);
+
+    private readonly record struct Key(string Org, char Kind, string Name)
+    {
+        public bool Equals(Key other) =>
+            Kind == other.Kind && string.Equals(Org, other.Org, StringComparison.OrdinalIgnoreCase) && string.Equals(Name, other.Name, StringComparison.OrdinalIgnoreCase);
+
+        public override int GetHashCode() =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(Org), Kind, StringComparer.OrdinalIgnoreCase.GetHashCode(Name));
+    }
 }

@@ -15,7 +15,10 @@ internal sealed class DefaultRecordResolver : IRecordResolver
     {
         var options = context.Options;
         var match = context.Match;
-        var protectedFields = new HashSet<string>(options.ProtectedFields, StringComparer.OrdinalIgnoreCase);
+        // A set only where several lookups are made; a new person without a key needs none (the common case of a batch).
+        var protectedFields = match.IsFound || options.PersonKeyField is not null
+            ? new HashSet<string>(options.ProtectedFields, StringComparer.OrdinalIgnoreCase)
+            : null;
 
         if (match.IsFound)
         {
@@ -29,7 +32,7 @@ internal sealed class DefaultRecordResolver : IRecordResolver
             var changes = new JsonObject();
             foreach (var (field, value) in context.Fields.For(objectType))
             {
-                if (protectedFields.Contains(field) || description.FindField(field) is not { Updateable: true })
+                if (protectedFields!.Contains(field) || description.FindField(field) is not { Updateable: true })
                 {
                     continue;
                 }
@@ -48,7 +51,7 @@ internal sealed class DefaultRecordResolver : IRecordResolver
             }
 
             var owner = OwnerFor(context.Owner, existing: true);
-            if (owner is not null && !protectedFields.Contains("OwnerId") && !string.Equals(match.Fields["OwnerId"]?.GetValue<string>(), owner, StringComparison.Ordinal))
+            if (owner is not null && !protectedFields!.Contains("OwnerId") && !string.Equals(match.Fields["OwnerId"]?.GetValue<string>(), owner, StringComparison.Ordinal))
             {
                 changes["OwnerId"] = owner;
             }
@@ -70,7 +73,7 @@ internal sealed class DefaultRecordResolver : IRecordResolver
             // Upsert: Salesforce creates or updates in the same request as the activity. It cannot tell a new record from
             // an existing one in advance, so protected fields (OwnerId included, by default) are never sent: a person
             // created this way is owned by the connecting user unless OwnerId is removed from ProtectedFields.
-            foreach (var field in protectedFields)
+            foreach (var field in protectedFields!)
             {
                 fields.Remove(field);
             }

@@ -16,6 +16,10 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
     internal const int DefaultDescriptionLength = 32_000;
     internal const int SubjectLength = 255;
 
+    // What the old per-call check replaced: the platform's invalid file-name characters, and whitespace.
+    private static readonly System.Buffers.SearchValues<char> UnsafeFileNameChars = System.Buffers.SearchValues.Create(
+        Path.GetInvalidFileNameChars().Concat(Enumerable.Range(0, char.MaxValue + 1).Select(i => (char)i).Where(char.IsWhiteSpace)).Distinct().ToArray());
+
     public async ValueTask<WrittenTranscript> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
@@ -25,10 +29,14 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
         var maxLength = description.FindField("Description") is { Length: > 0 } d ? d.Length : DefaultDescriptionLength;
 
         var transcript = FieldValues.StripControlCharacters(formatter.Format(conversation));
-        var fileName = $"chat-transcript-{SafeFileName(conversation.Id)}.txt";
         var truncated = transcript.Length > maxLength;
-        var note = TruncationNote(options.Transcript.AttachFullTranscriptWhenTruncated ? fileName : null);
-        var text = truncated ? FieldValues.Truncate(transcript, maxLength - note.Length) + note : transcript;
+        var fileName = truncated ? $"chat-transcript-{SafeFileName(conversation.Id)}.txt" : string.Empty;
+        var text = transcript;
+        if (truncated)
+        {
+            var note = TruncationNote(options.Transcript.AttachFullTranscriptWhenTruncated ? fileName : null);
+            text = FieldValues.Truncate(transcript, maxLength - note.Length) + note;
+        }
 
         var fields = new JsonObject
         {
@@ -130,8 +138,18 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
 
     private static string SafeFileName(string id)
     {
-        var invalid = Path.GetInvalidFileNameChars();
-        var safe = new string(id.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
+        if (id.AsSpan().IndexOfAny(UnsafeFileNameChars) < 0)
+        {
+            return FieldValues.Truncate(id, 100);
+        }
+
+        var safe = string.Create(id.Length, id, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = UnsafeFileNameChars.Contains(source[i]) ? '_' : source[i];
+            }
+        });
         return FieldValues.Truncate(safe, 100);
     }
 }
