@@ -251,6 +251,53 @@ public sealed class BatchExportTests
     }
 
     [Fact]
+    public async Task Attachments_and_campaign_members_go_out_together_after_the_activities()
+    {
+        var org = new FakeSalesforceOrg();
+        var exporter = Exporter(org, o =>
+        {
+            o.CampaignId = "701000000000001AAA";
+            o.CampaignMemberStatus = "Responded";
+        });
+        var withFile = Conversation("a", "a@example.com");
+        withFile = new Conversation
+        {
+            Id = withFile.Id, Channel = withFile.Channel, StartedAt = withFile.StartedAt, Visitor = withFile.Visitor, Messages = withFile.Messages,
+            Attachments = [new ChatAttachment { FileName = "brochure.pdf", ContentType = "application/pdf", Content = new byte[] { 1, 2, 3 } }],
+        };
+
+        var results = await exporter.ExportManyAsync([withFile, Conversation("b", "b@example.com"), Conversation("c", "a@example.com")]).ToListAsync();
+
+        results.Should().OnlyContain(r => r.Status == ExportStatus.Exported);
+        org.Requests.Should().Equal("composite", "collection:Create", "collection:Create", "collection:Create");
+        var file = org.Records("ContentVersion").Should().ContainSingle().Subject;
+        file["FirstPublishLocationId"]!.GetValue<string>().Should().Be(results[0].Activity!.Id);
+        file["VersionData"]!.GetValue<string>().Should().Be(Convert.ToBase64String(new byte[] { 1, 2, 3 }));
+        results[0].Files.Should().ContainSingle().Which.Id.Should().Be(file["Id"]!.GetValue<string>());
+        org.Records("CampaignMember").Select(m => m["ContactId"]!.GetValue<string>()).Should().BeEquivalentTo([results[0].Person!.Id, results[1].Person!.Id], "one membership per person");
+        org.Records("CampaignMember").Should().OnlyContain(m => m["Status"]!.GetValue<string>() == "Responded");
+    }
+
+    [Fact]
+    public async Task A_rejected_activity_fails_only_its_conversation()
+    {
+        var org = new FakeSalesforceOrg
+        {
+            Validate = (type, record) => type == "Task" && record["Subject"]?.GetValue<string>()?.Contains("Bad", StringComparison.Ordinal) == true
+                ? new SalesforceError("STRING_TOO_LONG", "Subject: data value too large", ["Subject"])
+                : null,
+        };
+        var exporter = Exporter(org);
+
+        var results = await exporter.ExportManyAsync([Conversation("a", "a@example.com"), Conversation("b", "b@example.com", lastName: "Bad"), Conversation("c", "c@example.com")]).ToListAsync();
+
+        results.Select(r => r.Status).Should().Equal(ExportStatus.Exported, ExportStatus.Failed, ExportStatus.Exported);
+        results[1].Error.Should().BeOfType<SalesforceApiException>().Which.ErrorCode.Should().Be("STRING_TOO_LONG");
+        results[1].Person.Should().NotBeNull("the person was written before the activity was rejected");
+        org.Records("Task").Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task Progress_is_reported_after_each_conversation()
     {
         var org = new FakeSalesforceOrg();
