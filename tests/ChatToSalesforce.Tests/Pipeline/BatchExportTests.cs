@@ -298,6 +298,27 @@ public sealed class BatchExportTests
     }
 
     [Fact]
+    public async Task An_inactive_default_owner_falls_back_to_the_connecting_user()
+    {
+        const string Inactive = "005000000000BADAAA";
+        var org = new FakeSalesforceOrg
+        {
+            Validate = (type, record) => record["OwnerId"]?.GetValue<string>() == Inactive
+                ? new SalesforceError("INACTIVE_OWNER_OR_USER", "operation performed with inactive user", [])
+                : null,
+        };
+        var exporter = Exporter(org, o => o.DefaultOwnerId = Inactive);
+
+        var results = await exporter.ExportManyAsync([Conversation("a", "a@example.com"), Conversation("b", "b@example.com")]).ToListAsync();
+
+        results.Should().OnlyContain(r => r.Status == ExportStatus.Exported && r.OwnerId == null);
+        results.Should().OnlyContain(r => r.Warnings.Any(w => w.Contains("fell back to ConnectingUser", StringComparison.Ordinal)));
+        org.Records("Contact").Should().HaveCount(2).And.OnlyContain(c => !c.ContainsKey("OwnerId"));
+        org.Records("Task").Should().HaveCount(2).And.OnlyContain(t => !t.ContainsKey("OwnerId"));
+        org.Requests.Should().Equal("composite", "collection:Create", "collection:Create", "collection:Create");
+    }
+
+    [Fact]
     public async Task Progress_is_reported_after_each_conversation()
     {
         var org = new FakeSalesforceOrg();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Identity.Internal;
 using ChatToSalesforce.Ownership;
@@ -209,7 +210,7 @@ internal sealed partial class BatchExporter(
         await Task.WhenAll(candidates.Select(c => DecideAsync(c, prefetch, gated, cancellationToken))).ConfigureAwait(false);
 
         // 3. Writes, shared: persons, activities, then campaign members and files.
-        var writer = new BatchWriter(gated, options);
+        var writer = new BatchWriter(gated, options, cache);
         await writer.WriteAsync(candidates.Where(c => c.Plan is not null && c.Error is null).ToList(), context, cancellationToken).ConfigureAwait(false);
     }
 
@@ -338,4 +339,60 @@ internal sealed class BatchItem(int index, Conversation? conversation)
     public SalesforceRecordRef? Activity { get; set; }
 
     public List<SalesforceRecordRef> Files { get; } = [];
+
+    /// <summary>Owner ids Salesforce rejected for this conversation, and what replaced them (<see langword="null"/>: none set).</summary>
+    private List<(string Rejected, string? Replacement)>? _ownerChanges;
+
+    /// <summary>
+    /// Moves to the next fallback owner after Salesforce rejected the current one, and rewrites <paramref name="record"/>'s
+    /// <c>OwnerId</c>. Returns <see langword="false"/> when no fallback is left.
+    /// </summary>
+    public bool FallBackOwner(JsonObject record, OrgMetadataCache cache, SalesforceChatExportOptions options)
+    {
+        var plan = Plan!;
+        var rejected = record["OwnerId"]?.GetValue<string>();
+        var current = plan.Owner;
+        var fallbacks = current.Fallbacks;
+        if (rejected is null || fallbacks.Count == 0)
+        {
+            return false;
+        }
+
+        var next = fallbacks[0] with { Fallbacks = fallbacks.Skip(1).ToArray() };
+        plan.Owner = next;
+        (_ownerChanges ??= []).Add((rejected, next.OwnerId));
+        plan.Warnings.Add($"Salesforce rejected the {current.Strategy} owner; fell back to {next.Strategy}.");
+        if (current.Strategy == OwnerStrategy.AgentUser && Conversation?.Agent?.Email is { } agentEmail)
+        {
+            // Forget the agent's User so the next export looks again.
+            cache.RemoveAgentUser(options.InstanceUrl?.ToString() ?? string.Empty, agentEmail.Trim().ToLowerInvariant());
+        }
+
+        ApplyOwnerFallbacks(record);
+        return true;
+    }
+
+    /// <summary>Replaces owners rejected earlier (on the person) in a record about to be sent (the activity).</summary>
+    public void ApplyOwnerFallbacks(JsonObject record)
+    {
+        if (_ownerChanges is null)
+        {
+            return;
+        }
+
+        foreach (var (rejected, replacement) in _ownerChanges)
+        {
+            if (string.Equals(record["OwnerId"]?.GetValue<string>(), rejected, StringComparison.Ordinal))
+            {
+                if (replacement is null)
+                {
+                    record.Remove("OwnerId");
+                }
+                else
+                {
+                    record["OwnerId"] = replacement;
+                }
+            }
+        }
+    }
 }

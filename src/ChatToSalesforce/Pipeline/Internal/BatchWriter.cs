@@ -18,12 +18,16 @@ namespace ChatToSalesforce.Pipeline.Internal;
 /// <para>A record Salesforce rejects fails only the conversations that own it, with Salesforce's error. A person rejected as
 /// <c>DUPLICATES_DETECTED</c> is the existing record: the matched id is used (looked up by email when Salesforce does not
 /// report it); an update it rejects that way leaves the matched person as it was. A conversation whose person was not
-/// written has no activity written.</para>
+/// written has no activity written. An owner Salesforce rejects as inactive or invalid is replaced by the conversation's
+/// next fallback owner and the record is sent again (with the others rejected that way, in one more request).</para>
 /// </remarks>
-internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExportOptions options)
+internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExportOptions options, OrgMetadataCache cache)
 {
     /// <summary>Records per sObject Collections request.</summary>
     internal const int CollectionLimit = 200;
+
+    /// <summary>Resends of records whose owner Salesforce rejected (one per fallback owner; the chain is at most 4 long).</summary>
+    private const int MaxRounds = 4;
 
     public async Task WriteAsync(List<BatchItem> items, ChunkContext context, CancellationToken cancellationToken)
     {
@@ -111,8 +115,13 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
         }
 
         var duplicates = new List<PersonGroup>();
-        await SendAllAsync(calls, (group, result) =>
+        await SendAllAsync(calls, (group, result, record) =>
         {
+            if (!result.Success && IsOwnerRejection(result.Errors) && group.Leader.FallBackOwner(record, cache, options))
+            {
+                return true;
+            }
+
             if (result.Success && result.Id is { } id)
             {
                 group.Written(id, group.Person.Action switch
@@ -147,6 +156,8 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
             {
                 group.Fail(item => ToException(result.Errors, $"Salesforce rejected the {group.Person.ObjectType} of conversation '{item.Conversation!.Id}'"));
             }
+
+            return false;
         }, (group, ex) => group.Fail(_ => ex), cancellationToken).ConfigureAwait(false);
 
         if (duplicates.Count > 0)
@@ -223,6 +234,7 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
                         record[key] = activity.ExternalIdValue;
                     }
 
+                    item.ApplyOwnerFallbacks(record);
                     return record;
                 });
                 var request = byKey.Key.ExternalIdField is { } field
@@ -232,9 +244,14 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
             }
         }
 
-        await SendAllAsync(calls, (item, result) =>
+        await SendAllAsync(calls, (item, result, record) =>
         {
             var activity = item.Plan!.Activity!;
+            if (!result.Success && IsOwnerRejection(result.Errors) && item.FallBackOwner(record, cache, options))
+            {
+                return true;
+            }
+
             if (result.Success && result.Id is { } id)
             {
                 var created = activity.ExternalIdField is null || result.Created == true;
@@ -244,6 +261,8 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
             {
                 item.Error = ToException(result.Errors, $"Salesforce rejected the {activity.ObjectType} of conversation '{item.Conversation!.Id}'");
             }
+
+            return false;
         }, (item, ex) => item.Error = ex, cancellationToken).ConfigureAwait(false);
     }
 
@@ -340,7 +359,7 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
             calls.Add((Request(SalesforceCollectionOperation.Create, null, null, current.Select(e => e.Record)), current));
         }
 
-        await SendAllAsync(calls, (entry, result) =>
+        await SendAllAsync(calls, (entry, result, _) =>
         {
             foreach (var item in entry.Items)
             {
@@ -358,6 +377,8 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
                     item.Error ??= ToException(result.Errors, $"Salesforce rejected the {what} of conversation '{item.Conversation!.Id}'");
                 }
             }
+
+            return false;
         }, (entry, ex) =>
         {
             foreach (var item in entry.Items)
@@ -367,49 +388,66 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends the collection requests concurrently (through the batch's gate) and maps each save result back to its owner.</summary>
+    /// <summary>
+    /// Sends the collection requests concurrently (through the batch's gate) and maps each save result back to its owner.
+    /// <paramref name="onResult"/> returns <see langword="true"/> to send the record again (it changed it, for example to
+    /// a fallback owner); those records go out together in another round.
+    /// </summary>
     private async Task SendAllAsync<T>(
         List<(SalesforceCollectionRequest Request, List<T> Owners)> calls,
-        Action<T, SalesforceSaveResult> onResult,
+        Func<T, SalesforceSaveResult, JsonObject, bool> onResult,
         Action<T, Exception> onFailure,
         CancellationToken cancellationToken)
     {
-        var sends = calls.Select(c => client.SendCollectionAsync(c.Request, cancellationToken)).ToArray();
-        try
+        for (var round = 0; calls.Count > 0; round++)
         {
-            await Task.WhenAll(sends).ConfigureAwait(false);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Reported per request below.
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        for (var c = 0; c < calls.Count; c++)
-        {
-            var owners = calls[c].Owners;
-            if (!sends[c].IsCompletedSuccessfully)
+            var sends = calls.Select(c => client.SendCollectionAsync(c.Request, cancellationToken)).ToArray();
+            try
             {
-                var error = sends[c].Exception?.InnerException ?? new OperationCanceledException();
-                foreach (var owner in owners)
-                {
-                    onFailure(owner, error);
-                }
-
-                continue;
+                await Task.WhenAll(sends).ConfigureAwait(false);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Reported per request below.
             }
 
-            var results = sends[c].Result;
-            for (var i = 0; i < owners.Count; i++)
+            cancellationToken.ThrowIfCancellationRequested();
+            var again = new List<(SalesforceCollectionRequest Template, T Owner, JsonObject Record)>();
+            for (var c = 0; c < calls.Count; c++)
             {
-                if (i < results.Count)
+                var (request, owners) = calls[c];
+                if (!sends[c].IsCompletedSuccessfully)
                 {
-                    onResult(owners[i], results[i]);
+                    var error = sends[c].Exception?.InnerException ?? new OperationCanceledException();
+                    foreach (var owner in owners)
+                    {
+                        onFailure(owner, error);
+                    }
+
+                    continue;
                 }
-                else
+
+                var results = sends[c].Result;
+                for (var i = 0; i < owners.Count; i++)
                 {
-                    onFailure(owners[i], new SalesforceApiException(System.Net.HttpStatusCode.InternalServerError, "UNEXPECTED_RESPONSE",
-                        $"Salesforce returned {results.Count} save results for {owners.Count} records."));
+                    if (i >= results.Count)
+                    {
+                        onFailure(owners[i], new SalesforceApiException(System.Net.HttpStatusCode.InternalServerError, "UNEXPECTED_RESPONSE",
+                            $"Salesforce returned {results.Count} save results for {owners.Count} records."));
+                    }
+                    else if (onResult(owners[i], results[i], request.Records[i]) && round < MaxRounds)
+                    {
+                        again.Add((request, owners[i], request.Records[i]));
+                    }
+                }
+            }
+
+            calls = [];
+            foreach (var same in again.GroupBy(a => (a.Template.Operation, a.Template.ObjectType, a.Template.ExternalIdField)))
+            {
+                foreach (var slice in same.Chunk(CollectionLimit))
+                {
+                    calls.Add((Request(same.Key.Operation, same.Key.ObjectType, same.Key.ExternalIdField, slice.Select(a => a.Record)), slice.Select(a => a.Owner).ToList()));
                 }
             }
         }
@@ -453,6 +491,12 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
         record["Id"] = id;
         return record;
     }
+
+    /// <summary>Salesforce refused the owner (inactive, or not a valid User): the next fallback owner is tried, as in a single export.</summary>
+    internal static bool IsOwnerRejection(IReadOnlyList<SalesforceError> errors) =>
+        errors.FirstOrDefault() is { } error
+        && (error.ErrorCode is "INACTIVE_OWNER_OR_USER"
+            || (error.ErrorCode is "INVALID_CROSS_REFERENCE_KEY" && (error.Fields.Contains("OwnerId") || error.Message.Contains("owner", StringComparison.OrdinalIgnoreCase))));
 
     /// <summary>Turns a record's save errors into the exception a single export would have thrown.</summary>
     internal static SalesforceApiException ToException(IReadOnlyList<SalesforceError> errors, string context)
