@@ -33,10 +33,10 @@ internal static class SalesforceErrorParser
     /// <param name="failedSubrequest">The reference id of the failing composite subrequest, if any.</param>
     /// <returns>The exception (not thrown).</returns>
     public static SalesforceApiException ToException(int status, JsonNode? body, string context, string? failedSubrequest = null) =>
-        ToException(status, Parse(body), context, failedSubrequest);
+        FromErrors(status, Parse(body), context, failedSubrequest);
 
     /// <summary>Builds the exception from parsed errors.</summary>
-    public static SalesforceApiException ToException(int status, IReadOnlyList<SalesforceError> errors, string context, string? failedSubrequest = null)
+    public static SalesforceApiException FromErrors(int status, IReadOnlyList<SalesforceError> errors, string context, string? failedSubrequest = null)
     {
         var primary = PickPrimary(errors);
         var kind = SalesforceErrorClassifier.Classify(status, errors);

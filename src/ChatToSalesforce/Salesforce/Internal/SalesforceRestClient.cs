@@ -363,7 +363,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
             TransportLog.RequestLimitCircuitOpened(_logger, _usage.OpenCircuit());
         }
 
-        throw SalesforceErrorParser.ToException(status, errors, operation.Name);
+        throw SalesforceErrorParser.FromErrors(status, errors, operation.Name);
     }
 
     private async Task<(int Status, JsonNode? Body)> SendOnceAsync(Operation operation, SalesforceAccessToken token, CancellationToken cancellationToken)
