@@ -51,11 +51,10 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
         }
     }
 
-    /// <summary>Throws when the circuit is open or the budget is used up; otherwise lets the request go.</summary>
-    public void EnsureAllowed()
+    /// <summary>Throws when the request-limit circuit is open (checked before every attempt, retries included).</summary>
+    public void EnsureCircuitClosed()
     {
         var now = _time.GetUtcNow();
-        var options = _options.CurrentValue;
         var current = Current;
         lock (_gate)
         {
@@ -64,8 +63,20 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
                 throw new SalesforceApiBudgetExceededException(
                     current?.Used ?? 0,
                     current?.Limit ?? 0,
-                    $"Salesforce reported the org's daily API allocation exhausted (REQUEST_LIMIT_EXCEEDED); requests fail fast without being sent until {_circuitOpenUntil:u}.");
+                    string.Create(CultureInfo.InvariantCulture, $"Salesforce reported the org's daily API allocation exhausted (REQUEST_LIMIT_EXCEEDED); requests fail fast without being sent until {_circuitOpenUntil:u}."));
             }
+        }
+    }
+
+    /// <summary>Throws when the circuit is open or the budget is used up; otherwise lets the request go (checked once per call).</summary>
+    public void EnsureAllowed()
+    {
+        EnsureCircuitClosed();
+        var now = _time.GetUtcNow();
+        var options = _options.CurrentValue;
+        var current = Current;
+        lock (_gate)
+        {
 
             if (options.ApiBudget is not { } budget || current is null || current.Limit <= 0 || current.Used < budget * current.Limit)
             {
@@ -84,7 +95,7 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
         throw new SalesforceApiBudgetExceededException(
             current.Used,
             current.Limit,
-            string.Create(CultureInfo.InvariantCulture, $"The org has used {current.Used} of {current.Limit} daily API requests ({current.Share:P0}), at or above the configured ApiBudget of {options.ApiBudget:P0}; the request was not sent."));
+            string.Create(CultureInfo.InvariantCulture, $"The org has used {current.Used} of {current.Limit} daily API requests ({current.Share * 100:0.#}%), at or above the configured ApiBudget of {options.ApiBudget * 100:0.#}%; the request was not sent."));
     }
 
     /// <summary>Opens the request-limit circuit for the configured break duration.</summary>

@@ -332,7 +332,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
 
     private async ValueTask<(int Status, JsonNode? Body)> AttemptAsync(Operation operation, CancellationToken cancellationToken)
     {
-        _usage.EnsureAllowed();
+        _usage.EnsureCircuitClosed();
         var token = await _authenticator.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         var (status, body) = await SendOnceAsync(operation, token, cancellationToken).ConfigureAwait(false);
         if (status is >= 200 and < 300)
