@@ -75,6 +75,10 @@ public sealed class SalesforceChatExportOptions
     /// <summary>Gets or sets how the transcript activity is written.</summary>
     public TranscriptOptions Transcript { get; set; } = new();
 
+    /// <summary>Gets or sets the Company written on a new Lead when the visitor gave none (Salesforce requires a Company on Leads).</summary>
+    /// <value>Defaults to <c>[not provided]</c>.</value>
+    public string LeadCompanyPlaceholder { get; set; } = "[not provided]";
+
     /// <summary>Gets or sets the Campaign the person is added to as a CampaignMember, if any.</summary>
     public string? CampaignId { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ChatToSalesforce.Filtering;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Mapping;
@@ -21,49 +22,49 @@ public static class SalesforceChatExportBuilderExtensions
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The same builder.</returns>
-    public static ISalesforceChatExportBuilder UseIdentityMatcher<T>(this ISalesforceChatExportBuilder builder)
+    public static ISalesforceChatExportBuilder UseIdentityMatcher<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this ISalesforceChatExportBuilder builder)
         where T : class, IIdentityMatcher => builder.Replace<IIdentityMatcher, T>();
 
     /// <summary>Replaces the record resolver.</summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The same builder.</returns>
-    public static ISalesforceChatExportBuilder UseRecordResolver<T>(this ISalesforceChatExportBuilder builder)
+    public static ISalesforceChatExportBuilder UseRecordResolver<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this ISalesforceChatExportBuilder builder)
         where T : class, IRecordResolver => builder.Replace<IRecordResolver, T>();
 
     /// <summary>Replaces the field mapper.</summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The same builder.</returns>
-    public static ISalesforceChatExportBuilder UseFieldMapper<T>(this ISalesforceChatExportBuilder builder)
+    public static ISalesforceChatExportBuilder UseFieldMapper<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this ISalesforceChatExportBuilder builder)
         where T : class, IFieldMapper => builder.Replace<IFieldMapper, T>();
 
     /// <summary>Replaces the owner resolver.</summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The same builder.</returns>
-    public static ISalesforceChatExportBuilder UseOwnerResolver<T>(this ISalesforceChatExportBuilder builder)
+    public static ISalesforceChatExportBuilder UseOwnerResolver<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this ISalesforceChatExportBuilder builder)
         where T : class, IOwnerResolver => builder.Replace<IOwnerResolver, T>();
 
     /// <summary>Replaces the transcript writer.</summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The same builder.</returns>
-    public static ISalesforceChatExportBuilder UseTranscriptWriter<T>(this ISalesforceChatExportBuilder builder)
+    public static ISalesforceChatExportBuilder UseTranscriptWriter<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this ISalesforceChatExportBuilder builder)
         where T : class, ITranscriptWriter => builder.Replace<ITranscriptWriter, T>();
 
     /// <summary>Replaces the Salesforce client (the host's own transport).</summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The same builder.</returns>
-    public static ISalesforceChatExportBuilder UseSalesforceClient<T>(this ISalesforceChatExportBuilder builder)
+    public static ISalesforceChatExportBuilder UseSalesforceClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this ISalesforceChatExportBuilder builder)
         where T : class, ISalesforceClient => builder.Replace<ISalesforceClient, T>();
 
     /// <summary>Adds an export filter after those already registered. Adding the same type twice adds it once.</summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The same builder.</returns>
-    public static ISalesforceChatExportBuilder AddExportFilter<T>(this ISalesforceChatExportBuilder builder)
+    public static ISalesforceChatExportBuilder AddExportFilter<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this ISalesforceChatExportBuilder builder)
         where T : class, IExportFilter
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -71,7 +72,7 @@ public static class SalesforceChatExportBuilderExtensions
         return builder;
     }
 
-    private static ISalesforceChatExportBuilder Replace<TService, TImplementation>(this ISalesforceChatExportBuilder builder)
+    private static ISalesforceChatExportBuilder Replace<TService, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TImplementation>(this ISalesforceChatExportBuilder builder)
         where TService : class
         where TImplementation : class, TService
     {

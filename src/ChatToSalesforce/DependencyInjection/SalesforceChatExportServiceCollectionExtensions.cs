@@ -78,6 +78,7 @@ public static class SalesforceChatExportServiceCollectionExtensions
         services.TryAddSingleton<IFieldMapper, DefaultFieldMapper>();
         services.TryAddSingleton<IOwnerResolver, DefaultOwnerResolver>();
         services.TryAddSingleton<ITranscriptWriter, DefaultTranscriptWriter>();
+        services.TryAddSingleton<ITranscriptFormatter, PlainTextTranscriptFormatter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExportFilter, ConditionExportFilter>());
         services.TryAddSingleton<OrgMetadataCache>();
         services.TryAddSingleton<IConversationExporter, ConversationExporter>();

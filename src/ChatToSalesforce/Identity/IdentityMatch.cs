@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace ChatToSalesforce.Identity;
 
 /// <summary>The outcome of identity matching.</summary>
-public sealed class IdentityMatch
+public sealed record IdentityMatch
 {
     private IdentityMatch(string? objectType, string? id, JsonObject? fields, string? skipReason)
     {

@@ -15,9 +15,12 @@ public sealed class IdentityOptions
     /// <value>Defaults to <see cref="MultipleMatchPolicy.MostRecentlyModified"/>.</value>
     public MultipleMatchPolicy MultipleMatches { get; set; } = MultipleMatchPolicy.MostRecentlyModified;
 
-    /// <summary>Gets or sets the sources that must have a value before a conversation is exported, else it is skipped.</summary>
-    /// <value>Defaults to <c>visitor.email</c> and <c>visitor.lastName</c> (a last name can come from splitting <c>visitor.name</c>).</value>
-    public IList<string> RequiredSources { get; set; } = ["visitor.email", "visitor.lastName"];
+    /// <summary>Gets or sets the sources that must have a value before a conversation is exported, else it is skipped (for example Mongoose Chat: <c>visitor.firstName</c>, <c>visitor.lastName</c>, <c>visitor.email</c>).</summary>
+    /// <value>
+    /// <see langword="null"/> (the default) means: <c>visitor.email</c> and <c>visitor.lastName</c> (a last name can come from
+    /// splitting <c>visitor.name</c>) for the person modes, nothing for <see cref="ExportMode.Record"/>.
+    /// </value>
+    public IList<string>? RequiredSources { get; set; }
 
     /// <summary>Gets or sets whether Person Accounts are matched on <c>Account.PersonEmail</c> (only for orgs with Person Accounts).</summary>
     public bool MatchPersonAccounts { get; set; }

@@ -125,7 +125,7 @@ public sealed class SalesforceErrorParserTests
 
         ex.ErrorCode.Should().BeNull();
         ex.IsTransient.Should().BeTrue();
-        ex.Message.Should().Contain("without an error body");
+        ex.Message.Should().Contain("no error details");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ChatToSalesforce.Identity;
+using ChatToSalesforce.Identity.Internal;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Salesforce.Internal;

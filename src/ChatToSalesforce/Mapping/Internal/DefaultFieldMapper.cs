@@ -1,5 +1,113 @@
+using ChatToSalesforce.Identity.Internal;
+using ChatToSalesforce.Salesforce;
+
 namespace ChatToSalesforce.Mapping.Internal;
 
+/// <summary>
+/// Maps the visitor's name, email, phone and company to the person objects, then applies
+/// <see cref="SalesforceChatExportOptions.FieldMappings"/>; every value is checked against describe metadata.
+/// </summary>
 internal sealed class DefaultFieldMapper : IFieldMapper
 {
+    internal const string CampaignMemberObject = "CampaignMember";
+
+    public async ValueTask<FieldMap> MapAsync(FieldMappingContext context, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var conversation = context.Conversation;
+        var map = new FieldMap();
+        var pending = new List<(string Setting, string Object, string Field, string Value)>();
+
+        if (options.Mode != ExportMode.Record)
+        {
+            foreach (var person in PersonFields.SearchOrder(options).Append(context.PersonObject).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                void Add(string field, string source)
+                {
+                    if (ConversationValues.Read(conversation, source) is { } value)
+                    {
+                        pending.Add(("(standard mapping)", person, field, value));
+                    }
+                }
+
+                Add("FirstName", "visitor.firstName");
+                Add("LastName", "visitor.lastName");
+                Add("Email", "visitor.email");
+                Add("Phone", "visitor.phone");
+                if (string.Equals(person, "Lead", StringComparison.OrdinalIgnoreCase))
+                {
+                    pending.Add(("(standard mapping)", person, "Company", ConversationValues.Read(conversation, "visitor.company") ?? options.LeadCompanyPlaceholder));
+                }
+            }
+        }
+
+        var writable = WrittenObjects(context).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.FieldMappings.Count; i++)
+        {
+            var mapping = options.FieldMappings[i];
+            var setting = $"FieldMappings[{i}]";
+            _ = FieldTarget.TryParse(mapping.Target, out var objectType, out var field);
+            if (!writable.Contains(objectType))
+            {
+                throw new ExportConfigurationException(setting + ".Target",
+                    $"the object '{objectType}' is not written in mode {options.Mode}; map to one of {string.Join(", ", writable)}.");
+            }
+
+            var value = mapping.Value ?? ConversationValues.Read(conversation, mapping.Source!);
+            if (value is not null)
+            {
+                pending.Add((setting, objectType, field, value));
+            }
+        }
+
+        foreach (var (setting, objectType, field, value) in pending)
+        {
+            var description = await context.Salesforce.DescribeAsync(objectType, cancellationToken).ConfigureAwait(false);
+            var target = $"{objectType}.{field}";
+            var fieldDescription = description.FindField(field)
+                ?? throw new ExportConfigurationException(setting + ".Target", $"the field {target} does not exist in this org (or the integration user cannot see it); create it or fix the mapping.");
+            if (!fieldDescription.Createable && !fieldDescription.Updateable)
+            {
+                throw new ExportConfigurationException(setting + ".Target", $"the field {target} cannot be written (it is read-only, formula or system-managed); map to a writable field.");
+            }
+
+            var converted = FieldValues.Convert(fieldDescription, value, target, options.RestrictedPicklistPolicy, out var problem);
+            if (problem is not null)
+            {
+                map.AddWarning(problem);
+            }
+
+            if (converted is not null)
+            {
+                map.Set(objectType, fieldDescription.Name, converted);
+            }
+        }
+
+        return map;
+    }
+
+    /// <summary>The objects a mapping may target in the context's mode.</summary>
+    internal static IEnumerable<string> WrittenObjects(FieldMappingContext context)
+    {
+        if (context.Options.Mode == ExportMode.Record)
+        {
+            yield return context.PersonObject;
+            yield break;
+        }
+
+        foreach (var person in PersonFields.SearchOrder(context.Options).Append(context.PersonObject).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            yield return person;
+        }
+
+        if (context.ActivityObject is not null)
+        {
+            yield return context.ActivityObject;
+        }
+
+        if (context.Options.CampaignId is not null)
+        {
+            yield return CampaignMemberObject;
+        }
+    }
 }

@@ -1,5 +1,81 @@
+using ChatToSalesforce.Pipeline.Internal;
+using ChatToSalesforce.Salesforce;
+
 namespace ChatToSalesforce.Ownership.Internal;
 
-internal sealed class DefaultOwnerResolver : IOwnerResolver
+/// <summary>
+/// Walks <see cref="SalesforceChatExportOptions.OwnerStrategies"/>: the agent's active User (matched by email, cached per
+/// org), the existing record's owner, <see cref="SalesforceChatExportOptions.DefaultOwnerId"/>, the connecting user.
+/// </summary>
+/// <remarks>
+/// The first strategy that yields an owner is the result; the strategies after it become its fallbacks, used when
+/// Salesforce rejects an owner as inactive or invalid. <see cref="OwnerStrategy.RecordOwner"/> yields a marker that
+/// the record resolver honours (an existing person keeps its owner; a new one takes the next fallback).
+/// </remarks>
+internal sealed class DefaultOwnerResolver(OrgMetadataCache cache) : IOwnerResolver
 {
+    public async ValueTask<ResolvedOwner> ResolveOwnerAsync(OwnerResolutionContext context, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var chain = new List<ResolvedOwner>();
+        foreach (var strategy in options.OwnerStrategies.Distinct())
+        {
+            switch (strategy)
+            {
+                case OwnerStrategy.AgentUser:
+                    if (await FindAgentUserAsync(context, cancellationToken).ConfigureAwait(false) is { } userId)
+                    {
+                        chain.Add(new ResolvedOwner(userId, OwnerStrategy.AgentUser));
+                    }
+
+                    break;
+                case OwnerStrategy.RecordOwner:
+                    chain.Add(new ResolvedOwner(null, OwnerStrategy.RecordOwner));
+                    break;
+                case OwnerStrategy.DefaultOwner:
+                    if (!string.IsNullOrEmpty(options.DefaultOwnerId))
+                    {
+                        chain.Add(new ResolvedOwner(options.DefaultOwnerId, OwnerStrategy.DefaultOwner));
+                    }
+
+                    break;
+                case OwnerStrategy.ConnectingUser:
+                    chain.Add(ResolvedOwner.ConnectingUser);
+                    break;
+            }
+        }
+
+        if (chain.Count == 0 || chain[^1].Strategy != OwnerStrategy.ConnectingUser)
+        {
+            // The connecting user is always the last resort: an export never fails for want of an owner.
+            chain.Add(ResolvedOwner.ConnectingUser);
+        }
+
+        return chain[0] with { Fallbacks = chain.Skip(1).ToArray() };
+    }
+
+    private async ValueTask<string?> FindAgentUserAsync(OwnerResolutionContext context, CancellationToken cancellationToken)
+    {
+        var email = context.Conversation.Agent?.Email?.Trim();
+        if (string.IsNullOrEmpty(email))
+        {
+            return null;
+        }
+
+        var org = context.Options.InstanceUrl?.ToString() ?? string.Empty;
+        var key = email.ToLowerInvariant();
+        if (cache.TryGetAgentUser(org, key, out var cached))
+        {
+            return cached;
+        }
+
+        var result = await context.Salesforce.QueryAsync(AgentUserQuery(email), cancellationToken).ConfigureAwait(false);
+        var userId = result.Records.Count > 0 ? result.Records[0]["Id"]?.GetValue<string>() : null;
+        cache.SetAgentUser(org, key, userId, context.Options.MetadataCacheDuration);
+        return userId;
+    }
+
+    /// <summary>Several Users may share an email: the most recently active login wins, deterministically.</summary>
+    internal static string AgentUserQuery(string email) =>
+        $"SELECT Id FROM User WHERE Email = {Soql.Quote(email)} AND IsActive = true ORDER BY LastModifiedDate DESC, Id LIMIT 1";
 }

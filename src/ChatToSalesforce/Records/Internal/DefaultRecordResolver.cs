@@ -1,5 +1,101 @@
+using System.Text.Json.Nodes;
+using ChatToSalesforce.Mapping.Internal;
+using ChatToSalesforce.Ownership;
+
 namespace ChatToSalesforce.Records.Internal;
 
+/// <summary>
+/// Find-or-create: a new person is created (or upserted on <see cref="SalesforceChatExportOptions.PersonKeyField"/>);
+/// an existing one is updated according to <see cref="SalesforceChatExportOptions.UpdatePolicy"/>, never touching
+/// <see cref="SalesforceChatExportOptions.ProtectedFields"/>, and is left as it is when nothing changes.
+/// </summary>
 internal sealed class DefaultRecordResolver : IRecordResolver
 {
+    public async ValueTask<ResolvedRecord> ResolveAsync(RecordResolutionContext context, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var match = context.Match;
+        var protectedFields = new HashSet<string>(options.ProtectedFields, StringComparer.OrdinalIgnoreCase);
+
+        if (match.IsFound)
+        {
+            var objectType = match.ObjectType!;
+            if (match.IsReadOnly || options.UpdatePolicy == UpdatePolicy.Never)
+            {
+                return new ResolvedRecord { Action = RecordAction.Keep, ObjectType = objectType, Id = match.Id };
+            }
+
+            var description = await context.Salesforce.DescribeAsync(objectType, cancellationToken).ConfigureAwait(false);
+            var changes = new JsonObject();
+            foreach (var (field, value) in context.Fields.For(objectType))
+            {
+                if (protectedFields.Contains(field) || description.FindField(field) is not { Updateable: true })
+                {
+                    continue;
+                }
+
+                if (options.UpdatePolicy == UpdatePolicy.FillBlanks && !IsKnownBlank(match.Fields, field))
+                {
+                    continue;
+                }
+
+                if (options.UpdatePolicy == UpdatePolicy.Overwrite && SameValue(match.Fields[field], value))
+                {
+                    continue;
+                }
+
+                changes[field] = value?.DeepClone();
+            }
+
+            var owner = OwnerFor(context.Owner, existing: true);
+            if (owner is not null && !protectedFields.Contains("OwnerId") && !string.Equals(match.Fields["OwnerId"]?.GetValue<string>(), owner, StringComparison.Ordinal))
+            {
+                changes["OwnerId"] = owner;
+            }
+
+            return changes.Count == 0
+                ? new ResolvedRecord { Action = RecordAction.Keep, ObjectType = objectType, Id = match.Id }
+                : new ResolvedRecord { Action = RecordAction.Update, ObjectType = objectType, Id = match.Id, Fields = changes };
+        }
+
+        var fields = (JsonObject)context.Fields.For(context.PersonObject).DeepClone();
+        if (OwnerFor(context.Owner, existing: false) is { } newOwner)
+        {
+            fields["OwnerId"] = newOwner;
+        }
+
+        if (options.Mode != ExportMode.Record && options.PersonKeyField is { } keyField
+            && ConversationValues.Read(context.Conversation, options.PersonKeySource) is { } key)
+        {
+            // Upsert: Salesforce creates or updates in the same request as the activity. Protected fields other than the
+            // owner are left out, because an upsert cannot tell a new record from an existing one in advance.
+            foreach (var field in protectedFields.Where(f => !string.Equals(f, "OwnerId", StringComparison.OrdinalIgnoreCase)))
+            {
+                fields.Remove(field);
+            }
+
+            fields.Remove(keyField);
+            return new ResolvedRecord { Action = RecordAction.Upsert, ObjectType = context.PersonObject, ExternalIdField = keyField, ExternalIdValue = key, Fields = fields };
+        }
+
+        return new ResolvedRecord { Action = RecordAction.Create, ObjectType = context.PersonObject, Fields = fields };
+    }
+
+    /// <summary>The owner id to write: the record-owner marker keeps an existing record's owner and defers to the next strategy for new ones.</summary>
+    internal static string? OwnerFor(ResolvedOwner owner, bool existing)
+    {
+        if (owner.Strategy != OwnerStrategy.RecordOwner)
+        {
+            return owner.OwnerId;
+        }
+
+        return existing ? null : owner.Fallbacks.FirstOrDefault(f => f.Strategy != OwnerStrategy.RecordOwner)?.OwnerId;
+    }
+
+    /// <summary>A field counts as blank only when the match read it and it was empty; unread fields are never overwritten.</summary>
+    private static bool IsKnownBlank(JsonObject current, string field) =>
+        current.TryGetPropertyValue(field, out var value) && (value is null || (value is JsonValue v && v.TryGetValue<string>(out var s) && string.IsNullOrWhiteSpace(s)));
+
+    private static bool SameValue(JsonNode? current, JsonNode? value) =>
+        current is not null && value is not null && string.Equals(current.ToJsonString(), value.ToJsonString(), StringComparison.Ordinal);
 }

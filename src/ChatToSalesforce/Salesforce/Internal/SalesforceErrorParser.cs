@@ -46,7 +46,7 @@ internal static class SalesforceErrorParser
             message.Append(" (subrequest '").Append(failedSubrequest).Append("')");
         }
 
-        message.Append(" failed with HTTP ").Append(status);
+        message.Append(": HTTP ").Append(status);
         if (primary is not null)
         {
             if (primary.ErrorCode is not null)
@@ -67,7 +67,7 @@ internal static class SalesforceErrorParser
         }
         else
         {
-            message.Append(" without an error body.");
+            message.Append(", no error details in the response.");
         }
 
         if (SalesforceErrorClassifier.Hint(status, primary) is { } hint)

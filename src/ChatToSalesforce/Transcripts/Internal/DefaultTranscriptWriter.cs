@@ -1,5 +1,137 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatToSalesforce.Mapping.Internal;
+using ChatToSalesforce.Ownership;
+
 namespace ChatToSalesforce.Transcripts.Internal;
 
-internal sealed class DefaultTranscriptWriter : ITranscriptWriter
+/// <summary>
+/// Builds the Task, Case or Event holding the transcript: subject from the template, description from the formatter
+/// (cut to the field length on a character boundary, with a note and the full text attached as a file when it does not fit),
+/// chat attachments as files, and the conversation id as the upsert key when <see cref="SalesforceChatExportOptions.ConversationIdField"/> is set.
+/// </summary>
+internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : ITranscriptWriter
 {
+    internal const int DefaultDescriptionLength = 32_000;
+    internal const int SubjectLength = 255;
+
+    public async ValueTask<WrittenTranscript> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var conversation = context.Conversation;
+        var activity = context.ActivityObject;
+        var description = await context.Salesforce.DescribeAsync(activity, cancellationToken).ConfigureAwait(false);
+        var maxLength = description.FindField("Description") is { Length: > 0 } d ? d.Length : DefaultDescriptionLength;
+
+        var transcript = FieldValues.StripControlCharacters(formatter.Format(conversation));
+        var fileName = $"chat-transcript-{SafeFileName(conversation.Id)}.txt";
+        var truncated = transcript.Length > maxLength;
+        var note = TruncationNote(options.Transcript.AttachFullTranscriptWhenTruncated ? fileName : null);
+        var text = truncated ? FieldValues.Truncate(transcript, maxLength - note.Length) + note : transcript;
+
+        var fields = new JsonObject
+        {
+            ["Subject"] = Subject(options.Transcript.SubjectTemplate, conversation),
+            ["Description"] = text,
+        };
+
+        var start = conversation.StartedAt.ToUniversalTime();
+        switch (activity)
+        {
+            case "Task":
+                fields["Status"] = options.Transcript.TaskStatus;
+                fields["ActivityDate"] = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                break;
+            case "Case":
+                fields["Origin"] = options.Transcript.CaseOrigin;
+                AddIfPresent(fields, "SuppliedEmail", ConversationValues.Read(conversation, "visitor.email"));
+                AddIfPresent(fields, "SuppliedName", ConversationValues.Read(conversation, "visitor.name"));
+                AddIfPresent(fields, "SuppliedPhone", ConversationValues.Read(conversation, "visitor.phone"));
+                AddIfPresent(fields, "SuppliedCompany", ConversationValues.Read(conversation, "visitor.company"));
+                break;
+            case "Event":
+                var end = EventEnd(conversation);
+                fields["StartDateTime"] = ConversationValues.FormatTimestamp(start);
+                fields["EndDateTime"] = ConversationValues.FormatTimestamp(end);
+                break;
+        }
+
+        foreach (var field in new[] { "Subject", "SuppliedEmail", "SuppliedName", "SuppliedPhone", "SuppliedCompany" })
+        {
+            if (fields[field] is JsonValue v && v.TryGetValue<string>(out var s) && description.FindField(field) is { Length: > 0 } f && s.Length > f.Length)
+            {
+                fields[field] = FieldValues.Truncate(s, f.Length);
+            }
+        }
+
+        if (context.Owner.OwnerId is { } owner)
+        {
+            fields["OwnerId"] = owner;
+        }
+
+        foreach (var (field, value) in context.Fields.For(activity))
+        {
+            fields[field] = value?.DeepClone();
+        }
+
+        var files = new List<TranscriptFile>();
+        if (truncated && options.Transcript.AttachFullTranscriptWhenTruncated)
+        {
+            files.Add(new TranscriptFile(fileName, Encoding.UTF8.GetBytes(transcript), "text/plain"));
+        }
+
+        if (options.Transcript.UploadAttachments)
+        {
+            files.AddRange(conversation.Attachments.Select(a => new TranscriptFile(a.FileName, a.Content, a.ContentType)));
+        }
+
+        return new WrittenTranscript
+        {
+            ObjectType = activity,
+            Fields = fields,
+            PersonLinkField = activity == "Case" ? "ContactId" : "WhoId",
+            ExternalIdField = options.ConversationIdField,
+            ExternalIdValue = options.ConversationIdField is null ? null : conversation.Id,
+            Files = files,
+            Truncated = truncated,
+        };
+    }
+
+    internal static string Subject(string template, Conversation conversation)
+    {
+        var visitor = ConversationValues.Read(conversation, "visitor.name") ?? ConversationValues.Read(conversation, "visitor.email") ?? "visitor";
+        var subject = template
+            .Replace("{visitor}", visitor, StringComparison.OrdinalIgnoreCase)
+            .Replace("{channel}", conversation.Channel ?? "chat", StringComparison.OrdinalIgnoreCase)
+            .Replace("{agent}", conversation.Agent?.Name ?? conversation.Agent?.Email ?? "no agent", StringComparison.OrdinalIgnoreCase)
+            .Replace("{conversationId}", conversation.Id, StringComparison.OrdinalIgnoreCase)
+            .Replace("{date}", conversation.StartedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase);
+        return FieldValues.Truncate(FieldValues.StripControlCharacters(subject).ReplaceLineEndings(" "), SubjectLength);
+    }
+
+    internal static DateTimeOffset EventEnd(Conversation conversation)
+    {
+        var end = conversation.EndedAt ?? (conversation.Messages.Count > 0 ? conversation.Messages.Max(m => m.SentAt) : conversation.StartedAt);
+        return end < conversation.StartedAt ? conversation.StartedAt.ToUniversalTime() : end.ToUniversalTime();
+    }
+
+    internal static string TruncationNote(string? attachedFileName) => attachedFileName is null
+        ? "\n\n[Transcript truncated to fit this field.]"
+        : $"\n\n[Transcript truncated to fit this field. The full transcript is attached as {attachedFileName}.]";
+
+    private static void AddIfPresent(JsonObject fields, string field, string? value)
+    {
+        if (value is not null)
+        {
+            fields[field] = value;
+        }
+    }
+
+    private static string SafeFileName(string id)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        var safe = new string(id.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
+        return FieldValues.Truncate(safe, 100);
+    }
 }

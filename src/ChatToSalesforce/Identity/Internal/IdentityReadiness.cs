@@ -1,0 +1,38 @@
+using ChatToSalesforce.Mapping.Internal;
+
+namespace ChatToSalesforce.Identity.Internal;
+
+/// <summary>Checks that enough is known about the visitor before anything is read or written.</summary>
+internal static class IdentityReadiness
+{
+    private static readonly string[] PersonDefault = ["visitor.email", "visitor.lastName"];
+
+    /// <summary>Returns why the conversation is not ready, or <see langword="null"/>. Reasons name sources, never values.</summary>
+    public static string? Check(Conversation conversation, SalesforceChatExportOptions options)
+    {
+        var required = options.Identity.RequiredSources ?? (options.Mode == ExportMode.Record ? [] : PersonDefault);
+        var missing = required.Where(s => ConversationValues.Read(conversation, s) is null).ToArray();
+        if (missing.Length > 0)
+        {
+            return $"Not enough identity to export: {string.Join(", ", missing)} {(missing.Length == 1 ? "is" : "are")} missing or blank (Identity.RequiredSources).";
+        }
+
+        if (options.Mode != ExportMode.Record && ConversationValues.Read(conversation, "visitor.email") is { } email && !EmailAddress.IsValid(email))
+        {
+            return "The visitor's email address is malformed; nothing was written.";
+        }
+
+        if (options.Mode != ExportMode.Record && options.Identity.RequiredSources is not null
+            && ConversationValues.Read(conversation, "visitor.lastName") is null)
+        {
+            // Salesforce requires a last name on Contacts and Leads; a person we would have to create could not be.
+            var rules = options.Identity.Rules;
+            if (rules.Count == 0)
+            {
+                return "No identification rule is configured and the visitor has no last name; nothing can be matched or created.";
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,70 @@
+using ChatToSalesforce.Mapping.Internal;
+
+namespace ChatToSalesforce.Identity.Internal;
+
+/// <summary>The person objects a mode writes and the fields the SDK reads back from an existing person.</summary>
+internal static class PersonFields
+{
+    public static readonly string[] ContactStandard = ["FirstName", "LastName", "Email", "Phone"];
+    public static readonly string[] LeadStandard = ["FirstName", "LastName", "Email", "Phone", "Company"];
+
+    /// <summary>The fields to select when matching, so <see cref="UpdatePolicy.FillBlanks"/> knows what is blank.</summary>
+    public static IReadOnlyList<string> ToRead(SalesforceChatExportOptions options, string objectType)
+    {
+        var fields = new List<string> { "Id", "OwnerId", "CreatedDate", "LastModifiedDate" };
+        if (string.Equals(objectType, "Contact", StringComparison.OrdinalIgnoreCase))
+        {
+            fields.AddRange(ContactStandard);
+        }
+        else if (string.Equals(objectType, "Lead", StringComparison.OrdinalIgnoreCase))
+        {
+            fields.AddRange(LeadStandard);
+            fields.Add("IsConverted");
+            fields.Add("ConvertedContactId");
+        }
+
+        foreach (var mapping in options.FieldMappings)
+        {
+            if (FieldTarget.TryParse(mapping.Target, out var obj, out var field) && string.Equals(obj, objectType, StringComparison.OrdinalIgnoreCase))
+            {
+                fields.Add(field);
+            }
+        }
+
+        return fields.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+    }
+
+    /// <summary>The person sObject of a mode.</summary>
+    public static string PersonObject(SalesforceChatExportOptions options) => options.Mode switch
+    {
+        ExportMode.LeadAndTask or ExportMode.LeadAndCase or ExportMode.LeadAndEvent => "Lead",
+        ExportMode.Record => options.Record.ObjectType ?? "Record",
+        _ => "Contact",
+    };
+
+    /// <summary>The activity sObject of a mode, or <see langword="null"/> for the generic record mode.</summary>
+    public static string? ActivityObject(ExportMode mode) => mode switch
+    {
+        ExportMode.ContactAndCase or ExportMode.LeadAndCase => "Case",
+        ExportMode.ContactAndEvent or ExportMode.LeadAndEvent => "Event",
+        ExportMode.Record => null,
+        _ => "Task",
+    };
+
+    /// <summary>The person objects searched, in order.</summary>
+    public static IReadOnlyList<string> SearchOrder(SalesforceChatExportOptions options)
+    {
+        var person = PersonObject(options);
+        if (options.Mode == ExportMode.Record)
+        {
+            return [person];
+        }
+
+        return options.Identity.Precedence switch
+        {
+            Identity.PersonPrecedence.ContactThenLead => ["Contact", "Lead"],
+            Identity.PersonPrecedence.LeadThenContact => ["Lead", "Contact"],
+            _ => [person],
+        };
+    }
+}

@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
+
+namespace ChatToSalesforce.Mapping.Internal;
+
+/// <summary>Converts text to a field's type and fits it to the field (length, picklist, control characters).</summary>
+internal static class FieldValues
+{
+    private static readonly string[] TextTypes = ["string", "textarea", "phone", "url", "combobox", "encryptedstring"];
+
+    /// <summary>Converts <paramref name="raw"/> for <paramref name="field"/>; <paramref name="problem"/> names why a value was changed or dropped (no values in it).</summary>
+    public static JsonNode? Convert(SalesforceFieldDescription field, string raw, string target, PicklistPolicy picklistPolicy, out string? problem)
+    {
+        problem = null;
+        var text = StripControlCharacters(raw);
+        switch (field.Type.ToLowerInvariant())
+        {
+            case "boolean":
+                if (TryBool(text, out var b))
+                {
+                    return JsonValue.Create(b);
+                }
+
+                problem = $"{target}: the value is not a boolean and was left out.";
+                return null;
+            case "int":
+                if (long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
+                {
+                    return JsonValue.Create(l);
+                }
+
+                problem = $"{target}: the value is not a whole number and was left out.";
+                return null;
+            case "double" or "currency" or "percent":
+                if (decimal.TryParse(text.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var d))
+                {
+                    return JsonValue.Create(d);
+                }
+
+                problem = $"{target}: the value is not a number and was left out.";
+                return null;
+            case "date":
+                if (DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+                {
+                    return JsonValue.Create(date.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                }
+
+                problem = $"{target}: the value is not a date and was left out.";
+                return null;
+            case "datetime":
+                if (DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt))
+                {
+                    return JsonValue.Create(ConversationValues.FormatTimestamp(dt));
+                }
+
+                problem = $"{target}: the value is not a date-time and was left out.";
+                return null;
+            case "email":
+                var email = text.Trim();
+                if (!EmailAddress.IsValid(email) || (field.Length > 0 && email.Length > field.Length))
+                {
+                    problem = $"{target}: the value is not a valid email address (or is longer than {field.Length}) and was left out.";
+                    return null;
+                }
+
+                return JsonValue.Create(email);
+            case "picklist" or "multipicklist":
+                return Picklist(field, text.Trim(), target, picklistPolicy, out problem);
+            case "reference" or "id":
+                return JsonValue.Create(text.Trim());
+            default:
+                if (field.Length > 0 && text.Length > field.Length && (TextTypes.Contains(field.Type.ToLowerInvariant()) || field.Length > 0))
+                {
+                    problem = $"{target}: the value was cut to the field length ({field.Length} characters).";
+                    return JsonValue.Create(Truncate(text, field.Length));
+                }
+
+                return JsonValue.Create(text);
+        }
+    }
+
+    /// <summary>Cuts text to at most <paramref name="maxChars"/> UTF-16 units without splitting a surrogate pair.</summary>
+    public static string Truncate(string text, int maxChars)
+    {
+        if (text.Length <= maxChars)
+        {
+            return text;
+        }
+
+        var cut = maxChars;
+        if (cut > 0 && char.IsHighSurrogate(text[cut - 1]))
+        {
+            cut--;
+        }
+
+        return text[..cut];
+    }
+
+    /// <summary>Removes control characters Salesforce rejects, keeping tab, line feed and carriage return.</summary>
+    public static string StripControlCharacters(string text)
+    {
+        var clean = true;
+        foreach (var c in text)
+        {
+            if (IsRejected(c))
+            {
+                clean = false;
+                break;
+            }
+        }
+
+        if (clean)
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (!IsRejected(c))
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+
+        static bool IsRejected(char c) => (c < 0x20 && c is not '\t' and not '\n' and not '\r') || c is '\uFFFE' or '\uFFFF';
+    }
+
+    private static JsonNode? Picklist(SalesforceFieldDescription field, string value, string target, PicklistPolicy policy, out string? problem)
+    {
+        problem = null;
+        if (!field.IsRestrictedPicklist || field.PicklistValues.Count == 0)
+        {
+            return JsonValue.Create(Truncate(value, field.Length > 0 ? field.Length : 255));
+        }
+
+        var match = field.PicklistValues.FirstOrDefault(v => string.Equals(v, value, StringComparison.OrdinalIgnoreCase));
+        if (match is not null)
+        {
+            return JsonValue.Create(match);
+        }
+
+        if (policy == PicklistPolicy.Fail)
+        {
+            throw new ExportConfigurationException(
+                nameof(SalesforceChatExportOptions.RestrictedPicklistPolicy),
+                $"{target} is a restricted picklist and the mapped value is not one of its values; add the value in Salesforce, map a different source, or set RestrictedPicklistPolicy to Drop.");
+        }
+
+        problem = $"{target}: the value is not in the restricted picklist and was left out.";
+        return null;
+    }
+
+    private static bool TryBool(string text, out bool value)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "true" or "yes" or "y" or "1" or "on" or "checked":
+                value = true;
+                return true;
+            case "false" or "no" or "n" or "0" or "off" or "unchecked" or "":
+                value = false;
+                return true;
+            default:
+                value = false;
+                return false;
+        }
+    }
+}
+
+/// <summary>A pragmatic email check (what Salesforce's email fields accept: local@domain.tld, no spaces).</summary>
+internal static class EmailAddress
+{
+    public static bool IsValid(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email) || email.Length > 254)
+        {
+            return false;
+        }
+
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0 || at != email.LastIndexOf('@') || at == email.Length - 1)
+        {
+            return false;
+        }
+
+        var domain = email[(at + 1)..];
+        var dot = domain.LastIndexOf('.');
+        return dot > 0 && dot < domain.Length - 2 && !email.Any(char.IsWhiteSpace) && !domain.Contains("..", StringComparison.Ordinal);
+    }
+}
