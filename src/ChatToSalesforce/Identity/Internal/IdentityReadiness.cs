@@ -22,17 +22,6 @@ internal static class IdentityReadiness
             return "The visitor's email address is malformed; nothing was written.";
         }
 
-        if (options.Mode != ExportMode.Record && options.Identity.RequiredSources is not null
-            && ConversationValues.Read(conversation, "visitor.lastName") is null)
-        {
-            // Salesforce requires a last name on Contacts and Leads; a person we would have to create could not be.
-            var rules = options.Identity.Rules;
-            if (rules.Count == 0)
-            {
-                return "No identification rule is configured and the visitor has no last name; nothing can be matched or created.";
-            }
-        }
-
         return null;
     }
 }

@@ -11,16 +11,29 @@ internal static class PersonFields
     /// <summary>The fields to select when matching, so <see cref="UpdatePolicy.FillBlanks"/> knows what is blank.</summary>
     public static IReadOnlyList<string> ToRead(SalesforceChatExportOptions options, string objectType)
     {
-        var fields = new List<string> { "Id", "OwnerId", "CreatedDate", "LastModifiedDate" };
+        var fields = new List<string> { "Id", "CreatedDate", "LastModifiedDate" };
         if (string.Equals(objectType, "Contact", StringComparison.OrdinalIgnoreCase))
         {
+            fields.Add("OwnerId");
             fields.AddRange(ContactStandard);
         }
         else if (string.Equals(objectType, "Lead", StringComparison.OrdinalIgnoreCase))
         {
+            fields.Add("OwnerId");
             fields.AddRange(LeadStandard);
             fields.Add("IsConverted");
             fields.Add("ConvertedContactId");
+        }
+
+        if (options.Mode != ExportMode.Record)
+        {
+            foreach (var rule in options.Identity.Rules)
+            {
+                if (rule.Kind is Identity.IdentificationRuleKind.Phone or Identity.IdentificationRuleKind.ExternalId && rule.Field is { } ruleField)
+                {
+                    fields.Add(ruleField);
+                }
+            }
         }
 
         foreach (var mapping in options.FieldMappings)

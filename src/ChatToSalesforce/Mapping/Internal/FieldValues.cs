@@ -138,6 +138,16 @@ internal static class FieldValues
             return JsonValue.Create(Truncate(value, field.Length > 0 ? field.Length : 255));
         }
 
+        if (string.Equals(field.Type, "multipicklist", StringComparison.OrdinalIgnoreCase))
+        {
+            var parts = value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var known = parts.Select(p => field.PicklistValues.FirstOrDefault(v => string.Equals(v, p, StringComparison.OrdinalIgnoreCase))).ToArray();
+            if (known.All(k => k is not null) && known.Length > 0)
+            {
+                return JsonValue.Create(string.Join(";", known));
+            }
+        }
+
         var match = field.PicklistValues.FirstOrDefault(v => string.Equals(v, value, StringComparison.OrdinalIgnoreCase));
         if (match is not null)
         {

@@ -35,6 +35,9 @@ internal sealed partial class ConversationExporter(
 
     private readonly IExportFilter[] _filters = filters.ToArray();
 
+    // Reading the options here validates them when the exporter is first resolved, not on the first export.
+    private readonly SalesforceChatExportOptions _validatedAtResolution = optionsMonitor.CurrentValue;
+
     public async Task<ConversationExportResult> ExportAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
@@ -230,6 +233,17 @@ internal sealed partial class ConversationExporter(
             Conversation = conversation, Options = options, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
         }, cancellationToken).ConfigureAwait(false);
 
+        if (person.Action == RecordAction.Create && options.Mode != ExportMode.Record && !person.Fields.ContainsKey("LastName"))
+        {
+            return PlannedExport.Skip(new ConversationExportResult
+            {
+                ConversationId = conversation.Id,
+                Status = ExportStatus.Skipped,
+                SkipReason = $"No {person.ObjectType} matches the visitor and a new one needs a last name (visitor.lastName or visitor.name is missing); nothing was written.",
+                ApiCalls = reader.ApiCalls,
+            }) with { Match = match, ReadCalls = reader.ApiCalls };
+        }
+
         WrittenTranscript? transcript = null;
         if (activityObject is not null)
         {
@@ -268,6 +282,11 @@ internal sealed partial class ConversationExporter(
         var objects = new List<string>();
         objects.AddRange(PersonFields.SearchOrder(options));
         objects.Add(personObject);
+        if (string.Equals(personObject, "Lead", StringComparison.OrdinalIgnoreCase))
+        {
+            // A converted Lead is followed to its Contact, which the record resolver then describes.
+            objects.Add("Contact");
+        }
         if (activityObject is not null)
         {
             objects.Add(activityObject);

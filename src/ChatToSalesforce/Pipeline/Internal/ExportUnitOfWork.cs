@@ -29,6 +29,7 @@ internal sealed partial class ExportUnitOfWork(ISalesforceClient client, Salesfo
     private const string ActivityRef = "activity";
     private const string CampaignRef = "campaign";
     private const string FileRefPrefix = "file";
+    private static readonly Dictionary<string, string> AutoAssignOff = new(StringComparer.OrdinalIgnoreCase) { ["Sforce-Auto-Assign"] = "FALSE" };
 
     public int ApiCalls { get; private set; }
 
@@ -165,7 +166,15 @@ internal sealed partial class ExportUnitOfWork(ISalesforceClient client, Salesfo
 
         if (options.SuppressAssignmentRules && (person.Fields.ContainsKey("OwnerId") || plan.Activity?.Fields.ContainsKey("OwnerId") == true))
         {
+            // Assignment rules run on Lead and Case writes; the header goes on the request and on each subrequest.
             request.Headers["Sforce-Auto-Assign"] = "FALSE";
+            for (var i = 0; i < request.Subrequests.Count; i++)
+            {
+                if (request.Subrequests[i].ReferenceId is PersonRef or ActivityRef)
+                {
+                    request.Subrequests[i] = request.Subrequests[i] with { HttpHeaders = AutoAssignOff };
+                }
+            }
         }
 
         if (options.DuplicateRuleHeader is { } duplicateHeader)
@@ -216,8 +225,7 @@ internal sealed partial class ExportUnitOfWork(ISalesforceClient client, Salesfo
             }
         }
 
-        var ownerId = plan.Owner.Strategy == OwnerStrategy.RecordOwner ? null : plan.Owner.OwnerId;
-        return new ExportWriteOutcome(person, activity, files, ownerId, ApiCalls);
+        return new ExportWriteOutcome(person, activity, files, plan.Owner.OwnerId, ApiCalls);
     }
 
     private async Task<SalesforceCompositeResponse> SendAsync(SalesforceCompositeRequest request, CancellationToken cancellationToken)

@@ -67,9 +67,10 @@ internal sealed class DefaultRecordResolver : IRecordResolver
         if (options.Mode != ExportMode.Record && options.PersonKeyField is { } keyField
             && ConversationValues.Read(context.Conversation, options.PersonKeySource) is { } key)
         {
-            // Upsert: Salesforce creates or updates in the same request as the activity. Protected fields other than the
-            // owner are left out, because an upsert cannot tell a new record from an existing one in advance.
-            foreach (var field in protectedFields.Where(f => !string.Equals(f, "OwnerId", StringComparison.OrdinalIgnoreCase)))
+            // Upsert: Salesforce creates or updates in the same request as the activity. It cannot tell a new record from
+            // an existing one in advance, so protected fields (OwnerId included, by default) are never sent: a person
+            // created this way is owned by the connecting user unless OwnerId is removed from ProtectedFields.
+            foreach (var field in protectedFields)
             {
                 fields.Remove(field);
             }
