@@ -32,6 +32,4 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 1012, EventName = "RequestLimitCircuitOpened", Level = LogLevel.Error, Message = "Salesforce reported the org's daily API allocation exhausted (REQUEST_LIMIT_EXCEEDED); requests fail fast until {Until:u}.")]
     public static partial void RequestLimitCircuitOpened(ILogger logger, DateTimeOffset until);
 
-    [LoggerMessage(EventId = 1013, EventName = "NotRetriedUnsafe", Level = LogLevel.Debug, Message = "Not retrying a transient failure of {Operation}: the request is not safe to repeat (it may have created records).")]
-    public static partial void NotRetriedUnsafe(ILogger logger, string operation);
 }
