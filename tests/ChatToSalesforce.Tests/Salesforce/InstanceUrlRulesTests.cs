@@ -18,6 +18,7 @@ public sealed class InstanceUrlRulesTests
     [InlineData("https://acme.patch.my.salesforce.com")]
     [InlineData("https://acme.my.salesforce.mil")]
     [InlineData("https://acme.my.sfcrmproducts.cn")]
+    [InlineData("https://na1.salesforce.com")] // legacy instance host: still accepted (DESIGN: *.salesforce.com / *.my.salesforce.com)
     public void Check_MyDomainForms_AreAccepted(string url) => InstanceUrlRules.Check(new Uri(url), allowTestEndpoint: false).Should().BeNull();
 
     [Theory]
@@ -25,10 +26,10 @@ public sealed class InstanceUrlRulesTests
     [InlineData("https://test.salesforce.com", "login host")]
     [InlineData("http://acme.my.salesforce.com", "https")]
     [InlineData("https://acme.lightning.force.com", "Lightning Experience")]
-    [InlineData("https://na1.salesforce.com", "not a My Domain host")]
     [InlineData("https://example.com", "not a Salesforce My Domain host")]
     [InlineData("https://acme.my.salesforce.com.evil.com", "not a Salesforce My Domain host")]
     [InlineData("https://my.salesforce.com", "not a")]
+    [InlineData("https://www.salesforce.com", "not a")]
     [InlineData("https://acme.my.salesforce.com/services/data", "path")]
     [InlineData("http://localhost:5000", "https")]
     public void Check_NonInstanceUrls_AreRejectedWithAReason(string url, string reason) =>

@@ -5,7 +5,8 @@ namespace ChatToSalesforce.Salesforce.Internal;
 /// Accepted: https My Domain hosts in all their forms: <c>acme.my.salesforce.com</c>, sandboxes
 /// <c>acme--uat.sandbox.my.salesforce.com</c>, partitions such as <c>acme.develop.my.salesforce.com</c>,
 /// <c>acme.scratch.my.salesforce.com</c>, <c>.demo.</c>, <c>.free.</c>, <c>.trailblaze.</c>, <c>.patch.</c>, plus the
-/// government (<c>.my.salesforce.mil</c>) and China (<c>.my.sfcrmproducts.cn</c>) clouds. Anything else only with AllowTestEndpoint.
+/// government (<c>.my.salesforce.mil</c>) and China (<c>.my.sfcrmproducts.cn</c>) clouds. Other <c>*.salesforce.com</c>
+/// hosts (legacy instance hosts) are still accepted; the login/test hosts never. Anything else only with AllowTestEndpoint.
 /// </remarks>
 internal static class InstanceUrlRules
 {
@@ -47,12 +48,10 @@ internal static class InstanceUrlRules
                 return $"'{url.Host}' is the Lightning Experience (browser) host; the API lives on the My Domain host, for example https://{name}.my.salesforce.com.";
             }
 
-            if (url.Host.EndsWith(".salesforce.com", StringComparison.OrdinalIgnoreCase))
+            if (!IsLegacySalesforceHost(url.Host))
             {
-                return $"'{url.Host}' is not a My Domain host (legacy instance hosts such as na1.salesforce.com are retired); use your org's My Domain URL ending in .my.salesforce.com (Setup → My Domain).";
+                return $"'{url.Host}' is not a Salesforce My Domain host; use your org's My Domain URL ending in .my.salesforce.com (set AllowTestEndpoint to use a local emulator).";
             }
-
-            return $"'{url.Host}' is not a Salesforce My Domain host; use your org's My Domain URL ending in .my.salesforce.com (set AllowTestEndpoint to use a local emulator).";
         }
 
         if (url.AbsolutePath.Length > 1 || !string.IsNullOrEmpty(url.Query))
@@ -93,6 +92,15 @@ internal static class InstanceUrlRules
 
         return false;
     }
+
+    /// <summary>Whether the host is another <c>*.salesforce.com</c> host (legacy instance hosts such as <c>na1.salesforce.com</c>), accepted for older configurations.</summary>
+    public static bool IsLegacySalesforceHost(string host) =>
+        host.EndsWith(".salesforce.com", StringComparison.OrdinalIgnoreCase)
+        && host.Length > ".salesforce.com".Length
+        && !host.StartsWith("my.", StringComparison.OrdinalIgnoreCase)
+        && !host.StartsWith("www.", StringComparison.OrdinalIgnoreCase)
+        && !host.StartsWith('.')
+        && !host.StartsWith('-');
 
     /// <summary>Whether the URL is the generic login host (production or sandbox).</summary>
     public static bool IsLoginHost(Uri url) =>

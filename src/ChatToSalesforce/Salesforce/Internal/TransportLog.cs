@@ -31,5 +31,4 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 1012, EventName = "RequestLimitCircuitOpened", Level = LogLevel.Error, Message = "Salesforce reported the org's daily API allocation exhausted (REQUEST_LIMIT_EXCEEDED); requests fail fast until {Until:u}.")]
     public static partial void RequestLimitCircuitOpened(ILogger logger, DateTimeOffset until);
-
 }
