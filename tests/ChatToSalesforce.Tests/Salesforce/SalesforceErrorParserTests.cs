@@ -74,6 +74,7 @@ public sealed class SalesforceErrorParserTests
         var errors = SalesforceErrorParser.Parse(Fixtures.Body(Fixtures.Load("30")));
 
         errors.Should().HaveCount(2);
+        errors[0].ErrorCode.Should().Be("MULTIPLE_CHOICES");
         errors[0].Message.Should().Contain("/sobjects/Contact/0033h00000Kzv3AAAR");
     }
 

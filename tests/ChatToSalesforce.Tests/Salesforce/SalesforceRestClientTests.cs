@@ -261,6 +261,37 @@ public sealed class SalesforceRestClientTests
         }
     }
 
+    [Fact]
+    public async Task Tracing_FailedRequest_RecordsAClientSpanWithErrorType()
+    {
+        var spans = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == ChatToSalesforceTelemetry.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                lock (spans)
+                {
+                    spans.Add(a);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(Fixtures.Response(Fixtures.Load("47")));
+
+        await FluentActions.Awaiting(() => h.Client.DescribeAsync("NoSuchObject__c")).Should().ThrowAsync<SalesforceApiException>();
+
+        lock (spans)
+        {
+            spans.Should().Contain(a => a.OperationName == "ChatToSalesforce.Salesforce.Request"
+                && a.Status == System.Diagnostics.ActivityStatusCode.Error
+                && (string?)a.GetTagItem("error.type") == "NOT_FOUND"
+                && (string?)a.GetTagItem("salesforce.operation") == "Describe");
+        }
+    }
+
     private sealed class HostClient : ISalesforceClient
     {
         public Task<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken = default) => throw new NotSupportedException();

@@ -151,8 +151,8 @@ internal static class SalesforceErrorParser
                 });
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                // 300 Multiple Choices lists record URLs; surface them as a message.
-                errors.Add(new SalesforceError(null, value.GetValue<string>(), []));
+                // 300 Multiple Choices lists the URLs of the records an external id matched.
+                errors.Add(new SalesforceError("MULTIPLE_CHOICES", "Several records match the external id: " + value.GetValue<string>(), []));
                 break;
         }
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -316,17 +317,44 @@ internal sealed class SalesforceRestClient : ISalesforceClient
 
     private async Task<(int Status, JsonNode? Body)> SendAsync(Operation operation, CancellationToken cancellationToken)
     {
-        _usage.EnsureAllowed();
+        using var activity = ChatToSalesforceDiagnostics.ActivitySource.StartActivity("ChatToSalesforce.Salesforce.Request", ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("salesforce.operation", operation.Tag);
+            activity.SetTag("http.request.method", operation.Method.Method);
+            activity.SetTag("salesforce.retry_safe", operation.RetrySafe);
+        }
+
         try
         {
-            return await _pipelines.For(operation.RetrySafe).ExecuteAsync(
+            _usage.EnsureAllowed();
+            var result = await _pipelines.For(operation.RetrySafe).ExecuteAsync(
                 static (state, ct) => state.Self.AttemptAsync(state.Operation, ct),
                 (Self: this, Operation: operation),
                 cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("http.response.status_code", result.Status);
+            return result;
         }
         catch (Exception ex) when (SalesforceResiliencePipelines.Translate(ex, operation.Name, cancellationToken) is { } translated)
         {
+            Fail(activity, translated);
             throw translated;
+        }
+        catch (Exception ex)
+        {
+            Fail(activity, ex);
+            throw;
+        }
+
+        static void Fail(Activity? activity, Exception ex)
+        {
+            if (activity is null)
+            {
+                return;
+            }
+
+            activity.SetStatus(ActivityStatusCode.Error);
+            activity.SetTag("error.type", ex is SalesforceApiException { ErrorCode: { } code } ? code : ex.GetType().Name);
         }
     }
 
@@ -386,7 +414,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         request.Content = operation.Content?.Invoke();
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        ChatToSalesforceDiagnostics.RecordRequest(operation.Name.Split(' ')[0], status);
+        ChatToSalesforceDiagnostics.RecordRequest(operation.Tag, status);
         if (response.Headers.TryGetValues("Sforce-Limit-Info", out var limitInfo))
         {
             _usage.Observe(string.Join(';', limitInfo));
@@ -438,5 +466,9 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         string Path,
         Func<HttpContent>? Content = null,
         IEnumerable<KeyValuePair<string, string>>? Headers = null,
-        bool RetrySafe = false);
+        bool RetrySafe = false)
+    {
+        /// <summary>A bounded tag value (no object names): the first word of the name.</summary>
+        public string Tag => Name.Split(' ')[0];
+    }
 }
