@@ -111,7 +111,9 @@ public sealed class SalesforceAuthenticatorTests
     public async Task RefreshToken_Rotation_UsesNewTokenFromThenOnAndHandsItToTheStore()
     {
         var store = Substitute.For<ISalesforceRefreshTokenStore>();
+#pragma warning disable CA2012 // NSubstitute configures the call; the ValueTask is not consumed
         store.LoadRefreshTokenAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<string?>((string?)null));
+#pragma warning restore CA2012
         var h = TransportHarness.Create(o => o.Authentication = new SalesforceAuthenticationOptions
         {
             Flow = SalesforceAuthFlow.RefreshToken,
@@ -171,7 +173,9 @@ public sealed class SalesforceAuthenticatorTests
     public async Task RefreshToken_StoreHasToken_UsesStoredTokenOverOptions()
     {
         var store = Substitute.For<ISalesforceRefreshTokenStore>();
+#pragma warning disable CA2012 // NSubstitute configures the call; the ValueTask is not consumed
         store.LoadRefreshTokenAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<string?>("rt-persisted"));
+#pragma warning restore CA2012
         var h = TransportHarness.Create(o => o.Authentication = new SalesforceAuthenticationOptions
         {
             Flow = SalesforceAuthFlow.RefreshToken,
@@ -386,8 +390,10 @@ public sealed class SalesforceAuthenticatorTests
     {
         var provider = Substitute.For<ISalesforceTokenProvider>();
         var n = 0;
+#pragma warning disable CA2012 // NSubstitute configures the call; the ValueTask is not consumed
         provider.GetTokenAsync(Arg.Any<SalesforceTokenContext>(), Arg.Any<CancellationToken>())
             .Returns(_ => new ValueTask<SalesforceAccessToken>(new SalesforceAccessToken($"custom-{++n}", new Uri(TransportHarness.Instance))));
+#pragma warning restore CA2012
         var h = TransportHarness.Create(o => o.Authentication = new SalesforceAuthenticationOptions { Flow = SalesforceAuthFlow.Custom }, tokenProvider: provider);
         h.Api = (r, _) => Task.FromResult(r.Header("Authorization") == "Bearer custom-1" && r.Uri.AbsolutePath.EndsWith("/limits", StringComparison.Ordinal) && n == 1
             ? StubHttpHandler.Json(401, SessionExpired)
