@@ -418,9 +418,26 @@ public sealed class SalesforceAuthenticatorTests
     }
 
     [Fact]
+    public async Task Custom_TokenForHttpInstance_IsRefusedUnlessTestEndpointAllowed()
+    {
+        var h = TransportHarness.Create(o => o.Authentication = new SalesforceAuthenticationOptions { Flow = SalesforceAuthFlow.Custom }, tokenProvider: new FixedTokenProvider("http://acme.my.salesforce.com"));
+
+        var act = () => h.Client.GetLimitsAsync();
+
+        (await act.Should().ThrowAsync<SalesforceAuthenticationException>()).Which.Message.Should().Contain("not https");
+        h.Handler.ApiRequests.Should().BeEmpty();
+    }
+
+    [Fact]
     public void SalesforceAccessToken_ToString_HidesTheToken()
     {
         new SalesforceAccessToken("secret-token", new Uri(TransportHarness.Instance)).ToString().Should().NotContain("secret-token");
+    }
+
+    private sealed class FixedTokenProvider(string instance) : ISalesforceTokenProvider
+    {
+        public ValueTask<SalesforceAccessToken> GetTokenAsync(SalesforceTokenContext context, CancellationToken cancellationToken) =>
+            new(new SalesforceAccessToken("fixed", new Uri(instance)));
     }
 
     private static byte[] FromBase64Url(string s)

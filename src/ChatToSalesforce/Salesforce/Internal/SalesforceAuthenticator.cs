@@ -145,6 +145,11 @@ internal sealed class SalesforceAuthenticator : IDisposable
                     throw new SalesforceAuthenticationException(null, null, "The registered ISalesforceTokenProvider returned no token.");
                 }
 
+                if (InstanceUrlRules.CheckTokenInstanceUrl(provided.InstanceUrl.ToString(), options.AllowTestEndpoint) is { } providedProblem)
+                {
+                    throw new SalesforceAuthenticationException(null, null, "The ISalesforceTokenProvider's token: " + providedProblem);
+                }
+
                 return provided;
 
             case SalesforceAuthFlow.JwtBearer:
