@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ChatToSalesforce;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,10 @@ namespace ChatToSalesforce.DependencyInjection.Internal;
 /// </remarks>
 internal sealed class SectionOptionsBinder(IConfiguration section) : IConfigureOptions<SalesforceChatExportOptions>
 {
+    // The configuration binding source generator (EnableConfigurationBindingGenerator) intercepts the Bind call below with
+    // reflection-free code, but on net10.0 its diagnostic suppressor no longer silences the trim/AOT analyzer for it.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The Bind call is intercepted by the configuration binding source generator.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The Bind call is intercepted by the configuration binding source generator.")]
     public void Configure(SalesforceChatExportOptions options)
     {
         if (section is IConfigurationSection s && !s.Exists())
