@@ -184,6 +184,13 @@ internal sealed partial class ConversationExporter(
         {
             owner = new ResolvedOwner(recordOwner, OwnerStrategy.RecordOwner) { Fallbacks = owner.Fallbacks };
         }
+        else if (owner.Strategy == OwnerStrategy.RecordOwner && !match.IsFound)
+        {
+            // A new person has no owner to keep: the marker defers to the next strategy, whose owner the SDK then sets,
+            // reports, and falls back from when Salesforce rejects it.
+            var next = owner.Fallbacks.Select((fallback, index) => (Owner: fallback, Index: index)).FirstOrDefault(f => f.Owner.Strategy != OwnerStrategy.RecordOwner);
+            owner = next.Owner is null ? ResolvedOwner.ConnectingUser : next.Owner with { Fallbacks = owner.Fallbacks.Skip(next.Index + 1).ToArray() };
+        }
 
         var fields = await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
         var person = await recordResolver.ResolveAsync(new RecordResolutionContext
