@@ -24,6 +24,9 @@ internal sealed partial class FakeOrg
     /// <summary>Returns an exception to throw for a composite request (for example one conversation's write), or null.</summary>
     public Func<SalesforceCompositeRequest, Exception?>? FailWhen { get; set; }
 
+    /// <summary>Returns an error body for a subrequest Salesforce should reject (the others are rolled back), or null.</summary>
+    public Func<SalesforceSubrequest, JsonNode?>? RejectWhen { get; set; }
+
     public FakeOrg Add(string objectType, JsonObject record)
     {
         if (!Records.TryGetValue(objectType, out var list))
@@ -43,6 +46,13 @@ internal sealed partial class FakeOrg
             if (FailWhen?.Invoke(request) is { } error)
             {
                 return Task.FromException<SalesforceCompositeResponse>(error);
+            }
+
+            if (request.Subrequests.FirstOrDefault(s => RejectWhen?.Invoke(s) is not null) is { } rejected)
+            {
+                return Task.FromResult(new SalesforceCompositeResponse(request.Subrequests.Select(s => s == rejected
+                    ? new SalesforceSubresponse(s.ReferenceId, 400, RejectWhen!(s))
+                    : new SalesforceSubresponse(s.ReferenceId, 400, new JsonArray(new JsonObject { ["errorCode"] = "PROCESSING_HALTED", ["message"] = "rolled back" }))).ToArray()));
             }
 
             var responses = new List<SalesforceSubresponse>();
