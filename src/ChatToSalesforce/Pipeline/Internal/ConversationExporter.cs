@@ -169,7 +169,7 @@ internal sealed partial class ConversationExporter(
         catch (SalesforceApiException ex) when (ex.ErrorCode is "INVALID_FIELD" && describes.All(d => d.IsCompletedSuccessfully))
         {
             // A mapped field the org does not have made the identity query fail: report it as the configuration error it is.
-            await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
+            await RunStageAsync(reader, MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken), cancellationToken).ConfigureAwait(false);
             throw;
         }
 
@@ -192,11 +192,13 @@ internal sealed partial class ConversationExporter(
             owner = next.Owner is null ? ResolvedOwner.ConnectingUser : next.Owner with { Fallbacks = owner.Fallbacks.Skip(next.Index + 1).ToArray() };
         }
 
-        var fields = await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
-        var person = await recordResolver.ResolveAsync(new RecordResolutionContext
+        // Stages after the read round may still read (a converted Lead's Contact, a custom stage): each runs with the
+        // reader flushing what it starts, else an awaited read would never be sent.
+        var fields = await RunStageAsync(reader, MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var person = await RunStageAsync(reader, recordResolver.ResolveAsync(new RecordResolutionContext
         {
             Conversation = conversation, Options = options, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken), cancellationToken).ConfigureAwait(false);
 
         WrittenTranscript? transcript = null;
         if (activityObject is not null)
@@ -204,10 +206,10 @@ internal sealed partial class ConversationExporter(
             var activityOwner = owner.Strategy == OwnerStrategy.RecordOwner && owner.OwnerId is null
                 ? owner.Fallbacks.FirstOrDefault() ?? ResolvedOwner.ConnectingUser
                 : owner;
-            transcript = await transcriptWriter.WriteAsync(new TranscriptWriteContext
+            transcript = await RunStageAsync(reader, transcriptWriter.WriteAsync(new TranscriptWriteContext
             {
                 Conversation = conversation, Options = options, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = reader,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
         // Reads a custom stage started after the read round (rare) are sent now.
@@ -250,11 +252,24 @@ internal sealed partial class ConversationExporter(
     private ValueTask<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options, string personObject, string? activityObject, BatchedSalesforceReader reader, CancellationToken cancellationToken) =>
         fieldMapper.MapAsync(new FieldMappingContext { Conversation = conversation, Options = options, PersonObject = personObject, ActivityObject = activityObject, Salesforce = reader }, cancellationToken);
 
+    private static async Task<T> RunStageAsync<T>(BatchedSalesforceReader reader, ValueTask<T> stage, CancellationToken cancellationToken)
+    {
+        var task = stage.AsTask();
+        await reader.RunAsync([task], cancellationToken).ConfigureAwait(false);
+        return await task.ConfigureAwait(false);
+    }
+
     private static IEnumerable<string> DescribedObjects(SalesforceChatExportOptions options, string personObject, string? activityObject)
     {
         var objects = new List<string>();
         objects.AddRange(PersonFields.SearchOrder(options));
         objects.Add(personObject);
+        if (string.Equals(personObject, "Lead", StringComparison.OrdinalIgnoreCase))
+        {
+            // A converted Lead is followed to its Contact, which the record resolver then describes.
+            objects.Add("Contact");
+        }
+
         if (activityObject is not null)
         {
             objects.Add(activityObject);
