@@ -48,6 +48,12 @@ internal sealed partial class FakeOrg
                 return Task.FromException<SalesforceCompositeResponse>(error);
             }
 
+            if (!request.AllOrNone && RejectWhen is not null)
+            {
+                return Task.FromResult(new SalesforceCompositeResponse(request.Subrequests
+                    .Select(s => RejectWhen(s) is { } error ? new SalesforceSubresponse(s.ReferenceId, 400, error) : RespondOne(s)).ToArray()));
+            }
+
             if (request.Subrequests.FirstOrDefault(s => RejectWhen?.Invoke(s) is not null) is { } rejected)
             {
                 return Task.FromResult(new SalesforceCompositeResponse(request.Subrequests.Select(s => s == rejected

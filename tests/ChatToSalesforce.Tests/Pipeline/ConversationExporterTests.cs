@@ -333,4 +333,78 @@ public sealed class ConversationExporterTests : IDisposable
         result.Person!.Change.Should().Be(RecordChange.Unchanged);
         WriteRequest.Subrequests.Single().Body!["OwnerId"]!.GetValue<string>().Should().Be("005000000000099AAA");
     }
+
+    [Fact]
+    public async Task ExportAsync_ConvertedLead_LinksTheTaskToItsContactAndNeverUpdatesTheLead()
+    {
+        _org.Add("Lead", new JsonObject
+        {
+            ["Id"] = TestData.LeadId, ["Email"] = "ada@example.com", ["LastName"] = "Lovelace", ["IsConverted"] = true, ["ConvertedContactId"] = TestData.ContactId,
+        });
+        var exporter = Exporter(o => o.Mode = ExportMode.LeadAndTask);
+
+        // A hang here would mean a stage awaited a read nobody sends; fail instead of blocking the run.
+        var result = await exporter.ExportAsync(TestData.Conversation()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        result.Person.Should().Be(new SalesforceRecordRef("Contact", TestData.ContactId, RecordChange.Unchanged));
+        WriteRequest.Subrequests.Should().NotContain(s => s.Url.Contains("Lead", StringComparison.Ordinal));
+        WriteRequest.Subrequests.Single().Body!["WhoId"]!.GetValue<string>().Should().Be(TestData.ContactId);
+        result.ApiCalls.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task ExportAsync_CustomStageReadingAfterTheReadRound_GetsItsReadSent()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(_client);
+        services.AddSalesforceChatExport(o =>
+        {
+            o.InstanceUrl = new Uri("https://acme.my.salesforce.com");
+            o.Authentication.Flow = SalesforceAuthFlow.AccessToken;
+            o.Authentication.AccessToken = "token";
+        }).UseRecordResolver<ReadingRecordResolver>();
+        _provider = services.BuildServiceProvider();
+        _org.Add("Account", new JsonObject { ["Id"] = "001000000000001AAA", ["Name"] = "Acme" });
+
+        var result = await _provider.GetRequiredService<IConversationExporter>().ExportAsync(TestData.Conversation()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        result.Status.Should().Be(ExportStatus.Exported);
+        WriteRequest.Subrequests[0].Body!["AccountId"]!.GetValue<string>().Should().Be("001000000000001AAA");
+        result.ApiCalls.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task ExportAsync_IdentityQueryRejectsAMappedField_ReportsTheConfigurationError()
+    {
+        _org.RejectWhen = s => s.Url.StartsWith("query", StringComparison.Ordinal) && s.Url.Contains("Missing__c", StringComparison.Ordinal)
+            ? new JsonArray(new JsonObject { ["errorCode"] = "INVALID_FIELD", ["message"] = "No such column 'Missing__c' on entity 'Contact'." })
+            : null;
+        var exporter = Exporter(o => o.FieldMappings = [new FieldMapping { Value = "x", Target = "Contact.Missing__c" }]);
+
+        var act = () => exporter.ExportAsync(TestData.Conversation());
+
+        await act.Should().ThrowAsync<ExportConfigurationException>().Where(e => e.Setting == "FieldMappings[0].Target" && e.Message.Contains("Contact.Missing__c"));
+    }
+
+    [Fact]
+    public async Task ExportAsync_Canceled_ThrowsOperationCanceled()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        var act = () => Exporter().ExportAsync(TestData.Conversation(), cts.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    private sealed class ReadingRecordResolver : ChatToSalesforce.Records.IRecordResolver
+    {
+        public async ValueTask<ChatToSalesforce.Records.ResolvedRecord> ResolveAsync(ChatToSalesforce.Records.RecordResolutionContext context, CancellationToken cancellationToken)
+        {
+            var accounts = await context.Salesforce.QueryAsync("SELECT Id FROM Account WHERE Name = 'Acme'", cancellationToken);
+            var fields = (JsonObject)context.Fields.For(context.PersonObject).DeepClone();
+            fields["AccountId"] = accounts.Records[0]["Id"]!.GetValue<string>();
+            return new ChatToSalesforce.Records.ResolvedRecord { Action = ChatToSalesforce.Records.RecordAction.Create, ObjectType = context.PersonObject, Fields = fields };
+        }
+    }
 }
