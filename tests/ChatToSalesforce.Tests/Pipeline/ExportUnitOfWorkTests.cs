@@ -471,4 +471,20 @@ public class ExportUnitOfWorkTests
         outcome.ApiCalls.Should().Be(0);
         outcome.Person!.Change.Should().Be(RecordChange.Unchanged);
     }
+
+    [Fact]
+    public async Task ExecuteAsync_DuplicatesDetectedOnAnUpdate_KeepsTheMatchedPersonNotTheOtherDuplicate()
+    {
+        var duplicate = JsonNode.Parse("""[{"duplicateResult":{"matchResults":[{"matchRecords":[{"record":{"Id":"003000000000777AAA"}}]}]},"errorCode":"DUPLICATES_DETECTED","message":"Use one of these records?"}]""")!;
+        _responders.Enqueue(request => Failure(request, "person", 400, duplicate));
+        var person = new ResolvedRecord { Action = RecordAction.Update, ObjectType = "Contact", Id = TestData.ContactId, Fields = new JsonObject { ["Phone"] = "555" } };
+        var plan = Plan(person, Task());
+
+        var outcome = await ExecuteAsync(plan);
+
+        _requests[1].Subrequests.Select(s => s.ReferenceId).Should().Equal("activity");
+        _requests[1].Subrequests[0].Body!["WhoId"]!.GetValue<string>().Should().Be(TestData.ContactId);
+        outcome.Person.Should().Be(new SalesforceRecordRef("Contact", TestData.ContactId, RecordChange.Unchanged));
+        plan.Warnings.Should().ContainSingle().Which.Should().Contain("duplicate");
+    }
 }
