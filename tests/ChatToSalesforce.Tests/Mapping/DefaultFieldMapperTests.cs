@@ -13,8 +13,8 @@ public class DefaultFieldMapperTests
         TestData.Lead(),
         TestData.Task(),
         TestData.Case(),
-        new Salesforce.SalesforceObjectDescription("CampaignMember", [TestData.Field("Chat_Topic__c")]),
-        new Salesforce.SalesforceObjectDescription("Chat_Lead__c", [TestData.Field("Email__c", "email", 80), TestData.Field("Visitor_Key__c", externalId: true)]));
+        new ChatToSalesforce.Salesforce.SalesforceObjectDescription("CampaignMember", [TestData.Field("Chat_Topic__c")]),
+        new ChatToSalesforce.Salesforce.SalesforceObjectDescription("Chat_Lead__c", [TestData.Field("Email__c", "email", 80), TestData.Field("Visitor_Key__c", externalId: true)]));
 
     private async Task<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options) =>
         await new DefaultFieldMapper().MapAsync(new FieldMappingContext
