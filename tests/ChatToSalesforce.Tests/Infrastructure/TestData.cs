@@ -163,6 +163,14 @@ internal static class TestData
         "Task" => Task(),
         "Case" => Case(),
         "Event" => Event(),
+        "Chat_Lead__c" => new SalesforceObjectDescription("Chat_Lead__c",
+        [
+            Field("Id", "id", 18, createable: false, updateable: false),
+            Field("OwnerId", "reference", 18),
+            Field("Email__c", "email", 80),
+            Field("Visitor_Key__c", length: 80, externalId: true),
+            Field("Topic__c", "textarea", 1000),
+        ], "a01"),
         _ => throw new ArgumentOutOfRangeException(nameof(objectType), objectType, "no canned describe"),
     };
 }

@@ -397,6 +397,66 @@ public sealed class ConversationExporterTests : IDisposable
         await act.Should().ThrowAsync<OperationCanceledException>();
     }
 
+    [Fact]
+    public async Task ExportAsync_RecordModeWithAKey_UpdatesTheRecordFoundOnIt()
+    {
+        _org.Add("Chat_Lead__c", new JsonObject { ["Id"] = "a01000000000001AAA", ["Visitor_Key__c"] = "v-1", ["Email__c"] = "ada@example.com", ["Topic__c"] = null });
+        var exporter = Exporter(o =>
+        {
+            o.Mode = ExportMode.Record;
+            o.Record.ObjectType = "Chat_Lead__c";
+            o.Record.KeyField = "Visitor_Key__c";
+            o.FieldMappings =
+            [
+                new FieldMapping { Source = "custom:visitorId", Target = "Chat_Lead__c.Visitor_Key__c" },
+                new FieldMapping { Source = "custom:topic", Target = "Chat_Lead__c.Topic__c" },
+            ];
+        });
+
+        var result = await exporter.ExportAsync(TestData.Conversation(email: null, custom: new Dictionary<string, string?> { ["visitorId"] = "v-1", ["topic"] = "pricing" }));
+
+        result.Status.Should().Be(ExportStatus.Exported);
+        result.Person.Should().Be(new SalesforceRecordRef("Chat_Lead__c", "a01000000000001AAA", RecordChange.Updated));
+        result.Activity.Should().BeNull();
+        WriteRequest.Subrequests.Single().Should().Match<SalesforceSubrequest>(s => s.Method == "PATCH" && s.Url == "sobjects/Chat_Lead__c/a01000000000001AAA");
+        WriteRequest.Subrequests.Single().Body!.ToJsonString().Should().Be("""{"Topic__c":"pricing"}""");
+    }
+
+    [Fact]
+    public async Task ExportAsync_RecordModeWithoutAKey_AlwaysCreates()
+    {
+        var exporter = Exporter(o =>
+        {
+            o.Mode = ExportMode.Record;
+            o.Record.ObjectType = "Chat_Lead__c";
+            o.FieldMappings = [new FieldMapping { Source = "visitor.email", Target = "Chat_Lead__c.Email__c" }];
+        });
+
+        var result = await exporter.ExportAsync(TestData.Conversation());
+
+        result.Person!.Change.Should().Be(RecordChange.Created);
+        WriteRequest.Subrequests.Single().Body!.ToJsonString().Should().Be("""{"Email__c":"ada@example.com"}""");
+        result.ApiCalls.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task ExportAsync_AgentUserRejectedAsInactive_FallsBackAndForgetsTheCachedUser()
+    {
+        _org.Add("User", new JsonObject { ["Id"] = TestData.AgentUserId, ["Email"] = "grace@example.com" });
+        _org.RejectWhen = s => s.ReferenceId == "person" && s.Body?["OwnerId"]?.GetValue<string>() == TestData.AgentUserId
+            ? new JsonArray(new JsonObject { ["errorCode"] = "INACTIVE_OWNER_OR_USER", ["message"] = "operation performed with inactive user" })
+            : null;
+        var exporter = Exporter(o => o.DefaultOwnerId = TestData.DefaultOwnerId);
+        var agent = new ChatAgent { Email = "grace@example.com" };
+
+        var first = await exporter.ExportAsync(TestData.Conversation(id: "conv-1", email: "one@example.com", agent: agent));
+        await exporter.ExportAsync(TestData.Conversation(id: "conv-2", email: "two@example.com", agent: agent));
+
+        first.OwnerId.Should().Be(TestData.DefaultOwnerId);
+        first.Warnings.Should().Contain(w => w.Contains("AgentUser", StringComparison.Ordinal));
+        _org.Queries.Count(q => q.Contains("FROM User", StringComparison.Ordinal)).Should().Be(2, "the rejected agent User is looked up again");
+    }
+
     private sealed class ReadingRecordResolver : ChatToSalesforce.Records.IRecordResolver
     {
         public async ValueTask<ChatToSalesforce.Records.ResolvedRecord> ResolveAsync(ChatToSalesforce.Records.RecordResolutionContext context, CancellationToken cancellationToken)
