@@ -248,6 +248,19 @@ public sealed class ConversationExporterTests : IDisposable
     }
 
     [Fact]
+    public async Task ExportManyAsync_ManyDuplicatesRunningConcurrently_AlwaysExportsTheFirstOccurrence()
+    {
+        var conversations = Enumerable.Range(0, 100).SelectMany(i => new[] { TestData.Conversation(id: $"conv-{i}", email: $"v{i}@example.com"), TestData.Conversation(id: $"conv-{i}", email: $"v{i}@example.com") }).ToList();
+        var exporter = Exporter(o => o.MaxConcurrency = 25);
+
+        // On the thread pool (as in a host) the batch's items start on whichever worker is free.
+        var results = await Task.Run(() => ToListAsync(exporter.ExportManyAsync(conversations)));
+
+        results.Where((_, index) => index % 2 == 0).Should().OnlyContain(r => r.Status == ExportStatus.Exported);
+        results.Where((_, index) => index % 2 == 1).Should().OnlyContain(r => r.Status == ExportStatus.Skipped);
+    }
+
+    [Fact]
     public async Task ExportManyAsync_AsyncStreamWithANullItem_ReportsItFailedAndReportsProgress()
     {
         var progress = new List<ExportProgress>();
