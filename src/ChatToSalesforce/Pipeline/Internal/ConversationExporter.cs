@@ -102,13 +102,15 @@ internal sealed partial class ConversationExporter(
 
     private async Task<ConversationExportResult> ExportOneOfManyAsync(Conversation? conversation, HashSet<string> seen, ProgressCounter progress, CancellationToken cancellationToken)
     {
+        // Claim the id before yielding, so the first occurrence in input order is the one exported.
+        var duplicate = conversation is not null && conversation.Id.Length > 0 && !Add(seen, conversation.Id);
         await Task.Yield();
         ConversationExportResult result;
         if (conversation is null)
         {
             result = ConversationExportResult.Failed(string.Empty, new ArgumentNullException(nameof(conversation), "The batch contained a null conversation."));
         }
-        else if (conversation.Id.Length > 0 && !Add(seen, conversation.Id))
+        else if (duplicate)
         {
             result = ConversationExportResult.Skipped(conversation.Id, "The batch already contains a conversation with this Id; it was exported once.");
         }
@@ -211,7 +213,7 @@ internal sealed partial class ConversationExporter(
         catch (SalesforceApiException ex) when (ex.ErrorCode is "INVALID_FIELD" && describes.All(d => d.IsCompletedSuccessfully))
         {
             // A mapped field the org does not have made the identity query fail: report it as the configuration error it is.
-            await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
+            await RunStageAsync(reader, MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken), cancellationToken).ConfigureAwait(false);
             throw;
         }
 
@@ -226,12 +228,21 @@ internal sealed partial class ConversationExporter(
         {
             owner = new ResolvedOwner(recordOwner, OwnerStrategy.RecordOwner) { Fallbacks = owner.Fallbacks };
         }
+        else if (owner.Strategy == OwnerStrategy.RecordOwner && !match.IsFound)
+        {
+            // A new person has no owner to keep: the marker defers to the next strategy, whose owner the SDK then sets,
+            // reports, and falls back from when Salesforce rejects it.
+            var next = owner.Fallbacks.Select((fallback, index) => (Owner: fallback, Index: index)).FirstOrDefault(f => f.Owner.Strategy != OwnerStrategy.RecordOwner);
+            owner = next.Owner is null ? ResolvedOwner.ConnectingUser : next.Owner with { Fallbacks = owner.Fallbacks.Skip(next.Index + 1).ToArray() };
+        }
 
-        var fields = await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
-        var person = await recordResolver.ResolveAsync(new RecordResolutionContext
+        // Stages after the read round may still read (a converted Lead's Contact, a custom stage): each runs with the
+        // reader flushing what it starts, else an awaited read would never be sent.
+        var fields = await RunStageAsync(reader, MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var person = await RunStageAsync(reader, recordResolver.ResolveAsync(new RecordResolutionContext
         {
             Conversation = conversation, Options = options, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken), cancellationToken).ConfigureAwait(false);
 
         if (person.Action == RecordAction.Create && options.Mode != ExportMode.Record && !person.Fields.ContainsKey("LastName"))
         {
@@ -250,10 +261,10 @@ internal sealed partial class ConversationExporter(
             var activityOwner = owner.Strategy == OwnerStrategy.RecordOwner && owner.OwnerId is null
                 ? owner.Fallbacks.FirstOrDefault() ?? ResolvedOwner.ConnectingUser
                 : owner;
-            transcript = await transcriptWriter.WriteAsync(new TranscriptWriteContext
+            transcript = await RunStageAsync(reader, transcriptWriter.WriteAsync(new TranscriptWriteContext
             {
                 Conversation = conversation, Options = options, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = reader,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
         // Reads a custom stage started after the read round (rare) are sent now.
@@ -277,6 +288,13 @@ internal sealed partial class ConversationExporter(
     private ValueTask<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options, string personObject, string? activityObject, BatchedSalesforceReader reader, CancellationToken cancellationToken) =>
         fieldMapper.MapAsync(new FieldMappingContext { Conversation = conversation, Options = options, PersonObject = personObject, ActivityObject = activityObject, Salesforce = reader }, cancellationToken);
 
+    private static async Task<T> RunStageAsync<T>(BatchedSalesforceReader reader, ValueTask<T> stage, CancellationToken cancellationToken)
+    {
+        var task = stage.AsTask();
+        await reader.RunAsync([task], cancellationToken).ConfigureAwait(false);
+        return await task.ConfigureAwait(false);
+    }
+
     private static IEnumerable<string> DescribedObjects(SalesforceChatExportOptions options, string personObject, string? activityObject)
     {
         var objects = new List<string>();
@@ -287,6 +305,7 @@ internal sealed partial class ConversationExporter(
             // A converted Lead is followed to its Contact, which the record resolver then describes.
             objects.Add("Contact");
         }
+
         if (activityObject is not null)
         {
             objects.Add(activityObject);
