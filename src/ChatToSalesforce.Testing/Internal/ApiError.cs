@@ -86,6 +86,23 @@ internal static class Json
     public static string? Str(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString();
 
+    /// <summary>Reads a JSON number (int, long, double or decimal backed) or a numeric string.</summary>
+    public static bool TryNumber(JsonNode? node, out decimal value)
+    {
+        value = 0;
+        if (node is not JsonValue v)
+        {
+            return false;
+        }
+
+        if (v.GetValueKind() == System.Text.Json.JsonValueKind.Number)
+        {
+            return decimal.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value);
+        }
+
+        return false;
+    }
+
     public static bool Bool(JsonNode? node, bool fallback = false)
     {
         if (node is JsonValue v)

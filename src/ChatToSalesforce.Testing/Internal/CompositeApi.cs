@@ -293,14 +293,20 @@ internal sealed partial class CompositeApi
             case JsonObject o:
                 foreach (var key in o.Select(p => p.Key).ToList())
                 {
-                    o[key] = o[key] is { } child ? SubstituteNode(child, bodies) : null;
+                    if (o[key] is { } child && SubstituteNode(child, bodies) is var replaced && !ReferenceEquals(replaced, child))
+                    {
+                        o[key] = replaced;
+                    }
                 }
 
                 return o;
             case JsonArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
-                    a[i] = a[i] is { } child ? SubstituteNode(child, bodies) : null;
+                    if (a[i] is { } child && SubstituteNode(child, bodies) is var replaced && !ReferenceEquals(replaced, child))
+                    {
+                        a[i] = replaced;
+                    }
                 }
 
                 return a;

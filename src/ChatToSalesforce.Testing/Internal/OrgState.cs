@@ -452,7 +452,7 @@ internal sealed partial class OrgState
                 return (null, Parser("boolean", value));
             case "double" or "currency" or "percent" or "int":
                 decimal number;
-                if (value.TryGetValue<decimal>(out var d))
+                if (Json.TryNumber(value, out var d))
                 {
                     number = d;
                 }
@@ -589,9 +589,9 @@ internal sealed partial class OrgState
                 if (Get("StartDateTime") is { } start && TryParseDateTime(start, out var s))
                 {
                     values["ActivityDate"] = s.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                    if (Get("EndDateTime") is null && values.GetValueOrDefault("DurationInMinutes") is JsonValue dv && dv.TryGetValue<int>(out var minutes))
+                    if (Get("EndDateTime") is null && Json.TryNumber(values.GetValueOrDefault("DurationInMinutes"), out var minutes))
                     {
-                        values["EndDateTime"] = FormatDateTime(s.AddMinutes(minutes));
+                        values["EndDateTime"] = FormatDateTime(s.AddMinutes((double)minutes));
                     }
                     else if (Get("EndDateTime") is { } end && TryParseDateTime(end, out var e) && values.GetValueOrDefault("DurationInMinutes") is null)
                     {

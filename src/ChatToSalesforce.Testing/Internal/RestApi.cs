@@ -528,10 +528,26 @@ internal sealed partial class RestApi
             ["layouts"] = $"/services/data/v{v}/sobjects/{def.Name}/describe/layouts",
             ["sobject"] = $"/services/data/v{v}/sobjects/{def.Name}",
         };
+        if (def.Name == "Case")
+        {
+            o["urls"]!["caseArticleSuggestions"] = $"/services/data/v{v}/sobjects/Case/suggestedArticles";
+            o["urls"]!["caseRowArticleSuggestions"] = $"/services/data/v{v}/sobjects/Case/{{ID}}/suggestedArticles";
+        }
+
+        if (def.Name is "Event")
+        {
+            o["urls"]!["eventSeriesUpdates"] = $"/services/data/v{v}/sobjects/Event/{{ID}}/fromThisEventOnwards";
+        }
+
+        if (def.Createable)
+        {
+            o["urls"]!["defaultValues"] = $"/services/data/v{v}/sobjects/{def.Name}/defaultValues?recordTypeId&fields";
+        }
+
         var fields = new JsonArray();
         foreach (var f in def.Fields)
         {
-            fields.Add(FieldDescribe(f));
+            fields.Add(FieldDescribe(def, f));
         }
 
         o["fields"] = fields;
@@ -540,8 +556,11 @@ internal sealed partial class RestApi
         return o;
     }
 
-    private static JsonObject FieldDescribe(FieldDef f)
+    private static JsonObject FieldDescribe(ObjectDef def, FieldDef f)
     {
+        var personName = def.Name is "Contact" or "Lead" or "User" && f.Name is "FirstName" or "LastName" or "Salutation" or "Name";
+        var compound = personName && f.Name != "Name" ? "Name" : null;
+        var extraType = personName ? "personname" : f.Type == "textarea" ? "plaintextarea" : null;
         var soapType = f.Type switch
         {
             "id" or "reference" => "tns:ID",
@@ -578,11 +597,11 @@ internal sealed partial class RestApi
             ["calculatedFormula"] = null,
             ["cascadeDelete"] = false,
             ["caseSensitive"] = f.CaseSensitive,
-            ["compoundFieldName"] = null,
+            ["compoundFieldName"] = compound,
             ["controllerName"] = null,
             ["createable"] = f.Createable,
             ["custom"] = f.Custom,
-            ["defaultValue"] = f.DefaultValue?.DeepClone(),
+            ["defaultValue"] = f.DefaultValue?.DeepClone() ?? (f.DefaultPicklistValue is null ? null : JsonValue.Create(f.DefaultPicklistValue)),
             ["defaultValueFormula"] = null,
             ["defaultedOnCreate"] = f.DefaultedOnCreate,
             ["dependentPicklist"] = false,
@@ -591,7 +610,7 @@ internal sealed partial class RestApi
             ["displayLocationInDecimal"] = false,
             ["encrypted"] = false,
             ["externalId"] = f.ExternalId,
-            ["extraTypeInfo"] = null,
+            ["extraTypeInfo"] = extraType,
             ["filterable"] = f.Type is not ("textarea" or "base64"),
             ["filteredLookupInfo"] = null,
             ["formulaTreatNullNumberAsZero"] = false,

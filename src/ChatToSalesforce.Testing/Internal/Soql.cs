@@ -811,7 +811,7 @@ internal sealed partial class SoqlEngine
         switch (literal.Kind)
         {
             case LiteralKind.Number:
-                return value is JsonValue v && v.TryGetValue<decimal>(out var d) ? d.CompareTo(literal.Number) : null;
+                return Json.TryNumber(value, out var d) ? d.CompareTo(literal.Number) : null;
             case LiteralKind.Boolean:
                 return Json.Bool(value).CompareTo(literal.Boolean);
             case LiteralKind.Date:
@@ -856,7 +856,7 @@ internal sealed partial class SoqlEngine
                 return result;
             }
 
-            if (va is JsonValue x && vb is JsonValue y && x.TryGetValue<double>(out var dx) && y.TryGetValue<double>(out var dy))
+            if (Json.TryNumber(va, out var dx) && Json.TryNumber(vb, out var dy))
             {
                 result = dx.CompareTo(dy);
             }
