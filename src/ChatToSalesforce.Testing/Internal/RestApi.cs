@@ -725,13 +725,23 @@ internal static class Multipart
 
     private static string? NameOf(string headers)
     {
-        var index = headers.IndexOf("name=\"", StringComparison.OrdinalIgnoreCase);
-        if (index < 0)
+        foreach (var line in headers.Split('\n'))
         {
-            return null;
+            if (!line.TrimStart().StartsWith("Content-Disposition", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            foreach (var parameter in line.Split(';'))
+            {
+                var kv = parameter.Split('=', 2, StringSplitOptions.TrimEntries);
+                if (kv.Length == 2 && kv[0].Equals("name", StringComparison.OrdinalIgnoreCase))
+                {
+                    return kv[1].Trim().Trim('"');
+                }
+            }
         }
 
-        var end = headers.IndexOf('"', index + 6);
-        return end < 0 ? null : headers[(index + 6)..end];
+        return null;
     }
 }
