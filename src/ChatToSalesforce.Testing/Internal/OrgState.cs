@@ -738,7 +738,7 @@ internal sealed partial class OrgState
 
     private void CheckUniqueness(ObjectDef def, Dictionary<string, JsonNode?> values, Record? existing, List<ApiError> errors)
     {
-        foreach (var field in def.Fields.Where(f => (f.Unique || f.ExternalId) && f.Name != "Id"))
+        foreach (var field in def.Fields.Where(f => f.Unique && f.Name != "Id"))
         {
             var value = values.GetValueOrDefault(field.Name);
             if (value is null)
