@@ -35,7 +35,9 @@ public sealed class AuthTests
     public async Task Client_credentials_returns_salesforce_token_shape_and_checks_registered_secrets()
     {
         await using var emulator = new SalesforceEmulator();
-        using var http = new HttpClient(emulator.CreateHandler()) { BaseAddress = new Uri("https://login.salesforce.com") };
+        using var login = new HttpClient(emulator.CreateHandler()) { BaseAddress = new Uri("https://login.salesforce.com") };
+        (await Token(login, "grant_type=client_credentials&client_id=any&client_secret=thing")).Json!["error_description"]!.GetValue<string>().Should().Be("request not supported on this domain");
+        using var http = new HttpClient(emulator.CreateHandler()) { BaseAddress = emulator.InstanceUrl };
         var ok = await Token(http, "grant_type=client_credentials&client_id=any&client_secret=thing");
         ok.Status.Should().Be(200);
         ok.Json!.AsObject().Select(p => p.Key).Should().Contain(["access_token", "instance_url", "id", "token_type", "issued_at", "signature"]).And.NotContain("refresh_token");

@@ -15,6 +15,9 @@ internal sealed class ApiRequest
     /// <summary>The query string without the leading '?'.</summary>
     public string Query { get; init; } = string.Empty;
 
+    /// <summary>The host the request was addressed to, when known.</summary>
+    public string? Host { get; init; }
+
     public Dictionary<string, string> Headers { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 
     public byte[] Body { get; init; } = [];

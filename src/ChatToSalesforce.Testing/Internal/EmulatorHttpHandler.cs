@@ -41,6 +41,7 @@ internal sealed class EmulatorHttpHandler : HttpMessageHandler
             Method = request.Method.Method.ToUpperInvariant(),
             Path = uri.AbsolutePath,
             Query = uri.Query.TrimStart('?'),
+            Host = uri.Host,
             Headers = headers,
             Body = body,
         };

@@ -135,6 +135,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
                         Query = question < 0 ? string.Empty : target[(question + 1)..],
                         Headers = headers,
                         Body = body,
+                        Host = headers.TryGetValue("Host", out var host) ? host.Split(':')[0] : null,
                     };
                     var response = await _emulator.ProcessAsync(request, _stop.Token).ConfigureAwait(false);
                     var close = (headers.TryGetValue("Connection", out var connection) && connection.Equals("close", StringComparison.OrdinalIgnoreCase)) || parts[2] == "HTTP/1.0";

@@ -122,6 +122,12 @@ internal sealed class OAuthServer
         {
             case "client_credentials":
             {
+                if (request.Host is { } host && (host.Equals("login.salesforce.com", StringComparison.OrdinalIgnoreCase) || host.Equals("test.salesforce.com", StringComparison.OrdinalIgnoreCase)))
+                {
+                    // The client credentials flow only works on the org's My Domain token URL.
+                    return ApiResponse.OAuthError(400, "invalid_grant", "request not supported on this domain");
+                }
+
                 if (CheckClient(clientId, clientSecret, requireSecret: true) is { } error)
                 {
                     return error;
