@@ -21,7 +21,7 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
     private readonly OrgState _org;
     private readonly RestApi _api;
     private readonly OAuthServer _oauth;
-    private readonly List<EmulatorRequest> _log = [];
+    private readonly Queue<EmulatorRequest> _log = new();
     private LoopbackServer? _server;
     private long _apiCalls;
     private long _unexpectedErrors;
@@ -111,7 +111,7 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
     /// <summary>How many requests ended in an unexpected emulator error (500 UNKNOWN_EXCEPTION). Should stay 0.</summary>
     public long UnexpectedErrors => Interlocked.Read(ref _unexpectedErrors);
 
-    /// <summary>A snapshot of every request answered so far, in order.</summary>
+    /// <summary>A snapshot of the requests answered so far, oldest first (at most <see cref="SalesforceEmulatorOptions.RequestLogCapacity"/>, the most recent).</summary>
     public IReadOnlyList<EmulatorRequest> RequestLog
     {
         get
@@ -405,7 +405,17 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
                 headers["Authorization"] = "(redacted)";
             }
 
-            _log.Add(new EmulatorRequest(_options.TimeProvider.GetUtcNow(), request.Method, request.PathAndQuery, response.Status, headers, counted, fault is not null, response.FirstErrorCode(), subrequests));
+            var capacity = _options.RequestLogCapacity;
+            while (_log.Count > 0 && _log.Count >= capacity)
+            {
+                _log.Dequeue();
+            }
+
+            if (capacity > 0)
+            {
+                _log.Enqueue(new EmulatorRequest(_options.TimeProvider.GetUtcNow(), request.Method, request.PathAndQuery, response.Status, headers, counted, fault is not null, response.FirstErrorCode(), subrequests));
+            }
+
             return response;
         }
     }

@@ -27,6 +27,9 @@ public sealed class SalesforceEmulatorOptions
     /// <summary>The clock used for timestamps and session expiry. Defaults to <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>How many entries <see cref="SalesforceEmulator.RequestLog"/> keeps (the most recent ones). Defaults to 10,000; 0 keeps none.</summary>
+    public int RequestLogCapacity { get; set; } = 10_000;
+
     /// <summary>The username of the integration ("connecting") user created at start. Defaults to <c>integration@emulator.example.com</c>.</summary>
     public string IntegrationUsername { get; set; } = "integration@emulator.example.com";
 }

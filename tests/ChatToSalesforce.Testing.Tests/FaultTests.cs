@@ -70,4 +70,19 @@ public sealed class FaultTests
         await act.Should().ThrowAsync<OperationCanceledException>();
         org.Emulator.RequestLog.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Request_log_keeps_the_most_recent_entries()
+    {
+        using var org = new Org(new SalesforceEmulatorOptions { RequestLogCapacity = 3 });
+        for (var i = 0; i < 5; i++)
+        {
+            await org.Get($"{V}/limits?n={i}");
+        }
+
+        org.Emulator.RequestLog.Select(r => r.Path).Should().Equal($"{V}/limits?n=2", $"{V}/limits?n=3", $"{V}/limits?n=4");
+        org.Emulator.RequestLog.Should().OnlyContain(r => r.CountedAsApiCall && r.Headers["Authorization"] == "(redacted)");
+        org.Emulator.ClearRequestLog();
+        org.Emulator.RequestLog.Should().BeEmpty();
+    }
 }

@@ -673,7 +673,7 @@ internal sealed partial class SoqlEngine
         return (rows.Count, rows);
     }
 
-    private static IEnumerable<Record>? IndexCandidates(SoqlQuery query, ObjectStore store)
+    private IEnumerable<Record>? IndexCandidates(SoqlQuery query, ObjectStore store)
     {
         var conjuncts = query.Where switch
         {
@@ -717,12 +717,12 @@ internal sealed partial class SoqlEngine
         return null;
     }
 
-    private static IEnumerable<Record>? Lookup(ObjectStore store, string field, string value)
+    private IEnumerable<Record>? Lookup(ObjectStore store, string field, string value)
     {
         if (field == "Id")
         {
-            var id = SalesforceId.Normalize(value);
-            return id is null ? [] : store.All.Where(r => r.Id == id).Take(1);
+            var record = _org.Get(value);
+            return record is not null && record.Def == store.Def ? [record] : [];
         }
 
         return store.Lookup(field, JsonValue.Create(value));
