@@ -178,4 +178,43 @@ public sealed class SoqlTests
         SoqlEngine.Lex("WHERE d = 2026-01-02 AND t > 2026-01-02T03:04:05Z").Select(t => t.Kind)
             .Should().Contain([TokenKind.Date, TokenKind.DateTime]);
     }
+
+    [Fact]
+    public async Task Polymorphic_relationships_use_the_name_entity()
+    {
+        using var org = new Org();
+        var lead = org.Emulator.Insert("Lead", new { FirstName = "Ann", LastName = "Lee", Company = "C" });
+        org.Emulator.Insert("Task", new { Subject = "Chat", WhoId = lead });
+
+        var reply = await org.Query("SELECT Who.Name, Who.Type FROM Task");
+
+        var who = reply.Json!["records"]![0]!["Who"]!;
+        ((string)who["attributes"]!["type"]!).Should().Be("Name");
+        ((string)who["attributes"]!["url"]!).Should().Contain("/sobjects/Lead/");
+        ((string)who["Name"]!).Should().Be("Ann Lee");
+        ((string)who["Type"]!).Should().Be("Lead");
+    }
+
+    [Fact]
+    public async Task Content_document_link_queries_need_a_key_filter_as_in_salesforce()
+    {
+        using var org = new Org();
+        var unfiltered = await org.Query("SELECT Id FROM ContentDocumentLink");
+        unfiltered.ErrorCode.Should().Be("MALFORMED_QUERY");
+        unfiltered.Message.Should().StartWith("Implementation restriction: ContentDocumentLink requires a filter");
+        (await org.Query($"SELECT Id FROM ContentDocumentLink WHERE LinkedEntityId = '{org.Emulator.IntegrationUserId}'")).Status.Should().Be(200);
+    }
+
+    [Fact]
+    public async Task Custom_object_records_without_a_name_are_named_after_their_id()
+    {
+        using var org = new Org();
+        org.Emulator.DefineObject("Chat_Session__c", new EmulatorField { Name = "Key__c", ExternalId = true });
+        var created = await org.Post("/services/data/v62.0/sobjects/Chat_Session__c", new { Key__c = "k1" });
+        created.Status.Should().Be(201);
+        var id = (string)created.Json!["id"]!;
+        id.Should().StartWith("a00");
+        var row = await org.Query("SELECT Name FROM Chat_Session__c WHERE Key__c = 'K1'");
+        ((string)row.Json!["records"]![0]!["Name"]!).Should().Be(id);
+    }
 }

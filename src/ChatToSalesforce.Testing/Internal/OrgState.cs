@@ -872,6 +872,11 @@ internal sealed partial class OrgState
         }
 
         values["CreatedById"] = options.UserId;
+        if (def.Custom && values.GetValueOrDefault("Name") is null)
+        {
+            values["Name"] = id; // Salesforce names an unnamed custom-object record after its id
+        }
+
         var record = new Record(def, id, ++_sequence, values) { Blob = blob };
         store.All.Add(record);
         _byId[id] = record;

@@ -294,7 +294,7 @@ internal static class StandardSchema
         o.Add(new FieldDef { Name = "Id", Label = $"{label} ID", Type = "id", Length = 18, Nillable = false, Createable = false, Updateable = false, DefaultedOnCreate = true, IdLookup = true });
         if (custom)
         {
-            o.Add(Text("Name", 80, label: $"{label} Name") with { NameField = true, DefaultedOnCreate = false, Nillable = true });
+            o.Add(Text("Name", 80, label: $"{label} Name") with { NameField = true, DefaultedOnCreate = true, Nillable = false });
         }
 
         fields(o);

@@ -626,6 +626,12 @@ internal sealed partial class SoqlEngine
         }
 
         var last = segments[^1];
+        if (path.References.Count > 0 && current.Count > 1 && string.Equals(last, "Type", StringComparison.OrdinalIgnoreCase))
+        {
+            path.FieldName = "Type"; // the polymorphic "Name" entity's Type: the related record's object name
+            return path;
+        }
+
         var field = current.Select(d => d.Field(last)).FirstOrDefault(f => f is not null);
         if (field is null)
         {
@@ -641,6 +647,11 @@ internal sealed partial class SoqlEngine
 
     public (int TotalSize, List<JsonObject> Records) Execute(SoqlQuery query, bool includeDeleted, string version)
     {
+        if (query.From.Name == "ContentDocumentLink" && !FiltersOnLinkKey(query.Where))
+        {
+            throw new ApiException(400, "MALFORMED_QUERY", "Implementation restriction: ContentDocumentLink requires a filter by a single Id on ContentDocumentId or LinkedEntityId using the equals operator or multiple Id's using the IN operator.");
+        }
+
         var store = _org.Store(query.From.Name)!;
         IEnumerable<Record> candidates = (includeDeleted ? null : IndexCandidates(query, store)) ?? store.All;
         var matched = candidates.Where(r => (includeDeleted || !r.IsDeleted) && (query.Where is null || Evaluate(query.Where, r))).ToList();
@@ -671,6 +682,19 @@ internal sealed partial class SoqlEngine
 
         var rows = window.Select(r => Project(query, r, version)).ToList();
         return (rows.Count, rows);
+    }
+
+    private static bool FiltersOnLinkKey(Expr? where)
+    {
+        IEnumerable<Expr> conjuncts = where switch
+        {
+            AndExpr and => and.Items,
+            null => [],
+            var single => [single],
+        };
+        return conjuncts.Any(c =>
+            (c is CompareExpr { Op: "=" } cmp && cmp.Path.References.Count == 0 && cmp.Path.FieldName is "ContentDocumentId" or "LinkedEntityId")
+            || (c is InExpr { Negated: false } inExpr && inExpr.Path.References.Count == 0 && inExpr.Path.FieldName is "ContentDocumentId" or "LinkedEntityId"));
     }
 
     private IEnumerable<Record>? IndexCandidates(SoqlQuery query, ObjectStore store)
@@ -740,8 +764,16 @@ internal sealed partial class SoqlEngine
             }
         }
 
+        if (IsPolymorphicType(path))
+        {
+            return (JsonValue.Create(current.Def.Name), null);
+        }
+
         return (current[path.FieldName], current.Def.Field(path.FieldName));
     }
+
+    private static bool IsPolymorphicType(FieldPath path) =>
+        path.Field is null && path.FieldName == "Type" && path.References.Count > 0 && path.References[^1].ReferenceTo.Count > 1;
 
     private bool Evaluate(Expr expr, Record record)
     {
@@ -903,7 +935,13 @@ internal sealed partial class SoqlEngine
 
                 if (target[name] is not JsonObject nested)
                 {
-                    nested = new JsonObject { ["attributes"] = OrgState.Attributes(related.Def, related.Id, version) };
+                    var attributes = OrgState.Attributes(related.Def, related.Id, version);
+                    if (reference.ReferenceTo.Count > 1)
+                    {
+                        attributes["type"] = "Name"; // polymorphic relationships (Who, What) come back as the Name entity
+                    }
+
+                    nested = new JsonObject { ["attributes"] = attributes };
                     target[name] = nested;
                 }
 
@@ -913,6 +951,12 @@ internal sealed partial class SoqlEngine
 
             if (broken)
             {
+                continue;
+            }
+
+            if (IsPolymorphicType(path))
+            {
+                target["Type"] = current!.Def.Name;
                 continue;
             }
 
