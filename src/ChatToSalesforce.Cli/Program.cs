@@ -6,6 +6,6 @@ var root = new RootCommand("chat2sf: export chat conversations into Salesforce, 
 // One line per command; each command lives in Commands/ (export, preview and check can be added the same way).
 root.Subcommands.Add(EmulatorCommand.Create());
 
-// Ctrl+C and SIGTERM cancel the action's token; the action gets 5 seconds to stop cleanly.
-var configuration = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(5) };
+// Long-running commands handle Ctrl+C themselves (see Commands/ShutdownSignal.cs) so they can stop cleanly.
+var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };
 return await root.Parse(args).InvokeAsync(configuration).ConfigureAwait(false);

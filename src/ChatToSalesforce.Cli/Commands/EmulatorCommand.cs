@@ -27,8 +27,10 @@ internal static class EmulatorCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, FileInfo? seed, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int port, FileInfo? seed, CancellationToken invocationToken)
     {
+        using var shutdown = new ShutdownSignal(invocationToken);
+        var cancellationToken = shutdown.Token;
         if (port is < 0 or > 65535)
         {
             await Console.Error.WriteLineAsync($"--port must be between 0 and 65535, not {port}.").ConfigureAwait(false);
