@@ -87,6 +87,11 @@ public sealed class LoopbackTests : IAsyncLifetime
 
         var legacy = await Send(HttpMethod.Patch, "/services/data/v45.0/sobjects/Contact/Visitor_Id__c/v-1", new JsonObject { ["FirstName"] = "Old" });
         legacy.Status.Should().Be(204);
+
+        var plus = await Send(HttpMethod.Patch, $"{_v}/sobjects/Contact/Email/{Uri.EscapeDataString("ann+chat@example.com")}", new JsonObject { ["LastName"] = "Plus" });
+        plus.Status.Should().Be(201);
+        (await Send(HttpMethod.Patch, $"{_v}/sobjects/Contact/Email/ann+chat@example.com", new JsonObject { ["FirstName"] = "Ann" })).Status.Should().Be(200);
+        _emulator.Records("Contact").Should().Contain(c => (string?)c["Email"] == "ann+chat@example.com");
     }
 
     [Fact]

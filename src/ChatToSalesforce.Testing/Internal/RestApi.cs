@@ -401,7 +401,7 @@ internal sealed partial class RestApi
     private ApiResponse ByExternalId(ObjectDef def, string fieldName, string rawValue, ApiRequest request, string method, CallContext ctx)
     {
         var field = ExternalIdField(def, fieldName);
-        var value = ApiRequest.Decode(rawValue);
+        var value = rawValue; // path segments are already percent-decoded (a "+" stays a "+")
         var matches = _org.FindByField(def, field, JsonValue.Create(value));
         if (matches.Count > 1 && method is "GET" or "HEAD" or "PATCH" or "DELETE")
         {
