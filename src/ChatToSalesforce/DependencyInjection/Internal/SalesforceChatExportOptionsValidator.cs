@@ -86,6 +86,16 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
             }
         }
 
+        if (a.TokenUrl is { } customTokenUrl && !(customTokenUrl.IsAbsoluteUri && (customTokenUrl.Scheme == Uri.UriSchemeHttps || o.AllowTestEndpoint)))
+        {
+            errors.Add("Authentication.TokenUrl: must be an absolute https URL (the org's My Domain, for example https://acme.my.salesforce.com), or unset to use InstanceUrl.");
+        }
+
+        if (a.Flow == SalesforceAuthFlow.JwtBearer && !string.IsNullOrWhiteSpace(a.PrivateKeyPem) && !a.PrivateKeyPem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            errors.Add("Authentication.PrivateKeyPem: is not a PEM private key; paste the whole key including '-----BEGIN PRIVATE KEY-----' (or 'BEGIN RSA PRIVATE KEY') and its END line.");
+        }
+
         switch (a.Flow)
         {
             case SalesforceAuthFlow.JwtBearer:

@@ -17,7 +17,7 @@ internal static partial class SoqlTemplate
         }
 
         if (!soql.TrimStart().StartsWith("SELECT ", StringComparison.OrdinalIgnoreCase)
-            || !Regex.IsMatch(soql, @"^\s*SELECT\s+(.*?\b)?Id\b", RegexOptions.IgnoreCase | RegexOptions.Singleline))
+            || !Regex.IsMatch(soql, @"^\s*SELECT\s+(?:[^,]+?,\s*)*?Id\s*(?:,|\s+FROM\b)", RegexOptions.IgnoreCase | RegexOptions.Singleline))
         {
             return "must be a SELECT that selects Id, for example \"SELECT Id FROM Contact WHERE Email = {!visitor.email}\".";
         }

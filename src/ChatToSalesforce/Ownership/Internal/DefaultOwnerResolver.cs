@@ -58,7 +58,7 @@ internal sealed class DefaultOwnerResolver(OrgMetadataCache cache) : IOwnerResol
             chain.Add(ResolvedOwner.ConnectingUser);
         }
 
-        var fallbacks = new ResolvedOwner[chain.Count - 1];
+        var fallbacks = chain.Count == 1 ? [] : new ResolvedOwner[chain.Count - 1];
         chain.CopyTo(1, fallbacks, 0, fallbacks.Length);
         return chain[0] with { Fallbacks = fallbacks };
     }

@@ -27,7 +27,6 @@ internal sealed class BatchedSalesforceReader : ISalesforceReader
     private readonly List<PendingRead> _pending = [];
     private TaskCompletionSource _queued = NewSignal();
     private SalesforceConnection? _connection;
-    private bool _roundsComplete;
 
     public BatchedSalesforceReader(ISalesforceClient client, OrgMetadataCache cache, SalesforceChatExportOptions options)
     {
@@ -51,7 +50,7 @@ internal sealed class BatchedSalesforceReader : ISalesforceReader
         ArgumentException.ThrowIfNullOrEmpty(soql);
         var pending = new PendingRead(PendingKind.Query, soql);
         Enqueue(pending);
-        return new ValueTask<SalesforceQueryResult>(AwaitAsync(pending.Query.Task, cancellationToken));
+        return new ValueTask<SalesforceQueryResult>(pending.Query.Task.WaitAsync(cancellationToken));
     }
 
     public ValueTask<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken)
@@ -70,25 +69,11 @@ internal sealed class BatchedSalesforceReader : ISalesforceReader
         }
 
         Enqueue(pending);
-        return new ValueTask<SalesforceObjectDescription>(AwaitAsync(pending.Describe.Task, cancellationToken));
+        return new ValueTask<SalesforceObjectDescription>(pending.Describe.Task.WaitAsync(cancellationToken));
     }
 
     public async ValueTask<SalesforceConnection> GetConnectionAsync(CancellationToken cancellationToken) =>
         _connection ??= await _client.GetConnectionAsync(cancellationToken).ConfigureAwait(false);
-
-    /// <summary>
-    /// During the read round, a read waits for the round's flush. After it (reads by the mapper, resolver or writer),
-    /// nobody else will flush, so the read is sent at once: it costs its own round trip but never waits forever.
-    /// </summary>
-    private async Task<T> AwaitAsync<T>(Task<T> read, CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _roundsComplete) && !read.IsCompleted)
-        {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return await read.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>Flushes queued reads in rounds until every participant task has completed.</summary>
     public async Task RunAsync(IReadOnlyList<Task> participants, CancellationToken cancellationToken)
@@ -128,7 +113,6 @@ internal sealed class BatchedSalesforceReader : ISalesforceReader
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Volatile.Write(ref _roundsComplete, true);
         await all.ConfigureAwait(false);
     }
 

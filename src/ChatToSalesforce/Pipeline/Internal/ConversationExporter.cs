@@ -184,7 +184,7 @@ internal sealed partial class ConversationExporter(
         catch (SalesforceApiException ex) when (ex.ErrorCode is "INVALID_FIELD" && describes.All(d => d.IsCompletedSuccessfully))
         {
             // A mapped field the org does not have made the identity query fail: report it as the configuration error it is.
-            await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
+            await RunStageAsync(rounds, MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken), cancellationToken).ConfigureAwait(false);
             throw;
         }
 
@@ -199,12 +199,21 @@ internal sealed partial class ConversationExporter(
         {
             owner = new ResolvedOwner(recordOwner, OwnerStrategy.RecordOwner) { Fallbacks = owner.Fallbacks };
         }
+        else if (owner.Strategy == OwnerStrategy.RecordOwner && !match.IsFound)
+        {
+            // A new person has no owner to keep: the marker defers to the next strategy, whose owner the SDK then sets,
+            // reports, and falls back from when Salesforce rejects it.
+            var next = owner.Fallbacks.Select((fallback, index) => (Owner: fallback, Index: index)).FirstOrDefault(f => f.Owner.Strategy != OwnerStrategy.RecordOwner);
+            owner = next.Owner is null ? ResolvedOwner.ConnectingUser : next.Owner with { Fallbacks = owner.Fallbacks.Skip(next.Index + 1).ToArray() };
+        }
 
-        var fields = await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
-        var person = await recordResolver.ResolveAsync(new RecordResolutionContext
+        // Stages after the read round may still read (a converted Lead's Contact, a custom stage): each runs with the
+        // reader flushing what it starts, else an awaited read would never be sent.
+        var fields = await RunStageAsync(rounds, MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var person = await RunStageAsync(rounds, recordResolver.ResolveAsync(new RecordResolutionContext
         {
             Conversation = conversation, Options = options, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken), cancellationToken).ConfigureAwait(false);
 
         if (person.Action == RecordAction.Create && options.Mode != ExportMode.Record && !person.Fields.ContainsKey("LastName"))
         {
@@ -223,10 +232,10 @@ internal sealed partial class ConversationExporter(
             var activityOwner = owner.Strategy == OwnerStrategy.RecordOwner && owner.OwnerId is null
                 ? owner.Fallbacks.FirstOrDefault() ?? ResolvedOwner.ConnectingUser
                 : owner;
-            transcript = await transcriptWriter.WriteAsync(new TranscriptWriteContext
+            transcript = await RunStageAsync(rounds, transcriptWriter.WriteAsync(new TranscriptWriteContext
             {
                 Conversation = conversation, Options = options, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = reader,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
         // Reads a custom stage started after the read round (rare) are sent now.
@@ -249,6 +258,19 @@ internal sealed partial class ConversationExporter(
 
     private ValueTask<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options, string personObject, string? activityObject, ISalesforceReader reader, CancellationToken cancellationToken) =>
         fieldMapper.MapAsync(new FieldMappingContext { Conversation = conversation, Options = options, PersonObject = personObject, ActivityObject = activityObject, Salesforce = reader }, cancellationToken);
+
+    private static async ValueTask<T> RunStageAsync<T>(BatchedSalesforceReader reader, ValueTask<T> stage, CancellationToken cancellationToken)
+    {
+        if (stage.IsCompletedSuccessfully)
+        {
+            // Finished without waiting for a read (describes cached, answers prefetched): nothing to flush.
+            return stage.Result;
+        }
+
+        var task = stage.AsTask();
+        await reader.RunAsync([task], cancellationToken).ConfigureAwait(false);
+        return await task.ConfigureAwait(false);
+    }
 
     internal static List<string> DescribedObjects(SalesforceChatExportOptions options, string personObject, string? activityObject)
     {

@@ -58,6 +58,15 @@ internal sealed partial class ExportUnitOfWork(ISalesforceClient client, Salesfo
             if (failure.ReferenceId == PersonRef && code == "DUPLICATES_DETECTED" && !duplicateRecovered)
             {
                 duplicateRecovered = true;
+                if (plan.Person.Action == RecordAction.Update)
+                {
+                    // The update of the matched person would make it a duplicate of another record: the person is still
+                    // the one identity matching found, so keep it as it is rather than switching to the other record.
+                    plan.Person = new ResolvedRecord { Action = RecordAction.Keep, ObjectType = plan.Person.ObjectType, Id = plan.Person.Id };
+                    plan.Warnings.Add($"Salesforce duplicate rules rejected the update of the {plan.Person.ObjectType}; it was left as it was.");
+                    continue;
+                }
+
                 var existing = error!.DuplicateRecordIds.FirstOrDefault() ?? await FindExistingPersonAsync(plan, cancellationToken).ConfigureAwait(false);
                 if (existing is not null)
                 {

@@ -1,85 +1,208 @@
 using System.Net;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ChatToSalesforce.Salesforce.Internal;
 
-/// <summary>Reads Salesforce error bodies: the array form, the single-object form, and per-record <c>statusCode</c> errors.</summary>
+/// <summary>Turns Salesforce error bodies into <see cref="SalesforceError"/>s and <see cref="SalesforceApiException"/>s.</summary>
+/// <remarks>
+/// Accepts every shape Salesforce uses: the array <c>[{"message","errorCode","fields"}]</c>, a single object, the per-record
+/// <c>{"success":false,"errors":[{"statusCode",...}]}</c> of collections, and <c>duplicateResult</c> details of
+/// <c>DUPLICATES_DETECTED</c>. Messages are Salesforce's own; nothing the SDK sent (tokens, record content) is added.
+/// </remarks>
 internal static class SalesforceErrorParser
 {
-    private static readonly string[] TransientCodes = ["SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW", "QUERY_TIMEOUT", "UNKNOWN_EXCEPTION"];
+    /// <summary>Codes that only say "another part failed"; the real cause is reported elsewhere.</summary>
+    private static readonly string[] ConsequentialCodes = ["PROCESSING_HALTED", "ALL_OR_NONE_OPERATION_ROLLED_BACK"];
 
+    /// <summary>Parses an error body (or a failed subresponse or save-result body).</summary>
+    /// <param name="body">The body.</param>
+    /// <returns>The errors; empty when the body holds none.</returns>
     public static IReadOnlyList<SalesforceError> Parse(JsonNode? body)
     {
         var errors = new List<SalesforceError>();
-        switch (body)
-        {
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    if (item is JsonObject o)
-                    {
-                        errors.Add(ParseOne(o));
-                    }
-                    else if (item is JsonValue v && v.TryGetValue<string>(out var url))
-                    {
-                        errors.Add(new SalesforceError("MULTIPLE_CHOICES", $"Several records match: {url}", []));
-                    }
-                }
-
-                break;
-            case JsonObject obj when obj["errors"] is JsonArray nested:
-                errors.AddRange(Parse(nested));
-                break;
-            case JsonObject obj:
-                errors.Add(ParseOne(obj));
-                break;
-        }
-
+        Collect(body, errors, depth: 0);
         return errors;
     }
 
-    public static SalesforceApiException ToException(int status, JsonNode? body, string context, string? failedSubrequest = null)
+    /// <summary>Builds the exception for a failed response or subresponse.</summary>
+    /// <param name="status">The HTTP status code.</param>
+    /// <param name="body">The error body.</param>
+    /// <param name="context">What was attempted, for example <c>Composite request</c>; never record content.</param>
+    /// <param name="failedSubrequest">The reference id of the failing composite subrequest, if any.</param>
+    /// <returns>The exception (not thrown).</returns>
+    public static SalesforceApiException ToException(int status, JsonNode? body, string context, string? failedSubrequest = null) =>
+        FromErrors(status, Parse(body), context, failedSubrequest);
+
+    /// <summary>Builds the exception from parsed errors.</summary>
+    public static SalesforceApiException FromErrors(int status, IReadOnlyList<SalesforceError> errors, string context, string? failedSubrequest = null)
     {
-        var errors = Parse(body);
-        var first = errors.FirstOrDefault();
-        var code = first?.ErrorCode;
-        var message = first?.Message ?? "Salesforce returned no error details.";
-        var transient = status is 500 or 502 or 503 or 504
-            || (code is not null && TransientCodes.Contains(code))
-            || message.Contains("UNABLE_TO_LOCK_ROW", StringComparison.Ordinal);
-        var where = failedSubrequest is null ? string.Empty : $" (subrequest '{failedSubrequest}')";
-        return new SalesforceApiException((HttpStatusCode)status, code, $"{context}{where}: {code}: {message}", first?.Fields, transient)
+        var primary = PickPrimary(errors);
+        var kind = SalesforceErrorClassifier.Classify(status, errors);
+        var message = new StringBuilder(context);
+        if (failedSubrequest is not null)
         {
-            DuplicateRecordIds = errors.SelectMany(e => e.DuplicateRecordIds).Distinct().ToArray(),
+            message.Append(" (subrequest '").Append(failedSubrequest).Append("')");
+        }
+
+        message.Append(": HTTP ").Append(status);
+        if (primary is not null)
+        {
+            if (primary.ErrorCode is not null)
+            {
+                message.Append(' ').Append(primary.ErrorCode);
+            }
+
+            message.Append(": ").Append(primary.Message);
+            if (primary.Fields.Count > 0)
+            {
+                message.Append(" [").AppendJoin(", ", primary.Fields).Append(']');
+            }
+
+            if (errors.Count > 1)
+            {
+                message.Append(" (and ").Append(errors.Count - 1).Append(errors.Count == 2 ? " more error)" : " more errors)");
+            }
+        }
+        else
+        {
+            message.Append(", no error details in the response.");
+        }
+
+        if (SalesforceErrorClassifier.Hint(status, primary) is { } hint)
+        {
+            message.Append(' ').Append(hint);
+        }
+
+        var fields = errors.SelectMany(e => e.Fields).Distinct(StringComparer.Ordinal).ToArray();
+        var duplicates = errors.SelectMany(e => e.DuplicateRecordIds).Distinct(StringComparer.Ordinal).ToArray();
+        return new SalesforceApiException((HttpStatusCode)status, primary?.ErrorCode, message.ToString(), fields, kind == SalesforceErrorKind.Transient)
+        {
+            DuplicateRecordIds = duplicates,
             FailedSubrequest = failedSubrequest,
         };
     }
 
-    private static SalesforceError ParseOne(JsonObject o)
+    /// <summary>The error that explains a failure: the first one that is not merely "rolled back because another failed".</summary>
+    public static SalesforceError? PickPrimary(IReadOnlyList<SalesforceError> errors)
     {
-        var code = Str(o["errorCode"]) ?? Str(o["statusCode"]) ?? Str(o["error"]);
-        var message = Str(o["message"]) ?? Str(o["error_description"]) ?? string.Empty;
-        var fields = o["fields"] is JsonArray f ? f.Select(x => Str(x) ?? string.Empty).Where(x => x.Length > 0).ToArray() : [];
-        var duplicates = new List<string>();
-        if (o["duplicateResult"]?["matchResults"] is JsonArray matchResults)
+        foreach (var e in errors)
         {
-            foreach (var mr in matchResults)
+            if (e.ErrorCode is null || !ConsequentialCodes.Contains(e.ErrorCode, StringComparer.Ordinal))
             {
-                if (mr?["matchRecords"] is JsonArray records)
+                return e;
+            }
+        }
+
+        return errors.Count > 0 ? errors[0] : null;
+    }
+
+    /// <summary>Whether an error only reports that another subrequest or record failed.</summary>
+    public static bool IsConsequential(SalesforceError error) =>
+        error.ErrorCode is not null && ConsequentialCodes.Contains(error.ErrorCode, StringComparer.Ordinal);
+
+    /// <summary>Parses one sObject save result (<c>{"id","success","errors","created"}</c>).</summary>
+    public static SalesforceSaveResult ParseSaveResult(JsonNode? node)
+    {
+        if (node is not JsonObject obj)
+        {
+            return new SalesforceSaveResult(null, false, null, [new SalesforceError(null, "Salesforce returned no result for this record.", [])]);
+        }
+
+        var id = String(obj["id"]);
+        var success = obj["success"] is JsonValue s && s.TryGetValue<bool>(out var b) ? b : id is not null;
+        bool? created = obj["created"] is JsonValue c && c.TryGetValue<bool>(out var cb) ? cb : null;
+        var errors = obj["errors"] is JsonArray errs ? Parse(errs) : [];
+        return new SalesforceSaveResult(id, success, created, errors);
+    }
+
+    private static void Collect(JsonNode? node, List<SalesforceError> errors, int depth)
+    {
+        if (depth > 4)
+        {
+            return;
+        }
+
+        switch (node)
+        {
+            case JsonArray array:
+                foreach (var item in array)
                 {
-                    foreach (var r in records)
-                    {
-                        if (Str(r?["record"]?["Id"]) is { } id)
-                        {
-                            duplicates.Add(id);
-                        }
-                    }
+                    Collect(item, errors, depth + 1);
+                }
+
+                break;
+            case JsonObject obj when obj["errors"] is JsonArray nested && obj["message"] is null:
+                // A save result ({"success":false,"errors":[...]}) or an upsert result.
+                Collect(nested, errors, depth + 1);
+                break;
+            case JsonObject obj:
+                var code = String(obj["errorCode"]) ?? String(obj["statusCode"]);
+                var message = String(obj["message"]) ?? String(obj["error_description"]);
+                if (code is null && message is null)
+                {
+                    return;
+                }
+
+                errors.Add(new SalesforceError(code ?? String(obj["error"]), message ?? string.Empty, Strings(obj["fields"]))
+                {
+                    DuplicateRecordIds = DuplicateIds(obj["duplicateResult"]),
+                });
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                // 300 Multiple Choices lists the URLs of the records an external id matched.
+                errors.Add(new SalesforceError("MULTIPLE_CHOICES", "Several records match the external id: " + value.GetValue<string>(), []));
+                break;
+        }
+    }
+
+    private static IReadOnlyList<string> DuplicateIds(JsonNode? duplicateResult)
+    {
+        if (duplicateResult?["matchResults"] is not JsonArray matchResults)
+        {
+            return [];
+        }
+
+        var ids = new List<string>();
+        foreach (var match in matchResults)
+        {
+            if (match?["matchRecords"] is not JsonArray records)
+            {
+                continue;
+            }
+
+            foreach (var record in records)
+            {
+                if (String(record?["record"]?["Id"]) is { } id)
+                {
+                    ids.Add(id);
                 }
             }
         }
 
-        return new SalesforceError(code, message, fields) { DuplicateRecordIds = duplicates };
+        return ids;
     }
 
-    private static string? Str(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static IReadOnlyList<string> Strings(JsonNode? node)
+    {
+        if (node is not JsonArray array || array.Count == 0)
+        {
+            return [];
+        }
+
+        var list = new List<string>(array.Count);
+        foreach (var item in array)
+        {
+            if (String(item) is { } s)
+            {
+                list.Add(s);
+            }
+        }
+
+        return list;
+    }
+
+    private static string? String(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 }

@@ -1,21 +1,474 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatToSalesforce.Resilience.Internal;
+using ChatToSalesforce.Telemetry.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ChatToSalesforce.Salesforce.Internal;
 
-/// <summary>The default REST transport. Being replaced by the full implementation (transport issue).</summary>
+/// <summary>The default REST transport: authentication with single-flight renewal, safe retries, limits, error mapping.</summary>
 internal sealed class SalesforceRestClient : ISalesforceClient
 {
-    public Task<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    private const string JsonMediaType = "application/json";
+    private static readonly string CallOptions = "client=ChatToSalesforce/" + ChatToSalesforceDiagnostics.Version;
 
-    public Task<SalesforceCompositeResponse> SendCompositeAsync(SalesforceCompositeRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly SalesforceAuthenticator _authenticator;
+    private readonly SalesforceResiliencePipelines _pipelines;
+    private readonly ApiUsageTracker _usage;
+    private readonly ILogger _logger;
+    private readonly string _apiVersion;
+    private SalesforceConnection? _connection;
 
-    public Task<IReadOnlyList<SalesforceSaveResult>> SendCollectionAsync(SalesforceCollectionRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public SalesforceRestClient(
+        IHttpClientFactory httpClientFactory,
+        IOptions<SalesforceChatExportOptions> options,
+        SalesforceAuthenticator authenticator,
+        SalesforceResiliencePipelines pipelines,
+        ApiUsageTracker usage,
+        ILogger<SalesforceRestClient> logger)
+    {
+        _httpClientFactory = httpClientFactory;
+        _authenticator = authenticator;
+        _pipelines = pipelines;
+        _usage = usage;
+        _logger = logger;
+        _apiVersion = NormalizeApiVersion(options.Value.ApiVersion);
+    }
 
-    public Task<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    /// <summary>Gets the API version without the leading <c>v</c>, for example <c>62.0</c>.</summary>
+    public string ApiVersion => _apiVersion;
 
-    public Task<SalesforceSaveResult> UploadFileAsync(SalesforceFileUpload file, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public static string NormalizeApiVersion(string? version)
+    {
+        var v = string.IsNullOrWhiteSpace(version) ? "62.0" : version.Trim();
+        return v.StartsWith('v') || v.StartsWith('V') ? v[1..] : v;
+    }
 
-    public Task<SalesforceConnection> GetConnectionAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    /// <inheritdoc />
+    public async Task<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(soql);
+        var (_, body) = await SendAsync(new Operation("Query", HttpMethod.Get, "query?q=" + Uri.EscapeDataString(soql), RetrySafe: true), cancellationToken).ConfigureAwait(false);
+        var records = new List<JsonObject>();
+        var totalSize = Int(body?["totalSize"]);
+        var requests = 1;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            if (body?["records"] is JsonArray page)
+            {
+                var items = page.ToList();
+                page.Clear(); // detach, so callers can move records into other JSON documents
+                records.AddRange(items.OfType<JsonObject>());
+            }
 
-    public Task<JsonObject> GetLimitsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+            var done = body?["done"] is not JsonValue d || !d.TryGetValue<bool>(out var isDone) || isDone;
+            if (done || String(body?["nextRecordsUrl"]) is not { } next)
+            {
+                break;
+            }
+
+            if (!IsSafeNextRecordsUrl(next) || !seen.Add(next))
+            {
+                throw new SalesforceApiException(
+                    System.Net.HttpStatusCode.OK,
+                    "INVALID_NEXT_RECORDS_URL",
+                    "Query paging stopped: Salesforce returned a nextRecordsUrl that is not a /services/data/ path on the same instance, or one that repeats.");
+            }
+
+            (_, body) = await SendAsync(new Operation("Query (next page)", HttpMethod.Get, next, RetrySafe: true), cancellationToken).ConfigureAwait(false);
+            requests++;
+        }
+
+        return new SalesforceQueryResult(totalSize, records, requests);
+    }
+
+    /// <inheritdoc />
+    public async Task<SalesforceCompositeResponse> SendCompositeAsync(SalesforceCompositeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Subrequests.Count == 0)
+        {
+            throw new ArgumentException("A composite request needs at least one subrequest.", nameof(request));
+        }
+
+        var payload = Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("allOrNone", request.AllOrNone);
+            w.WriteStartArray("compositeRequest");
+            foreach (var sub in request.Subrequests)
+            {
+                w.WriteStartObject();
+                w.WriteString("method", sub.Method.ToUpperInvariant());
+                w.WriteString("url", ExpandSubrequestUrl(sub.Url));
+                w.WriteString("referenceId", sub.ReferenceId);
+                if (sub.Body is not null)
+                {
+                    w.WritePropertyName("body");
+                    sub.Body.WriteTo(w);
+                }
+
+                if (sub.HttpHeaders is { Count: > 0 } headers)
+                {
+                    w.WriteStartObject("httpHeaders");
+                    foreach (var (name, value) in headers)
+                    {
+                        w.WriteString(name, value);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+
+        var retrySafe = IsRetrySafe(request);
+        var (status, body) = await SendAsync(
+            new Operation("Composite request", HttpMethod.Post, "composite", () => JsonContent(payload), request.Headers, retrySafe),
+            cancellationToken).ConfigureAwait(false);
+
+        if (body?["compositeResponse"] is not JsonArray responses)
+        {
+            throw new SalesforceApiException((System.Net.HttpStatusCode)status, "UNEXPECTED_RESPONSE", "The composite response has no compositeResponse array.");
+        }
+
+        var list = new List<SalesforceSubresponse>(responses.Count);
+        foreach (var item in responses)
+        {
+            if (item is not JsonObject obj)
+            {
+                continue;
+            }
+
+            obj.TryGetPropertyValue("body", out var subBody);
+            obj.Remove("body"); // detach
+            list.Add(new SalesforceSubresponse(String(obj["referenceId"]) ?? string.Empty, Int(obj["httpStatusCode"]), subBody));
+        }
+
+        return new SalesforceCompositeResponse(list);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SalesforceSaveResult>> SendCollectionAsync(SalesforceCollectionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Records.Count is 0 or > 200)
+        {
+            throw new ArgumentException("An sObject Collections request takes 1 to 200 records.", nameof(request));
+        }
+
+        var (method, path) = request.Operation switch
+        {
+            SalesforceCollectionOperation.Create => (HttpMethod.Post, "composite/sobjects"),
+            SalesforceCollectionOperation.Update => (HttpMethod.Patch, "composite/sobjects"),
+            SalesforceCollectionOperation.Upsert when Soql.IsIdentifier(request.ObjectType) && Soql.IsIdentifier(request.ExternalIdField) =>
+                (HttpMethod.Patch, $"composite/sobjects/{request.ObjectType}/{request.ExternalIdField}"),
+            SalesforceCollectionOperation.Upsert => throw new ArgumentException("An upsert needs ObjectType and ExternalIdField (API names).", nameof(request)),
+            _ => throw new ArgumentOutOfRangeException(nameof(request), request.Operation, "Unknown collection operation."),
+        };
+
+        var payload = Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("allOrNone", request.AllOrNone);
+            w.WriteStartArray("records");
+            foreach (var record in request.Records)
+            {
+                record.WriteTo(w);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+
+        // A create may have created records even when the response is lost: never repeat it.
+        var retrySafe = request.Operation != SalesforceCollectionOperation.Create;
+        var (status, body) = await SendAsync(
+            new Operation($"sObject Collections {request.Operation}", method, path, () => JsonContent(payload), request.Headers, retrySafe),
+            cancellationToken).ConfigureAwait(false);
+        if (body is not JsonArray results)
+        {
+            throw new SalesforceApiException((System.Net.HttpStatusCode)status, "UNEXPECTED_RESPONSE", "The sObject Collections response is not an array of save results.");
+        }
+
+        return results.Select(SalesforceErrorParser.ParseSaveResult).ToArray();
+    }
+
+    /// <inheritdoc />
+    public async Task<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken = default)
+    {
+        if (!Soql.IsIdentifier(objectType) || objectType.Contains('.', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The object type must be an sObject API name, for example 'Contact'.", nameof(objectType));
+        }
+
+        var (status, body) = await SendAsync(new Operation($"Describe {objectType}", HttpMethod.Get, $"sobjects/{objectType}/describe", RetrySafe: true), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return SalesforceObjectDescription.FromJson(body ?? new JsonObject());
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+        {
+            throw new SalesforceApiException((System.Net.HttpStatusCode)status, "UNEXPECTED_RESPONSE", $"The describe response of {objectType} could not be read.", innerException: ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<SalesforceSaveResult> UploadFileAsync(SalesforceFileUpload file, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentException.ThrowIfNullOrWhiteSpace(file.FileName);
+        var title = Path.GetFileNameWithoutExtension(file.FileName);
+        var entity = Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("Title", string.IsNullOrEmpty(title) ? file.FileName : title);
+            w.WriteString("PathOnClient", file.FileName);
+            if (file.FirstPublishLocationId is not null)
+            {
+                w.WriteString("FirstPublishLocationId", file.FirstPublishLocationId);
+            }
+
+            w.WriteEndObject();
+        });
+
+        HttpContent Multipart()
+        {
+            var content = new MultipartFormDataContent("boundary_" + Guid.NewGuid().ToString("N"));
+            var json = new ByteArrayContent(entity);
+            json.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "UTF-8" };
+            content.Add(json, "entity_content");
+            var data = new ReadOnlyMemoryContent(file.Content);
+            data.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            content.Add(data, "VersionData", file.FileName);
+            return content;
+        }
+
+        var (_, body) = await SendAsync(new Operation("File upload (ContentVersion)", HttpMethod.Post, "sobjects/ContentVersion", Multipart, RetrySafe: false), cancellationToken).ConfigureAwait(false);
+        return SalesforceErrorParser.ParseSaveResult(body);
+    }
+
+    /// <inheritdoc />
+    public async Task<SalesforceConnection> GetConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var token = await _authenticator.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        if (Volatile.Read(ref _connection) is { } cached && cached.InstanceUrl == token.InstanceUrl)
+        {
+            return cached;
+        }
+
+        var (org, user) = IdentityUrl.Parse(token.IdentityUrl);
+        if (org is null || user is null)
+        {
+            // A host-managed token carries no identity URL: ask the userinfo endpoint (not an API call of the daily allocation).
+            var (_, info) = await SendAsync(new Operation("User info", HttpMethod.Get, "/services/oauth2/userinfo", RetrySafe: true), cancellationToken).ConfigureAwait(false);
+            org ??= String(info?["organization_id"]);
+            user ??= String(info?["user_id"]);
+        }
+
+        _usage.SetOrganization(org);
+        var connection = new SalesforceConnection(token.InstanceUrl, org, user, _apiVersion);
+        Volatile.Write(ref _connection, connection);
+        return connection;
+    }
+
+    /// <inheritdoc />
+    public async Task<JsonObject> GetLimitsAsync(CancellationToken cancellationToken = default)
+    {
+        var (status, body) = await SendAsync(new Operation("Limits", HttpMethod.Get, "limits", RetrySafe: true), cancellationToken).ConfigureAwait(false);
+        return body as JsonObject ?? throw new SalesforceApiException((System.Net.HttpStatusCode)status, "UNEXPECTED_RESPONSE", "The limits response is not a JSON object.");
+    }
+
+    /// <summary>A composite is safe to repeat iff none of its subrequests is a POST (a create that may have taken effect).</summary>
+    public static bool IsRetrySafe(SalesforceCompositeRequest request) =>
+        request.Subrequests.All(s => !string.Equals(s.Method, "POST", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Expands a subrequest URL relative to the data root into <c>/services/data/vXX.X/...</c>.</summary>
+    public string ExpandSubrequestUrl(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return url.StartsWith("/services/", StringComparison.Ordinal) ? url : $"/services/data/v{_apiVersion}/{url.TrimStart('/')}";
+    }
+
+    /// <summary>Builds the absolute URL of a request on the instance.</summary>
+    public Uri Resolve(Uri instanceUrl, string path)
+    {
+        var root = instanceUrl.GetLeftPart(UriPartial.Authority);
+        return new Uri(root + (path.StartsWith("/services/", StringComparison.Ordinal) ? path : $"/services/data/v{_apiVersion}/{path.TrimStart('/')}"));
+    }
+
+    private static bool IsSafeNextRecordsUrl(string next) =>
+        next.StartsWith("/services/data/", StringComparison.Ordinal)
+        && !next.Contains("//", StringComparison.Ordinal)
+        && !next.Contains("..", StringComparison.Ordinal)
+        && !next.Contains('\\', StringComparison.Ordinal)
+        && !next.Contains('@', StringComparison.Ordinal);
+
+    private async Task<(int Status, JsonNode? Body)> SendAsync(Operation operation, CancellationToken cancellationToken)
+    {
+        using var activity = ChatToSalesforceDiagnostics.ActivitySource.StartActivity("ChatToSalesforce.Salesforce.Request", ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("salesforce.operation", operation.Tag);
+            activity.SetTag("http.request.method", operation.Method.Method);
+            activity.SetTag("salesforce.retry_safe", operation.RetrySafe);
+        }
+
+        try
+        {
+            _usage.EnsureAllowed();
+            var result = await _pipelines.For(operation.RetrySafe).ExecuteAsync(
+                static (state, ct) => state.Self.AttemptAsync(state.Operation, ct),
+                (Self: this, Operation: operation),
+                cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("http.response.status_code", result.Status);
+            return result;
+        }
+        catch (Exception ex) when (SalesforceResiliencePipelines.Translate(ex, operation.Name, cancellationToken) is { } translated)
+        {
+            Fail(activity, translated);
+            throw translated;
+        }
+        catch (Exception ex)
+        {
+            Fail(activity, ex);
+            throw;
+        }
+
+        static void Fail(Activity? activity, Exception ex)
+        {
+            if (activity is null)
+            {
+                return;
+            }
+
+            activity.SetStatus(ActivityStatusCode.Error);
+            activity.SetTag("error.type", ex is SalesforceApiException { ErrorCode: { } code } ? code : ex.GetType().Name);
+        }
+    }
+
+    private async ValueTask<(int Status, JsonNode? Body)> AttemptAsync(Operation operation, CancellationToken cancellationToken)
+    {
+        _usage.EnsureCircuitClosed();
+        var token = await _authenticator.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        var (status, body) = await SendOnceAsync(operation, token, cancellationToken).ConfigureAwait(false);
+        if (status is >= 200 and < 300)
+        {
+            return (status, body);
+        }
+
+        var errors = SalesforceErrorParser.Parse(body);
+        var kind = SalesforceErrorClassifier.Classify(status, errors);
+        if (kind == SalesforceErrorKind.ReAuthenticate)
+        {
+            // 401 means the request was not processed: replaying it once is safe for every method.
+            TransportLog.SessionExpired(_logger, operation.Name);
+            token = await _authenticator.RenewAsync(token, cancellationToken).ConfigureAwait(false);
+            (status, body) = await SendOnceAsync(operation, token, cancellationToken).ConfigureAwait(false);
+            if (status is >= 200 and < 300)
+            {
+                return (status, body);
+            }
+
+            errors = SalesforceErrorParser.Parse(body);
+            kind = SalesforceErrorClassifier.Classify(status, errors);
+        }
+
+        TransportLog.RequestFailed(_logger, operation.Name, status, SalesforceErrorParser.PickPrimary(errors)?.ErrorCode, kind);
+        if (kind == SalesforceErrorKind.DailyLimitExceeded)
+        {
+            TransportLog.RequestLimitCircuitOpened(_logger, _usage.OpenCircuit());
+        }
+
+        throw SalesforceErrorParser.FromErrors(status, errors, operation.Name);
+    }
+
+    private async Task<(int Status, JsonNode? Body)> SendOnceAsync(Operation operation, SalesforceAccessToken token, CancellationToken cancellationToken)
+    {
+        _usage.SetOrganization(IdentityUrl.Parse(token.IdentityUrl).OrganizationId);
+        var http = _httpClientFactory.CreateClient(SalesforceChatExportServiceCollectionExtensions.HttpClientName);
+        using var request = new HttpRequestMessage(operation.Method, Resolve(token.InstanceUrl, operation.Path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
+        request.Headers.TryAddWithoutValidation("Sforce-Call-Options", CallOptions);
+        if (operation.Headers is not null)
+        {
+            foreach (var (name, value) in operation.Headers)
+            {
+                request.Headers.Remove(name);
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        request.Content = operation.Content?.Invoke();
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        ChatToSalesforceDiagnostics.RecordRequest(operation.Tag, status);
+        if (response.Headers.TryGetValues("Sforce-Limit-Info", out var limitInfo))
+        {
+            _usage.Observe(string.Join(';', limitInfo));
+        }
+
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        JsonNode? body = null;
+        if (bytes.Length > 0)
+        {
+            try
+            {
+                body = JsonNode.Parse(bytes);
+            }
+            catch (JsonException)
+            {
+                // Not JSON (a proxy's HTML error page, for example); the status decides.
+            }
+        }
+
+        return (status, body);
+    }
+
+    private static ByteArrayContent JsonContent(byte[] payload)
+    {
+        var content = new ByteArrayContent(payload);
+        content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "UTF-8" };
+        return content;
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static int Int(JsonNode? node) => node is JsonValue v && v.TryGetValue<int>(out var i) ? i : 0;
+
+    private static string? String(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    private sealed record Operation(
+        string Name,
+        HttpMethod Method,
+        string Path,
+        Func<HttpContent>? Content = null,
+        IEnumerable<KeyValuePair<string, string>>? Headers = null,
+        bool RetrySafe = false)
+    {
+        /// <summary>A bounded tag value (no object names): the first word of the name.</summary>
+        public string Tag => Name.Split(' ')[0];
+    }
 }

@@ -1,0 +1,122 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ChatToSalesforce.Testing.Internal;
+
+/// <summary>A request as the emulator sees it, whether it came through the handler, the loopback server or a composite subrequest.</summary>
+internal sealed class ApiRequest
+{
+    public required string Method { get; set; }
+
+    /// <summary>The path, percent-encoded as sent.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The query string without the leading '?'.</summary>
+    public string Query { get; init; } = string.Empty;
+
+    /// <summary>The host the request was addressed to, when known.</summary>
+    public string? Host { get; init; }
+
+    public Dictionary<string, string> Headers { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public byte[] Body { get; init; } = [];
+
+    /// <summary>A pre-parsed JSON body (composite subrequests).</summary>
+    public JsonNode? JsonBody { get; init; }
+
+    public bool HasJsonBody { get; init; }
+
+    public string PathAndQuery => Query.Length == 0 ? Path : $"{Path}?{Query}";
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
+
+    public string? QueryParameter(string name)
+    {
+        foreach (var pair in Query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = Decode(eq < 0 ? pair : pair[..eq]);
+            if (string.Equals(key, name, StringComparison.Ordinal))
+            {
+                return eq < 0 ? string.Empty : Decode(pair[(eq + 1)..]);
+            }
+        }
+
+        return null;
+    }
+
+    public static string Decode(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
+
+    /// <summary>Parses the body as JSON; Salesforce answers JSON_PARSER_ERROR for bodies it cannot read.</summary>
+    public JsonNode ReadJson()
+    {
+        if (HasJsonBody)
+        {
+            return JsonBody ?? throw ApiException.ParserError("The HTTP entity body is required, but this request has no entity body.");
+        }
+
+        if (Body.Length == 0)
+        {
+            throw ApiException.ParserError("The HTTP entity body is required, but this request has no entity body.");
+        }
+
+        try
+        {
+            return JsonNode.Parse(Body) ?? throw ApiException.ParserError("The HTTP entity body is required, but this request has no entity body.");
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.ParserError($"Unexpected character in the request body at [line:{(e.LineNumber ?? 0) + 1}, column:{(e.BytePositionInLine ?? 0) + 1}]");
+        }
+    }
+
+    public JsonObject ReadJsonObject(string typeName)
+    {
+        var node = ReadJson();
+        return node as JsonObject ?? throw ApiException.ParserError($"Cannot deserialize instance of {typeName} from {(node is JsonArray ? "START_ARRAY" : "VALUE_STRING")} value");
+    }
+}
+
+internal sealed class ApiResponse
+{
+    public ApiResponse(int status, JsonNode? json = null)
+    {
+        Status = status;
+        Json = json;
+    }
+
+    public int Status { get; set; }
+
+    public JsonNode? Json { get; set; }
+
+    public byte[]? Raw { get; init; }
+
+    public string? ContentType { get; init; }
+
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public static ApiResponse Error(int status, IEnumerable<ApiError> errors) => new(status, ApiError.ToJsonArray(errors));
+
+    public static ApiResponse OAuthError(int status, string error, string description) =>
+        new(status, new JsonObject { ["error"] = error, ["error_description"] = description });
+
+    public byte[] BodyBytes() => Raw ?? (Json is null ? [] : Encoding.UTF8.GetBytes(Json.ToJsonString()));
+
+    public string? FirstErrorCode()
+    {
+        if (Status < 300)
+        {
+            return null;
+        }
+
+        return Json switch
+        {
+            JsonArray { Count: > 0 } a when a[0] is JsonObject o => Json_(o["errorCode"]) ?? Json_(o["statusCode"]),
+            JsonObject o => Json_(o["errorCode"]) ?? Json_(o["error"]),
+            _ => null,
+        };
+
+        static string? Json_(JsonNode? n) => n is null ? null : Internal.Json.Str(n);
+    }
+}

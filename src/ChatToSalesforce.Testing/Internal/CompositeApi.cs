@@ -1,0 +1,606 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace ChatToSalesforce.Testing.Internal;
+
+/// <summary>/composite, /composite/graph and /composite/sobjects (sObject Collections).</summary>
+internal sealed partial class CompositeApi
+{
+    private const string HaltedMessage = "The transaction was rolled back since another operation in the same transaction failed.";
+    private readonly RestApi _api;
+
+    public CompositeApi(RestApi api) => _api = api;
+
+    /// <summary>Subrequests of the last composite call, for the request log.</summary>
+    public List<EmulatorSubrequest> LastSubrequests { get; } = [];
+
+    public ApiResponse Handle(ApiRequest request, string method, string[] rest, CallContext ctx)
+    {
+        if (rest.Length == 1)
+        {
+            return method == "POST" ? Composite(request, ctx) : RestApi.MethodNotAllowed(method, "POST");
+        }
+
+        if (rest.Length == 2 && rest[1] == "graph")
+        {
+            return method == "POST" ? Graph(request, ctx) : RestApi.MethodNotAllowed(method, "POST");
+        }
+
+        if (rest[1] == "sobjects")
+        {
+            return Collections(request, method, rest, ctx);
+        }
+
+        throw ApiException.NotFound();
+    }
+
+    // ---------- /composite ----------
+
+    private ApiResponse Composite(ApiRequest request, CallContext ctx)
+    {
+        var body = request.ReadJsonObject("CompositeRequest");
+        var allOrNone = Json.Bool(body["allOrNone"]);
+        var subrequests = body["compositeRequest"] as JsonArray
+            ?? throw new ApiException(400, "JSON_PARSER_ERROR", "compositeRequest is required");
+        LastSubrequests.Clear();
+        var results = Run(subrequests, allOrNone, request, ctx, graph: false);
+        return new ApiResponse(200, new JsonObject { ["compositeResponse"] = results });
+    }
+
+    private ApiResponse Graph(ApiRequest request, CallContext ctx)
+    {
+        var body = request.ReadJsonObject("GraphRequest");
+        var graphs = body["graphs"] as JsonArray ?? throw new ApiException(400, "JSON_PARSER_ERROR", "graphs is required");
+        if (graphs.Count > 75)
+        {
+            throw new ApiException(400, "INVALID_INPUT", "The number of graphs exceeds the maximum of 75.");
+        }
+
+        var total = graphs.Sum(g => (g?["compositeRequest"] as JsonArray)?.Count ?? 0);
+        if (total > 500)
+        {
+            throw new ApiException(400, "INVALID_INPUT", "The number of nodes exceeds the maximum of 500.");
+        }
+
+        LastSubrequests.Clear();
+        var output = new JsonArray();
+        foreach (var graph in graphs)
+        {
+            var id = Json.Str(graph?["graphId"]) ?? throw new ApiException(400, "INVALID_INPUT", "graphId is required");
+            var requests = graph?["compositeRequest"] as JsonArray ?? throw new ApiException(400, "INVALID_INPUT", "compositeRequest is required");
+            var results = Run(requests, allOrNone: true, request, ctx, graph: true);
+            var ok = results.All(r => (int)r!["httpStatusCode"]! < 400);
+            output.Add(new JsonObject { ["graphId"] = id, ["graphResponse"] = new JsonObject { ["compositeResponse"] = results }, ["isSuccessful"] = ok });
+        }
+
+        return new ApiResponse(200, new JsonObject { ["graphs"] = output });
+    }
+
+    private JsonArray Run(JsonArray subrequests, bool allOrNone, ApiRequest parent, CallContext ctx, bool graph)
+    {
+        if (!graph && subrequests.Count > 25)
+        {
+            throw new ApiException(400, "INVALID_INPUT", $"Composite request can have at most 25 subrequests; this one has {subrequests.Count}.");
+        }
+
+        var referenceIds = new HashSet<string>(StringComparer.Ordinal);
+        var heavy = 0;
+        foreach (var node in subrequests)
+        {
+            if (node is not JsonObject sub)
+            {
+                throw ApiException.ParserError("Each compositeRequest item must be an object.");
+            }
+
+            var refId = Json.Str(sub["referenceId"]);
+            if (string.IsNullOrEmpty(refId) || !ReferenceIdPattern().IsMatch(refId) || !referenceIds.Add(refId))
+            {
+                throw new ApiException(400, "INVALID_INPUT", $"Invalid reference id: {refId}. Reference ids must be unique, start with a letter and contain only alphanumeric characters and underscores.");
+            }
+
+            var method = Json.Str(sub["method"]);
+            if (method is not ("GET" or "POST" or "PATCH" or "PUT" or "DELETE"))
+            {
+                throw new ApiException(400, "INVALID_INPUT", $"Invalid method: {method}. Allowed methods are GET, POST, PUT, PATCH and DELETE.");
+            }
+
+            var url = Json.Str(sub["url"]) ?? string.Empty;
+            if (url.Contains("/query", StringComparison.Ordinal) || url.Contains("/composite/sobjects", StringComparison.Ordinal))
+            {
+                heavy++;
+            }
+
+            if (graph && !url.Contains("/sobjects/", StringComparison.Ordinal))
+            {
+                throw new ApiException(400, "INVALID_INPUT", $"Composite graph nodes may only use sObject resources: {url}");
+            }
+
+            if (sub["httpHeaders"] is JsonObject headers && headers.Any(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Accept", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new ApiException(400, "INVALID_INPUT", "Subrequests may not set the Accept, Authorization or Content-Type headers.");
+            }
+        }
+
+        if (!graph && heavy > 5)
+        {
+            throw new ApiException(400, "INVALID_INPUT", "Composite request can contain at most 5 query or sObject Collections subrequests.");
+        }
+
+        var results = new List<JsonObject>();
+        var bodies = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        var marker = _api.Org.BeginTransaction();
+        var failedIndex = -1;
+        try
+        {
+            foreach (var node in subrequests)
+            {
+                var sub = (JsonObject)node!;
+                var refId = Json.Str(sub["referenceId"])!;
+                var method = Json.Str(sub["method"])!;
+                var headers = new Dictionary<string, string>(parent.Headers, StringComparer.OrdinalIgnoreCase);
+                if (sub["httpHeaders"] is JsonObject subHeaders)
+                {
+                    foreach (var (k, v) in subHeaders)
+                    {
+                        headers[k] = Json.Str(v) ?? string.Empty;
+                    }
+                }
+
+                ApiResponse response;
+                var url = Json.Str(sub["url"]) ?? string.Empty;
+                try
+                {
+                    url = Substitute(url, bodies, urlEncode: true);
+                    var body = sub["body"] is { } b ? SubstituteNode(b.DeepClone(), bodies) : null;
+                    response = Dispatch(method, url, body, sub.ContainsKey("body"), headers, ctx);
+                }
+                catch (ApiException e)
+                {
+                    response = ApiResponse.Error(e.Status, e.Errors);
+                }
+
+                bodies[refId] = response.Json;
+                var result = new JsonObject
+                {
+                    ["body"] = response.Json?.DeepClone(),
+                    ["httpHeaders"] = Headers(response),
+                    ["httpStatusCode"] = response.Status,
+                    ["referenceId"] = refId,
+                };
+                results.Add(result);
+                LastSubrequests.Add(new EmulatorSubrequest(method, url, response.Status, headers.GetValueOrDefault("Sforce-Auto-Assign")));
+                var failed = response.Status >= 400 || (response.Json is JsonArray items && items.Any(i => i is JsonObject o && o["success"] is JsonValue s && !Json.Bool(s, true)));
+                if (failed && allOrNone)
+                {
+                    failedIndex = results.Count - 1;
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            _api.Org.EndTransaction(marker, commit: failedIndex < 0);
+        }
+
+        if (failedIndex >= 0)
+        {
+            for (var i = 0; i < subrequests.Count; i++)
+            {
+                if (i == failedIndex)
+                {
+                    continue;
+                }
+
+                var halted = new JsonObject
+                {
+                    ["body"] = new JsonArray { new JsonObject { ["errorCode"] = "PROCESSING_HALTED", ["message"] = HaltedMessage } },
+                    ["httpHeaders"] = new JsonObject(),
+                    ["httpStatusCode"] = 400,
+                    ["referenceId"] = Json.Str(subrequests[i]!["referenceId"]),
+                };
+                if (i < results.Count)
+                {
+                    results[i] = halted;
+                }
+                else
+                {
+                    results.Add(halted);
+                }
+            }
+        }
+
+        var array = new JsonArray();
+        foreach (var r in results)
+        {
+            array.Add(r);
+        }
+
+        return array;
+    }
+
+    private static JsonObject Headers(ApiResponse response)
+    {
+        var o = new JsonObject();
+        if (response.Headers.TryGetValue("Location", out var location))
+        {
+            o["Location"] = location;
+        }
+
+        return o;
+    }
+
+    private ApiResponse Dispatch(string method, string url, JsonNode? body, bool hasBody, Dictionary<string, string> headers, CallContext parent)
+    {
+        var question = url.IndexOf('?', StringComparison.Ordinal);
+        var path = question < 0 ? url : url[..question];
+        var query = question < 0 ? string.Empty : url[(question + 1)..];
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length < 3 || segments[0] != "services" || segments[1] != "data" || RestApi.ParseVersion(segments[2]) is not { } version)
+        {
+            throw ApiException.NotFound();
+        }
+
+        var request = new ApiRequest
+        {
+            Method = method,
+            Path = path,
+            Query = EncodeQuery(query),
+            Headers = headers,
+            JsonBody = body,
+            HasJsonBody = hasBody,
+        };
+        var ctx = new CallContext
+        {
+            UserId = parent.UserId,
+            Version = version,
+            AllowDuplicateSave = SalesforceEmulator.AllowSave(headers),
+            BatchSize = SalesforceEmulator.BatchSize(headers),
+        };
+        if (segments.Length > 3 && segments[3] == "composite" && (segments.Length == 4 || segments[4] == "graph"))
+        {
+            throw new ApiException(400, "INVALID_INPUT", "A composite request cannot contain composite or graph subrequests.");
+        }
+
+        var rest = segments[3..].Select(Uri.UnescapeDataString).ToArray();
+        return _api.Handle(request, rest, ctx);
+    }
+
+    /// <summary>Composite subrequest URLs often carry raw SOQL (spaces, quotes): percent-encode what a client would have.</summary>
+    private static string EncodeQuery(string query)
+    {
+        var builder = new StringBuilder();
+        foreach (var c in query)
+        {
+            builder.Append(c is ' ' ? "%20" : c is '\'' ? "%27" : c.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Substitute(string text, Dictionary<string, JsonNode?> bodies, bool urlEncode) =>
+        ReferencePattern().Replace(text, m =>
+        {
+            var value = Resolve(m.Groups[1].Value, bodies);
+            var s = Json.Str(value) ?? string.Empty;
+            return urlEncode ? Uri.EscapeDataString(s) : s;
+        });
+
+    private static JsonNode? SubstituteNode(JsonNode node, Dictionary<string, JsonNode?> bodies)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var key in o.Select(p => p.Key).ToList())
+                {
+                    if (o[key] is { } child && SubstituteNode(child, bodies) is var replaced && !ReferenceEquals(replaced, child))
+                    {
+                        o[key] = replaced;
+                    }
+                }
+
+                return o;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (a[i] is { } child && SubstituteNode(child, bodies) is var replaced && !ReferenceEquals(replaced, child))
+                    {
+                        a[i] = replaced;
+                    }
+                }
+
+                return a;
+            case JsonValue v when v.TryGetValue<string>(out var s) && s.Contains("@{", StringComparison.Ordinal):
+                var whole = ReferencePattern().Match(s);
+                if (whole.Success && whole.Length == s.Length)
+                {
+                    return Resolve(whole.Groups[1].Value, bodies)?.DeepClone();
+                }
+
+                return JsonValue.Create(Substitute(s, bodies, urlEncode: false));
+            default:
+                return node;
+        }
+    }
+
+    private static JsonNode? Resolve(string expression, Dictionary<string, JsonNode?> bodies)
+    {
+        var parts = expression.Split('.');
+        if (!bodies.TryGetValue(parts[0], out var current))
+        {
+            throw new ApiException(400, "PROCESSING_HALTED", $"Invalid reference specified. No value for {expression} found in {parts[0]}. Provided referenceId ('{parts[0]}') must be a previous subrequest.");
+        }
+
+        foreach (var part in parts.Skip(1))
+        {
+            var m = IndexerPattern().Match(part);
+            var name = m.Groups[1].Value;
+            current = current is JsonObject o ? o[name] : null;
+            foreach (Capture index in m.Groups[2].Captures)
+            {
+                var i = int.Parse(index.Value, System.Globalization.CultureInfo.InvariantCulture);
+                current = current is JsonArray a && i < a.Count ? a[i] : null;
+            }
+
+            if (current is null)
+            {
+                throw new ApiException(400, "PROCESSING_HALTED", $"Invalid reference specified. No value for {expression} found in {parts[0]}.");
+            }
+        }
+
+        return current;
+    }
+
+    // ---------- sObject Collections ----------
+
+    private ApiResponse Collections(ApiRequest request, string method, string[] rest, CallContext ctx)
+    {
+        if (rest.Length == 2)
+        {
+            return method switch
+            {
+                "POST" => SaveMany(request, ctx, create: true),
+                "PATCH" => SaveMany(request, ctx, create: false),
+                "DELETE" => DeleteMany(request),
+                _ => RestApi.MethodNotAllowed(method, "POST,PATCH,DELETE"),
+            };
+        }
+
+        if (rest.Length == 4 && method == "PATCH")
+        {
+            return UpsertMany(request, rest[2], rest[3], ctx);
+        }
+
+        if (rest.Length == 4)
+        {
+            return RestApi.MethodNotAllowed(method, "PATCH");
+        }
+
+        throw ApiException.NotFound();
+    }
+
+    private static JsonArray Records(JsonObject body)
+    {
+        var records = body["records"] as JsonArray ?? throw ApiException.ParserError("records is required");
+        if (records.Count > 200)
+        {
+            throw new ApiException(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call");
+        }
+
+        return records;
+    }
+
+    private static JsonObject Failure(IEnumerable<ApiError> errors, string? id = null)
+    {
+        var array = new JsonArray();
+        foreach (var e in errors)
+        {
+            array.Add(e.ToItemJson());
+        }
+
+        var o = new JsonObject();
+        if (id is not null)
+        {
+            o["id"] = id;
+        }
+
+        o["success"] = false;
+        o["errors"] = array;
+        return o;
+    }
+
+    private ApiResponse Finish(List<JsonObject> results, bool allOrNone, int marker)
+    {
+        var anyFailed = results.Any(r => !Json.Bool(r["success"]));
+        var commit = !(allOrNone && anyFailed);
+        _api.Org.EndTransaction(marker, commit);
+        var array = new JsonArray();
+        foreach (var r in results)
+        {
+            array.Add(!commit && Json.Bool(r["success"])
+                ? Failure([new ApiError("ALL_OR_NONE_OPERATION_ROLLED_BACK", "Record rolled back because not all records were valid and the request was using AllOrNone header", [])])
+                : r);
+        }
+
+        return new ApiResponse(200, array);
+    }
+
+    private ApiResponse SaveMany(ApiRequest request, CallContext ctx, bool create)
+    {
+        var body = request.ReadJsonObject("SObjectCollection");
+        var allOrNone = Json.Bool(body["allOrNone"]);
+        var records = Records(body);
+        var marker = _api.Org.BeginTransaction();
+        var results = new List<JsonObject>();
+        try
+        {
+            foreach (var node in records)
+            {
+                results.Add(SaveOne(node as JsonObject, ctx, create));
+            }
+        }
+        catch
+        {
+            _api.Org.EndTransaction(marker, commit: false);
+            throw;
+        }
+
+        return Finish(results, allOrNone, marker);
+    }
+
+    private JsonObject SaveOne(JsonObject? record, CallContext ctx, bool create)
+    {
+        if (record is null)
+        {
+            return Failure([new ApiError("JSON_PARSER_ERROR", "Each record must be a JSON object", [])]);
+        }
+
+        var type = Json.Str(record["attributes"]?["type"]);
+        var def = type is null ? null : _api.Org.Object(type);
+        if (def is null)
+        {
+            return Failure([new ApiError("INVALID_TYPE", type is null ? "Must specify a type in the attributes of each record" : $"sObject type '{type}' is not supported.", [])]);
+        }
+
+        if (create)
+        {
+            var outcome = _api.Org.Save(def, record, null, RestApi.Options(ctx));
+            return outcome.Success ? RestApi.SaveResult(outcome.Record!.Id) : Failure(outcome.Errors);
+        }
+
+        var idText = record.FirstOrDefault(p => string.Equals(p.Key, "Id", StringComparison.OrdinalIgnoreCase)).Value is { } idNode ? Json.Str(idNode) : null;
+        if (idText is null)
+        {
+            return Failure([new ApiError("MISSING_ARGUMENT", "Id not specified in an update call", [])]);
+        }
+
+        var id = SalesforceId.Normalize(idText);
+        var existing = _api.Org.Get(id);
+        if (id is null || SalesforceId.Prefix(id) != def.KeyPrefix)
+        {
+            return Failure([new ApiError("MALFORMED_ID", $"{def.Label} ID: id value of incorrect type: {idText}", ["Id"])]);
+        }
+
+        if (existing is null || existing.Def != def)
+        {
+            return Failure([new ApiError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [])], idText);
+        }
+
+        var updated = _api.Org.Save(def, record, existing, RestApi.Options(ctx));
+        return updated.Success ? RestApi.SaveResult(existing.Id) : Failure(updated.Errors, existing.Id);
+    }
+
+    private ApiResponse DeleteMany(ApiRequest request)
+    {
+        var ids = (request.QueryParameter("ids") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ids.Length == 0)
+        {
+            throw new ApiException(400, "MISSING_ARGUMENT", "ids is required");
+        }
+
+        if (ids.Length > 200)
+        {
+            throw new ApiException(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call");
+        }
+
+        var allOrNone = string.Equals(request.QueryParameter("allOrNone"), "true", StringComparison.OrdinalIgnoreCase);
+        var marker = _api.Org.BeginTransaction();
+        var results = new List<JsonObject>();
+        foreach (var text in ids)
+        {
+            var record = _api.Org.Get(text);
+            if (SalesforceId.Normalize(text) is null)
+            {
+                results.Add(Failure([new ApiError("MALFORMED_ID", $"malformed id {text}", [])], text));
+                continue;
+            }
+
+            if (record is null)
+            {
+                results.Add(Failure([new ApiError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [])], text));
+                continue;
+            }
+
+            var error = _api.Org.Delete(record);
+            results.Add(error is null ? RestApi.SaveResult(record.Id) : Failure([error], record.Id));
+        }
+
+        return Finish(results, allOrNone, marker);
+    }
+
+    private ApiResponse UpsertMany(ApiRequest request, string typeName, string fieldName, CallContext ctx)
+    {
+        var def = _api.Org.Object(typeName) ?? throw ApiException.NotFound();
+        var field = def.Field(fieldName);
+        if (field is null || !(field.ExternalId || field.IdLookup))
+        {
+            throw new ApiException(404, "NOT_FOUND", $"Provided external ID field does not exist or is not accessible: {fieldName}");
+        }
+
+        var body = request.ReadJsonObject("SObjectCollection");
+        var allOrNone = Json.Bool(body["allOrNone"]);
+        var records = Records(body);
+        var marker = _api.Org.BeginTransaction();
+        var results = new List<JsonObject>();
+        try
+        {
+            foreach (var node in records)
+            {
+                if (node is not JsonObject record)
+                {
+                    results.Add(Failure([new ApiError("JSON_PARSER_ERROR", "Each record must be a JSON object", [])]));
+                    continue;
+                }
+
+                var type = Json.Str(record["attributes"]?["type"]);
+                if (type is not null && !string.Equals(type, def.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    results.Add(Failure([new ApiError("INVALID_TYPE", $"Record type {type} does not match {def.Name}", [])]));
+                    continue;
+                }
+
+                var key = record.FirstOrDefault(p => string.Equals(p.Key, field.Name, StringComparison.OrdinalIgnoreCase)).Value;
+                var value = Json.Str(key);
+                if (string.IsNullOrEmpty(value))
+                {
+                    results.Add(Failure([new ApiError("MISSING_ARGUMENT", $"{field.Name} not specified", [])]));
+                    continue;
+                }
+
+                var matches = _api.Org.FindByField(def, field, JsonValue.Create(value));
+                if (matches.Count > 1)
+                {
+                    results.Add(Failure([new ApiError("DUPLICATE_EXTERNAL_ID", $"The value '{value}' for field '{field.Name}' matches more than one record", [field.Name])]));
+                    continue;
+                }
+
+                var outcome = _api.Org.Save(def, record, matches.Count == 1 ? matches[0] : null, RestApi.Options(ctx));
+                if (!outcome.Success)
+                {
+                    results.Add(Failure(outcome.Errors));
+                    continue;
+                }
+
+                var result = RestApi.SaveResult(outcome.Record!.Id);
+                result["created"] = matches.Count == 0;
+                results.Add(result);
+            }
+        }
+        catch
+        {
+            _api.Org.EndTransaction(marker, commit: false);
+            throw;
+        }
+
+        return Finish(results, allOrNone, marker);
+    }
+
+    [GeneratedRegex(@"@\{([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+(?:\[\d+\])*)+)\}", RegexOptions.CultureInvariant)]
+    private static partial Regex ReferencePattern();
+
+    [GeneratedRegex(@"^([A-Za-z0-9_]+)(?:\[(\d+)\])*$", RegexOptions.CultureInvariant)]
+    private static partial Regex IndexerPattern();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ReferenceIdPattern();
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace ChatToSalesforce.Testing.Internal;
+
+/// <summary>Answers HttpClient requests in-process, whatever the host.</summary>
+internal sealed class EmulatorHttpHandler : HttpMessageHandler
+{
+    private readonly SalesforceEmulator _emulator;
+
+    public EmulatorHttpHandler(SalesforceEmulator emulator) => _emulator = emulator;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
+        if (!uri.IsAbsoluteUri)
+        {
+            uri = new Uri(_emulator.InstanceUrl, uri);
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers)
+        {
+            headers[name] = string.Join(", ", values);
+        }
+
+        var body = Array.Empty<byte>();
+        if (request.Content is not null)
+        {
+            foreach (var (name, values) in request.Content.Headers)
+            {
+                headers[name] = string.Join(", ", values);
+            }
+
+            body = await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var apiRequest = new ApiRequest
+        {
+            Method = request.Method.Method.ToUpperInvariant(),
+            Path = uri.AbsolutePath,
+            Query = uri.Query.TrimStart('?'),
+            Host = uri.Host,
+            Headers = headers,
+            Body = body,
+        };
+        var response = await _emulator.ProcessAsync(apiRequest, cancellationToken).ConfigureAwait(false);
+        return ToHttp(response, request);
+    }
+
+    private static HttpResponseMessage ToHttp(ApiResponse response, HttpRequestMessage request)
+    {
+        var message = new HttpResponseMessage((HttpStatusCode)response.Status) { RequestMessage = request };
+        var bytes = response.BodyBytes();
+        var content = new ByteArrayContent(bytes);
+        if (bytes.Length > 0 || response.Json is not null)
+        {
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse(response.ContentType ?? "application/json;charset=UTF-8");
+        }
+
+        message.Content = content;
+        foreach (var (name, value) in response.Headers)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return message;
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+
+namespace ChatToSalesforce.Testing.Internal;
+
+/// <summary>A stored record: canonical field name → value (strings, numbers, booleans; dates as Salesforce-formatted strings).</summary>
+internal sealed class Record
+{
+    public Record(ObjectDef def, string id, long sequence, Dictionary<string, JsonNode?> values)
+    {
+        Def = def;
+        Id = id;
+        Sequence = sequence;
+        Values = values;
+    }
+
+    public ObjectDef Def { get; }
+
+    public string Id { get; }
+
+    public long Sequence { get; }
+
+    public Dictionary<string, JsonNode?> Values { get; set; }
+
+    public byte[]? Blob { get; set; }
+
+    public bool IsDeleted => Json.Bool(Values.GetValueOrDefault("IsDeleted"));
+
+    public JsonNode? this[string field] => Values.GetValueOrDefault(field);
+
+    public string? Text(string field) => Json.Str(Values.GetValueOrDefault(field));
+}
+
+internal sealed class DuplicateRule
+{
+    public required string Name { get; init; }
+    public required string MatchRuleName { get; init; }
+    public required IReadOnlyList<string> Fields { get; init; }
+    public DuplicateRuleAction Action { get; init; }
+}
+
+/// <summary>The records of one object type, with equality indexes on the indexed fields.</summary>
+internal sealed class ObjectStore
+{
+    private readonly Dictionary<string, Dictionary<string, HashSet<Record>>> _indexes = new(StringComparer.OrdinalIgnoreCase);
+
+    public ObjectStore(ObjectDef def)
+    {
+        Def = def;
+        foreach (var f in def.Fields.Where(f => f.Indexed && f.Name != "Id"))
+        {
+            _indexes[f.Name] = new Dictionary<string, HashSet<Record>>(StringComparer.Ordinal);
+        }
+    }
+
+    public ObjectDef Def { get; }
+
+    public List<Record> All { get; } = [];
+
+    public List<DuplicateRule> DuplicateRules { get; } = [];
+
+    public bool IsIndexed(string field) => _indexes.ContainsKey(field);
+
+    public void EnsureIndex(FieldDef field)
+    {
+        if (!field.Indexed || _indexes.ContainsKey(field.Name))
+        {
+            return;
+        }
+
+        _indexes[field.Name] = new Dictionary<string, HashSet<Record>>(StringComparer.Ordinal);
+        foreach (var r in All.Where(r => !r.IsDeleted))
+        {
+            Add(field.Name, r);
+        }
+    }
+
+    public static string? Key(FieldDef? field, JsonNode? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var text = Json.Str(value);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (field is not null && field.IsReference)
+        {
+            return SalesforceId.Normalize(text)?.ToUpperInvariant() ?? text.ToUpperInvariant();
+        }
+
+        return field is not null && field.CaseSensitive ? text : text.ToUpperInvariant();
+    }
+
+    public void Index(Record r)
+    {
+        foreach (var name in _indexes.Keys)
+        {
+            Add(name, r);
+        }
+    }
+
+    public void Unindex(Record r)
+    {
+        foreach (var (name, index) in _indexes)
+        {
+            var key = Key(Def.Field(name), r[name]);
+            if (key is not null && index.TryGetValue(key, out var set))
+            {
+                set.Remove(r);
+                if (set.Count == 0)
+                {
+                    index.Remove(key);
+                }
+            }
+        }
+    }
+
+    /// <summary>Live (not deleted) records whose indexed field equals the value; null when the field is not indexed.</summary>
+    public IReadOnlyCollection<Record>? Lookup(string field, JsonNode? value)
+    {
+        if (!_indexes.TryGetValue(field, out var index))
+        {
+            return null;
+        }
+
+        var key = Key(Def.Field(field), value);
+        return key is not null && index.TryGetValue(key, out var set) ? set : [];
+    }
+
+    private void Add(string name, Record r)
+    {
+        var key = Key(Def.Field(name), r[name]);
+        if (key is null)
+        {
+            return;
+        }
+
+        var index = _indexes[name];
+        if (!index.TryGetValue(key, out var set))
+        {
+            set = [];
+            index[key] = set;
+        }
+
+        set.Add(r);
+    }
+}

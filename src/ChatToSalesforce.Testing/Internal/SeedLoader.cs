@@ -1,0 +1,203 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ChatToSalesforce.Testing.Internal;
+
+/// <summary>Loads a seed file: settings, objects, fields, duplicate rules, clients and records.</summary>
+internal static class SeedLoader
+{
+    public static void Load(SalesforceEmulator emulator, string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EmulatorSeedException(path, null, $"cannot read the file: {e.Message}", e);
+        }
+
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+                ?? throw new EmulatorSeedException(path, 1, "the seed must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new EmulatorSeedException(path, (e.LineNumber ?? 0) + 1, $"invalid JSON at column {(e.BytePositionInLine ?? 0) + 1}: {e.Message}", e);
+        }
+
+        var location = "$";
+        try
+        {
+            foreach (var (key, value) in root)
+            {
+                location = $"$.{key}";
+                switch (key)
+                {
+                    case "$schema" or "description":
+                        break;
+                    case "settings":
+                        Settings(emulator, Obj(value));
+                        break;
+                    case "objects":
+                        foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
+                        {
+                            location = $"$.objects[{i}]";
+                            var o = Obj(item);
+                            var name = Str(o, "name") ?? throw new FormatException("'name' is required");
+                            var fields = o["fields"] is null ? [] : Arr(o["fields"]).Select(f => Field(Obj(f))).ToList();
+                            emulator.DefineObject(name, Str(o, "label"), fields);
+                        }
+
+                        break;
+                    case "fields":
+                        foreach (var (objectName, list) in Obj(value))
+                        {
+                            foreach (var (item, i) in Arr(list).Select((n, i) => (n, i)))
+                            {
+                                location = $"$.fields.{objectName}[{i}]";
+                                emulator.DefineField(objectName, Field(Obj(item)));
+                            }
+                        }
+
+                        break;
+                    case "duplicateRules":
+                        foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
+                        {
+                            location = $"$.duplicateRules[{i}]";
+                            var o = Obj(item);
+                            var action = Str(o, "action") ?? "block";
+                            emulator.AddDuplicateRule(
+                                Str(o, "object") ?? throw new FormatException("'object' is required"),
+                                action.Equals("alert", StringComparison.OrdinalIgnoreCase) ? DuplicateRuleAction.Alert
+                                    : action.Equals("block", StringComparison.OrdinalIgnoreCase) ? DuplicateRuleAction.Block
+                                    : throw new FormatException($"'action' must be 'block' or 'alert', not '{action}'"),
+                                Arr(o["fields"]).Select(f => Json.Str(f) ?? string.Empty).ToArray());
+                        }
+
+                        break;
+                    case "clients":
+                        foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
+                        {
+                            location = $"$.clients[{i}]";
+                            var o = Obj(item);
+                            emulator.RegisterClient(Str(o, "clientId") ?? throw new FormatException("'clientId' is required"), Str(o, "clientSecret"), Str(o, "publicKeyPem"));
+                        }
+
+                        break;
+                    case "records":
+                        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+                        foreach (var (objectName, list) in Obj(value))
+                        {
+                            foreach (var (item, i) in Arr(list).Select((n, i) => (n, i)))
+                            {
+                                location = $"$.records.{objectName}[{i}]";
+                                var fields = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+                                string? recordKey = null;
+                                foreach (var (field, fieldValue) in Obj(item))
+                                {
+                                    if (field == "$key")
+                                    {
+                                        recordKey = Json.Str(fieldValue);
+                                        continue;
+                                    }
+
+                                    var s = fieldValue is JsonValue v && v.TryGetValue<string>(out var str) ? str : null;
+                                    fields[field] = s is not null && s.StartsWith('@') && keys.TryGetValue(s[1..], out var referenced)
+                                        ? referenced
+                                        : fieldValue?.DeepClone();
+                                }
+
+                                var id = emulator.Insert(objectName, fields);
+                                if (recordKey is not null)
+                                {
+                                    keys[recordKey] = id;
+                                }
+                            }
+                        }
+
+                        break;
+                    default:
+                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, duplicateRules, clients or records)");
+                }
+            }
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new EmulatorSeedException(path, null, $"{location}: {e.Message}", e);
+        }
+    }
+
+    private static void Settings(SalesforceEmulator emulator, JsonObject o)
+    {
+        foreach (var (key, value) in o)
+        {
+            switch (key)
+            {
+                case "dailyApiLimit":
+                    emulator.DailyApiLimit = value?.GetValue<long>() ?? throw new FormatException("dailyApiLimit must be a number");
+                    break;
+                case "queryBatchSize":
+                    emulator.QueryBatchSize = value?.GetValue<int>() ?? throw new FormatException("queryBatchSize must be a number");
+                    break;
+                default:
+                    throw new FormatException($"unknown setting '{key}'");
+            }
+        }
+    }
+
+    private static EmulatorField Field(JsonObject o)
+    {
+        var typeName = Str(o, "type") ?? "text";
+        var type = typeName.ToUpperInvariant() switch
+        {
+            "TEXT" or "STRING" => EmulatorFieldType.Text,
+            "TEXTAREA" => EmulatorFieldType.TextArea,
+            "EMAIL" => EmulatorFieldType.Email,
+            "PHONE" => EmulatorFieldType.Phone,
+            "URL" => EmulatorFieldType.Url,
+            "NUMBER" or "DOUBLE" => EmulatorFieldType.Number,
+            "INTEGER" or "INT" => EmulatorFieldType.Integer,
+            "CURRENCY" => EmulatorFieldType.Currency,
+            "BOOLEAN" or "CHECKBOX" => EmulatorFieldType.Boolean,
+            "DATE" => EmulatorFieldType.Date,
+            "DATETIME" => EmulatorFieldType.DateTime,
+            "PICKLIST" => EmulatorFieldType.Picklist,
+            "REFERENCE" or "LOOKUP" => EmulatorFieldType.Reference,
+            _ => throw new FormatException($"unknown field type '{typeName}'"),
+        };
+        return new EmulatorField
+        {
+            Name = Str(o, "name") ?? throw new FormatException("a field needs a 'name'"),
+            Label = Str(o, "label"),
+            Type = type,
+            Length = o["length"]?.GetValue<int>(),
+            Required = Bool(o, "required"),
+            Unique = Bool(o, "unique"),
+            ExternalId = Bool(o, "externalId"),
+            CaseSensitive = Bool(o, "caseSensitive"),
+            RestrictedPicklist = Bool(o, "restricted") || Bool(o, "restrictedPicklist"),
+            PicklistValues = (o["values"] ?? o["picklistValues"]) is JsonArray values ? values.Select(v => Json.Str(v) ?? string.Empty).ToList() : [],
+            DefaultValue = o["defaultValue"] is JsonValue dv ? (dv.TryGetValue<bool>(out var b) ? b : Json.Str(dv)) : null,
+            ReferenceTo = o["referenceTo"] switch
+            {
+                JsonArray a => a.Select(v => Json.Str(v) ?? string.Empty).ToList(),
+                JsonValue v => [Json.Str(v) ?? string.Empty],
+                _ => [],
+            },
+            Createable = !o.ContainsKey("createable") || Bool(o, "createable"),
+            Updateable = !o.ContainsKey("updateable") || Bool(o, "updateable"),
+        };
+    }
+
+    private static JsonObject Obj(JsonNode? node) => node as JsonObject ?? throw new FormatException("expected a JSON object");
+
+    private static JsonArray Arr(JsonNode? node) => node as JsonArray ?? throw new FormatException("expected a JSON array");
+
+    private static string? Str(JsonObject o, string name) => o[name] is { } n ? Json.Str(n) : null;
+
+    private static bool Bool(JsonObject o, string name) => o[name] is { } n && (n.GetValueKind() == JsonValueKind.True || (n.GetValueKind() != JsonValueKind.False ? throw new FormatException($"'{name}' must be true or false") : false));
+}

@@ -1,0 +1,593 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using ChatToSalesforce.Testing.Internal;
+
+namespace ChatToSalesforce.Testing;
+
+/// <summary>
+/// An in-memory Salesforce org that answers the REST API subset the SDK uses, with Salesforce's response shapes and
+/// error codes: OAuth token endpoint, SOQL, sObjects, upsert by external id, composite, collections, describe, files,
+/// validation and duplicate rules, API limits and fault injection. Use it in-process through <see cref="CreateHandler"/>
+/// or over HTTP on 127.0.0.1 through <see cref="StartServerAsync"/>. Thread-safe.
+/// </summary>
+public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
+{
+    /// <summary>The instance URL used when no server runs and no <see cref="SalesforceEmulatorOptions.InstanceUrl"/> is set.</summary>
+    public static readonly Uri DefaultInstanceUrl = new("https://emulator.my.salesforce.com");
+
+    private readonly object _gate = new();
+    private readonly SalesforceEmulatorOptions _options;
+    private readonly OrgState _org;
+    private readonly RestApi _api;
+    private readonly OAuthServer _oauth;
+    private readonly Queue<EmulatorRequest> _log = new();
+    private LoopbackServer? _server;
+    private long _apiCalls;
+    private long _unexpectedErrors;
+
+    /// <summary>Creates an org with the standard objects and an active integration user.</summary>
+    /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+    public SalesforceEmulator(SalesforceEmulatorOptions? options = null)
+    {
+        _options = options ?? new SalesforceEmulatorOptions();
+        _org = new OrgState(_options.TimeProvider);
+        _api = new RestApi(_org, () => _options.QueryBatchSize, () => (Interlocked.Read(ref _apiCalls), _options.DailyApiLimit));
+        var userId = SalesforceId.Create("005", 1);
+        _org.Save(_org.Object("User")!, new JsonObject
+        {
+            ["Id"] = userId,
+            ["Username"] = _options.IntegrationUsername,
+            ["Email"] = _options.IntegrationUsername,
+            ["FirstName"] = "Integration",
+            ["LastName"] = "User",
+            ["Alias"] = "integ",
+            ["IsActive"] = true,
+        }, null, new SaveOptions { UserId = userId, System = true });
+        IntegrationUserId = userId;
+        _oauth = new OAuthServer(_options, _org, () => InstanceUrl) { IntegrationUserId = userId };
+        Faults = new EmulatorFaults();
+    }
+
+    /// <summary>Creates an emulator and loads a seed file (objects, fields, duplicate rules, clients, settings and records).</summary>
+    /// <param name="path">The seed file (JSON; see docs/emulator.md).</param>
+    /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="EmulatorSeedException">The file is missing, is not valid JSON or describes something invalid; the message names the file, the line (for syntax errors) and the reason.</exception>
+    public static SalesforceEmulator FromSeedFile(string path, SalesforceEmulatorOptions? options = null)
+    {
+        var emulator = new SalesforceEmulator(options);
+        try
+        {
+            SeedLoader.Load(emulator, path);
+            return emulator;
+        }
+        catch
+        {
+            emulator.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The org's instance URL: the loopback base URL while the server runs, otherwise <see cref="SalesforceEmulatorOptions.InstanceUrl"/> or <see cref="DefaultInstanceUrl"/>.</summary>
+    public Uri InstanceUrl => _server?.BaseUrl ?? _options.InstanceUrl ?? DefaultInstanceUrl;
+
+    /// <summary>The 18-character organization id (prefix 00D).</summary>
+    public string OrganizationId => _org.OrganizationId;
+
+    /// <summary>The active User created at start: the "connecting user" of client-credentials tokens and the default owner.</summary>
+    public string IntegrationUserId { get; }
+
+    /// <summary>Fault injection rules and the random failure rate.</summary>
+    public EmulatorFaults Faults { get; }
+
+    /// <summary>Added latency per request (Task.Delay outside the org lock, honoring cancellation).</summary>
+    public TimeSpan Latency
+    {
+        get => _options.Latency;
+        set => _options.Latency = value;
+    }
+
+    /// <summary>The daily API allocation; requests beyond it answer 403 REQUEST_LIMIT_EXCEEDED.</summary>
+    public long DailyApiLimit
+    {
+        get => _options.DailyApiLimit;
+        set => _options.DailyApiLimit = value;
+    }
+
+    /// <summary>API calls counted so far (token requests and GET /services/data do not count; composite and collections count once).</summary>
+    public long ApiCallsUsed => Interlocked.Read(ref _apiCalls);
+
+    /// <summary>Records per query page before nextRecordsUrl is used (the Sforce-Query-Options batchSize header overrides it, within 200-2000).</summary>
+    public int QueryBatchSize
+    {
+        get => _options.QueryBatchSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _options.QueryBatchSize = value;
+        }
+    }
+
+    /// <summary>How many requests ended in an unexpected emulator error (500 UNKNOWN_EXCEPTION). Should stay 0.</summary>
+    public long UnexpectedErrors => Interlocked.Read(ref _unexpectedErrors);
+
+    /// <summary>A snapshot of the requests answered so far, oldest first (at most <see cref="SalesforceEmulatorOptions.RequestLogCapacity"/>, the most recent).</summary>
+    public IReadOnlyList<EmulatorRequest> RequestLog
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _log];
+            }
+        }
+    }
+
+    /// <summary>Clears the request log.</summary>
+    public void ClearRequestLog()
+    {
+        lock (_gate)
+        {
+            _log.Clear();
+        }
+    }
+
+    /// <summary>Resets the API call counter to 0 (the start of a new 24-hour window).</summary>
+    public void ResetApiUsage() => Interlocked.Exchange(ref _apiCalls, 0);
+
+    /// <summary>Creates a message handler that answers every request in-process, whatever the host in the URL.</summary>
+    /// <returns>A new handler; dispose it with the HttpClient that owns it.</returns>
+    public HttpMessageHandler CreateHandler() => new EmulatorHttpHandler(this);
+
+    /// <summary>Starts the loopback HTTP/1.1 server on 127.0.0.1; from then on <see cref="InstanceUrl"/> is its base URL.</summary>
+    /// <param name="port">The port, or 0 for any free port.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The base URL, e.g. <c>http://127.0.0.1:5123</c>.</returns>
+    public Task<Uri> StartServerAsync(int port = 0, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_server is not null)
+        {
+            throw new InvalidOperationException("The server is already running.");
+        }
+
+        var server = new LoopbackServer(this);
+        server.Start(port);
+        _server = server;
+        return Task.FromResult(server.BaseUrl);
+    }
+
+    /// <summary>Stops the loopback server if it runs.</summary>
+    /// <returns>A task that completes when the server stopped.</returns>
+    public async Task StopServerAsync()
+    {
+        var server = Interlocked.Exchange(ref _server, null);
+        if (server is not null)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Issues a valid session token (for the SDK's AccessToken flow).</summary>
+    /// <param name="userId">The user the session belongs to; defaults to <see cref="IntegrationUserId"/>.</param>
+    /// <returns>The access token.</returns>
+    public string IssueAccessToken(string? userId = null)
+    {
+        lock (_gate)
+        {
+            return _oauth.IssueAccessToken(ValidUser(userId));
+        }
+    }
+
+    /// <summary>Issues a refresh token usable with the refresh_token grant.</summary>
+    /// <param name="userId">The user; defaults to <see cref="IntegrationUserId"/>.</param>
+    /// <param name="refreshToken">A token value to register, or <see langword="null"/> to generate one.</param>
+    /// <returns>The refresh token.</returns>
+    public string IssueRefreshToken(string? userId = null, string? refreshToken = null)
+    {
+        lock (_gate)
+        {
+            return _oauth.IssueRefreshToken(ValidUser(userId), refreshToken);
+        }
+    }
+
+    /// <summary>Invalidates every access token: the next API call answers 401 INVALID_SESSION_ID.</summary>
+    public void ExpireAllSessions()
+    {
+        lock (_gate)
+        {
+            _oauth.ExpireAllSessions();
+        }
+    }
+
+    /// <summary>
+    /// Registers a connected app / External Client App. A registered client must present its secret (when one is given),
+    /// and JWT assertions it issues are verified against its RSA public key or certificate (PEM) when one is given.
+    /// Unregistered clients are accepted while <see cref="SalesforceEmulatorOptions.AcceptAnyClient"/> is true.
+    /// </summary>
+    /// <param name="clientId">The consumer key.</param>
+    /// <param name="clientSecret">The consumer secret, if any.</param>
+    /// <param name="jwtPublicKeyPem">A PEM public key or X.509 certificate for the JWT bearer flow, if any.</param>
+    public void RegisterClient(string clientId, string? clientSecret = null, string? jwtPublicKeyPem = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        lock (_gate)
+        {
+            _oauth.RegisterClient(clientId, clientSecret, jwtPublicKeyPem);
+        }
+    }
+
+    /// <summary>Inserts a record directly (no API call counted, no duplicate rules; read-only fields and an explicit Id are allowed).</summary>
+    /// <param name="objectType">The sObject type, e.g. <c>Contact</c>.</param>
+    /// <param name="fields">An object whose public properties are field names and values (e.g. an anonymous object).</param>
+    /// <returns>The new record id.</returns>
+    /// <exception cref="InvalidOperationException">Salesforce's rules rejected the record; the message carries the error code.</exception>
+    public string Insert(string objectType, object fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        return Insert(objectType, ToDictionary(fields));
+    }
+
+    /// <summary>Inserts a record directly (no API call counted, no duplicate rules; read-only fields and an explicit Id are allowed).</summary>
+    /// <param name="objectType">The sObject type, e.g. <c>Contact</c>.</param>
+    /// <param name="fields">Field names and values.</param>
+    /// <returns>The new record id.</returns>
+    /// <exception cref="InvalidOperationException">Salesforce's rules rejected the record; the message carries the error code.</exception>
+    public string Insert(string objectType, IDictionary<string, object?> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        lock (_gate)
+        {
+            var def = _org.Object(objectType) ?? throw new ArgumentException($"No such object '{objectType}'.", nameof(objectType));
+            var outcome = _org.Save(def, ToJson(fields), null, new SaveOptions { UserId = IntegrationUserId, System = true });
+            return outcome.Success ? outcome.Record!.Id : throw Rejected(outcome.Errors);
+        }
+    }
+
+    /// <summary>Updates a record directly (no API call counted; read-only fields such as Lead.IsConverted or User.IsActive are allowed).</summary>
+    /// <param name="id">The record id.</param>
+    /// <param name="fields">An object whose public properties are field names and values, or an <see cref="IDictionary{TKey,TValue}"/>.</param>
+    /// <exception cref="InvalidOperationException">The record does not exist or Salesforce's rules rejected the change.</exception>
+    public void Update(string id, object fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        lock (_gate)
+        {
+            var record = _org.Get(id) ?? throw new InvalidOperationException($"No record with id '{id}'.");
+            var values = fields as IDictionary<string, object?> ?? ToDictionary(fields);
+            var outcome = _org.Save(record.Def, ToJson(values), record, new SaveOptions { UserId = IntegrationUserId, System = true });
+            if (!outcome.Success)
+            {
+                throw Rejected(outcome.Errors);
+            }
+        }
+    }
+
+    /// <summary>A snapshot of the live (not deleted) records of a type, as Salesforce would return them (attributes and every field).</summary>
+    /// <param name="objectType">The sObject type.</param>
+    /// <returns>The records in creation order.</returns>
+    public IReadOnlyList<JsonObject> Records(string objectType)
+    {
+        lock (_gate)
+        {
+            var store = _org.Store(objectType) ?? throw new ArgumentException($"No such object '{objectType}'.", nameof(objectType));
+            return store.All.Where(r => !r.IsDeleted).Select(r => OrgState.ToJson(r, RestVersion.Default)).ToList();
+        }
+    }
+
+    /// <summary>Finds a live record by id (15 or 18 characters).</summary>
+    /// <param name="objectType">The sObject type.</param>
+    /// <param name="id">The record id.</param>
+    /// <returns>The record, or <see langword="null"/>.</returns>
+    public JsonObject? Find(string objectType, string id)
+    {
+        lock (_gate)
+        {
+            var record = _org.Get(id);
+            return record is null || record.IsDeleted || !string.Equals(record.Def.Name, objectType, StringComparison.OrdinalIgnoreCase)
+                ? null
+                : OrgState.ToJson(record, RestVersion.Default);
+        }
+    }
+
+    /// <summary>Declares a custom object (name ending in <c>__c</c>) with a <c>Name</c> field, the system fields, an owner and the given fields.</summary>
+    /// <param name="name">The API name, e.g. <c>Chat_Transcript__c</c>.</param>
+    /// <param name="fields">Its custom fields.</param>
+    /// <returns>The object's 3-character key prefix (a00, a01, ...).</returns>
+    public string DefineObject(string name, params EmulatorField[] fields) => DefineObject(name, null, fields);
+
+    /// <summary>Declares a custom object with a label.</summary>
+    /// <param name="name">The API name, e.g. <c>Chat_Transcript__c</c>.</param>
+    /// <param name="label">The label; defaults to the name without <c>__c</c>.</param>
+    /// <param name="fields">Its custom fields.</param>
+    /// <returns>The object's 3-character key prefix.</returns>
+    public string DefineObject(string name, string? label, IEnumerable<EmulatorField> fields)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(fields);
+        lock (_gate)
+        {
+            return _org.DefineObject(name, label, null, fields).KeyPrefix;
+        }
+    }
+
+    /// <summary>Adds a custom field (name ending in <c>__c</c>) to a standard or custom object. External id, unique and email fields are indexed.</summary>
+    /// <param name="objectType">The object.</param>
+    /// <param name="field">The field.</param>
+    public void DefineField(string objectType, EmulatorField field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        lock (_gate)
+        {
+            _org.DefineField(objectType, field);
+        }
+    }
+
+    /// <summary>Adds a duplicate rule: a new or changed record whose values for all <paramref name="matchFields"/> equal (case-insensitively) an existing record's answers DUPLICATES_DETECTED.</summary>
+    /// <param name="objectType">The object.</param>
+    /// <param name="action">Block, or Alert (bypassed with <c>Sforce-Duplicate-Rule-Header: allowSave=true</c>).</param>
+    /// <param name="matchFields">The fields of the matching rule.</param>
+    public void AddDuplicateRule(string objectType, DuplicateRuleAction action, params string[] matchFields)
+    {
+        ArgumentNullException.ThrowIfNull(matchFields);
+        lock (_gate)
+        {
+            _org.AddDuplicateRule(objectType, action, matchFields);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopServerAsync().ConfigureAwait(false);
+
+    // ---------- request pipeline ----------
+
+    internal async Task<ApiResponse> ProcessAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var latency = _options.Latency;
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        var isApi = request.Path.StartsWith("/services/data/v", StringComparison.OrdinalIgnoreCase);
+        var fault = Faults.Take(request.Method, request.PathAndQuery, isApi);
+        if (fault is { Delay: var delay } && delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var counted = false;
+            IReadOnlyList<EmulatorSubrequest> subrequests = [];
+            ApiResponse response;
+            if (fault is not null && !fault.AfterCommit)
+            {
+                response = FaultResponse(fault);
+            }
+            else
+            {
+                try
+                {
+                    response = Dispatch(request, out counted, out subrequests);
+                }
+#pragma warning disable CA1031 // Last resort: the emulator answers like Salesforce's UNKNOWN_EXCEPTION instead of crashing the host.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    var errorId = Interlocked.Increment(ref _unexpectedErrors);
+                    response = ApiResponse.Error(500, [new ApiError("UNKNOWN_EXCEPTION", $"An unexpected error occurred. Please include this ErrorId if you contact support: {errorId}-emulator ({e.GetType().Name}: {e.Message})")]);
+                }
+
+                if (fault is not null)
+                {
+                    response = FaultResponse(fault);
+                }
+            }
+
+            if (isApi && response.Status != 401)
+            {
+                response.Headers["Sforce-Limit-Info"] = string.Create(CultureInfo.InvariantCulture, $"api-usage={ApiCallsUsed}/{_options.DailyApiLimit}");
+            }
+
+            if (request.Method == "HEAD")
+            {
+                response.Json = null;
+            }
+
+            var headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase);
+            if (headers.ContainsKey("Authorization"))
+            {
+                headers["Authorization"] = "(redacted)";
+            }
+
+            var capacity = _options.RequestLogCapacity;
+            while (_log.Count > 0 && _log.Count >= capacity)
+            {
+                _log.Dequeue();
+            }
+
+            if (capacity > 0)
+            {
+                _log.Enqueue(new EmulatorRequest(_options.TimeProvider.GetUtcNow(), request.Method, request.PathAndQuery, response.Status, headers, counted, fault is not null, response.FirstErrorCode(), subrequests));
+            }
+
+            return response;
+        }
+    }
+
+    private static ApiResponse FaultResponse(FaultRule fault)
+    {
+        var error = new JsonObject
+        {
+            ["message"] = fault.Message ?? (fault.ErrorCode == "SERVER_UNAVAILABLE" ? "Server Unavailable" : $"Injected fault: {fault.ErrorCode}"),
+            ["errorCode"] = fault.ErrorCode,
+        };
+        if (fault.StatusCode == 400)
+        {
+            error["fields"] = new JsonArray();
+        }
+
+        return new ApiResponse(fault.StatusCode, new JsonArray { error });
+    }
+
+    private ApiResponse Dispatch(ApiRequest request, out bool counted, out IReadOnlyList<EmulatorSubrequest> subrequests)
+    {
+        counted = false;
+        subrequests = [];
+        var segments = request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length == 3 && segments[0] == "services" && segments[1] == "oauth2" && segments[2] == "token")
+        {
+            return _oauth.Token(request);
+        }
+
+        if (segments.Length < 2 || segments[0] != "services" || segments[1] != "data")
+        {
+            return ApiResponse.Error(404, [new ApiError("NOT_FOUND", "The requested resource does not exist")]);
+        }
+
+        if (segments.Length == 2)
+        {
+            return request.Method is "GET" or "HEAD" ? new ApiResponse(200, RestApi.Versions()) : RestApi.MethodNotAllowed(request.Method, "GET,HEAD");
+        }
+
+        var version = RestApi.ParseVersion(segments[2]);
+        if (version is null)
+        {
+            return ApiResponse.Error(404, [new ApiError("NOT_FOUND", "The requested resource does not exist")]);
+        }
+
+        var session = _oauth.Authenticate(request.Header("Authorization"));
+        if (session is null)
+        {
+            return ApiResponse.Error(401, [new ApiError("INVALID_SESSION_ID", "Session expired or invalid")]);
+        }
+
+        if (ApiCallsUsed >= _options.DailyApiLimit)
+        {
+            return ApiResponse.Error(403, [new ApiError("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")]);
+        }
+
+        Interlocked.Increment(ref _apiCalls);
+        counted = true;
+        var ctx = new CallContext
+        {
+            UserId = session.UserId,
+            Version = version,
+            AllowDuplicateSave = AllowSave(request.Headers),
+            BatchSize = BatchSize(request.Headers),
+        };
+        try
+        {
+            var rest = segments[3..].Select(Uri.UnescapeDataString).ToArray();
+            _api.Composite.LastSubrequests.Clear();
+            var response = _api.Handle(request, rest, ctx);
+            if (_api.Composite.LastSubrequests.Count > 0)
+            {
+                subrequests = [.. _api.Composite.LastSubrequests];
+            }
+
+            return response;
+        }
+        catch (ApiException e)
+        {
+            return ApiResponse.Error(e.Status, e.Errors);
+        }
+    }
+
+    internal static bool AllowSave(IReadOnlyDictionary<string, string> headers) =>
+        headers.TryGetValue("Sforce-Duplicate-Rule-Header", out var value)
+        && value.Split(';').Any(p => p.Trim().Replace(" ", string.Empty, StringComparison.Ordinal).Equals("allowSave=true", StringComparison.OrdinalIgnoreCase));
+
+    internal static int? BatchSize(IReadOnlyDictionary<string, string> headers)
+    {
+        if (!headers.TryGetValue("Sforce-Query-Options", out var value))
+        {
+            return null;
+        }
+
+        foreach (var part in value.Split(';', ','))
+        {
+            var kv = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (kv.Length == 2 && kv[0].Equals("batchSize", StringComparison.OrdinalIgnoreCase) && int.TryParse(kv[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+            {
+                return size;
+            }
+        }
+
+        return null;
+    }
+
+    // ---------- helpers ----------
+
+    internal void WithLock(Action<OrgState> action)
+    {
+        lock (_gate)
+        {
+            action(_org);
+        }
+    }
+
+    private string ValidUser(string? userId)
+    {
+        var id = userId ?? IntegrationUserId;
+        var user = _org.Get(id);
+        if (user is null || user.Def.Name != "User")
+        {
+            throw new ArgumentException($"No User with id '{id}'.", nameof(userId));
+        }
+
+        return user.Id;
+    }
+
+    private static InvalidOperationException Rejected(IReadOnlyList<ApiError> errors) =>
+        new(string.Join("; ", errors.Select(e => $"{e.Code}: {e.Message}")));
+
+    private static Dictionary<string, object?> ToDictionary(object fields)
+    {
+        if (fields is IDictionary<string, object?> dictionary)
+        {
+            return new Dictionary<string, object?>(dictionary, StringComparer.OrdinalIgnoreCase);
+        }
+
+        var result = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in fields.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            result[property.Name] = property.GetValue(fields);
+        }
+
+        return result;
+    }
+
+    internal static JsonObject ToJson(IDictionary<string, object?> fields)
+    {
+        var o = new JsonObject();
+        foreach (var (key, value) in fields)
+        {
+            o[key] = value switch
+            {
+                null => null,
+                JsonNode node => node.DeepClone(),
+                string s => s,
+                bool b => b,
+                int i => i,
+                long l => l,
+                double d => d,
+                decimal m => m,
+                float f => f,
+                DateTimeOffset dto => OrgState.FormatDateTime(dto),
+                DateTime dt => OrgState.FormatDateTime(new DateTimeOffset(DateTime.SpecifyKind(dt, dt.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : dt.Kind))),
+                DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                byte[] bytes => Convert.ToBase64String(bytes),
+                IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString(),
+            };
+        }
+
+        return o;
+    }
+}

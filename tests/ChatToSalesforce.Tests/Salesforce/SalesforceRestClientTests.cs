@@ -1,0 +1,311 @@
+using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
+using ChatToSalesforce.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ChatToSalesforce.Tests.Salesforce;
+
+public sealed class SalesforceRestClientTests
+{
+    [Theory]
+    [InlineData("62.0")]
+    [InlineData("v62.0")]
+    public async Task DescribeAsync_RelativeUrl_ExpandsToVersionedDataRoot(string apiVersion)
+    {
+        var h = TransportHarness.Create(o => o.ApiVersion = apiVersion);
+        h.Api = (_, _) => Task.FromResult(StubHttpHandler.Json(200, """{"name":"Contact","fields":[{"name":"Email","type":"email"}]}"""));
+
+        await h.Client.DescribeAsync("Contact");
+
+        h.Handler.ApiRequests.Single().Uri.ToString().Should().Be("https://acme.my.salesforce.com/services/data/v62.0/sobjects/Contact/describe");
+    }
+
+    [Fact]
+    public async Task EveryRequest_CarriesCallOptionsAuthorizationAndAccept()
+    {
+        var h = TransportHarness.Create();
+
+        await h.Client.GetLimitsAsync();
+
+        var request = h.Handler.ApiRequests.Single();
+        request.Header("Sforce-Call-Options").Should().MatchRegex(@"^client=ChatToSalesforce/\d+\.\d+\.\d+");
+        request.Header("Authorization").Should().Be("Bearer tok-1");
+        request.Header("Accept").Should().Be("application/json");
+    }
+
+    [Fact]
+    public async Task QueryAsync_Soql_IsUrlEncodedInQ()
+    {
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(StubHttpHandler.Json(200, """{"totalSize":0,"done":true,"records":[]}"""));
+        var soql = "SELECT Id FROM Contact WHERE Email = " + Soql.Quote("o'hara+1@example.com");
+
+        await h.Client.QueryAsync(soql);
+
+        var uri = h.Handler.ApiRequests.Single().Uri;
+        uri.AbsolutePath.Should().Be("/services/data/v62.0/query");
+        Uri.UnescapeDataString(uri.Query).Should().Be("?q=" + soql);
+        uri.Query.Should().NotContain(" ").And.NotContain("+1@").And.Contain("%2B1");
+    }
+
+    [Theory]
+    [InlineData("https://evil.example.com/services/data/v62.0/query/01g-200")]
+    [InlineData("//evil.example.com/services/data/v62.0/query/01g-200")]
+    [InlineData("/services/apexrest/steal")]
+    [InlineData("/services/data/v62.0/../../x")]
+    public async Task QueryAsync_ForeignNextRecordsUrl_IsNotFollowed(string next)
+    {
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(StubHttpHandler.Json(200, new JsonObject { ["totalSize"] = 4, ["done"] = false, ["nextRecordsUrl"] = next, ["records"] = new JsonArray() }));
+
+        var act = () => h.Client.QueryAsync("SELECT Id FROM Contact");
+
+        (await act.Should().ThrowAsync<SalesforceApiException>()).Which.ErrorCode.Should().Be("INVALID_NEXT_RECORDS_URL");
+        h.Handler.ApiRequests.Should().HaveCount(1);
+    }
+
+    [Fact]
+    public async Task QueryAsync_RepeatingNextRecordsUrl_Stops()
+    {
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(StubHttpHandler.Json(200, """{"totalSize":4,"done":false,"nextRecordsUrl":"/services/data/v62.0/query/01g-2","records":[{"Id":"003a"}]}"""));
+
+        var act = () => h.Client.QueryAsync("SELECT Id FROM Contact");
+
+        (await act.Should().ThrowAsync<SalesforceApiException>()).Which.ErrorCode.Should().Be("INVALID_NEXT_RECORDS_URL");
+        h.Handler.ApiRequests.Should().HaveCount(2, "the first page and one next page; the repeated URL is not fetched again");
+    }
+
+    [Fact]
+    public async Task SendCompositeAsync_Body_ExpandsUrlsAndCarriesHeaders()
+    {
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(StubHttpHandler.Json(200, """{"compositeResponse":[]}"""));
+        var person = new JsonObject { ["LastName"] = "Doe" };
+        var request = new SalesforceCompositeRequest { AllOrNone = true };
+        request.Headers["Sforce-Auto-Assign"] = "FALSE";
+        request.Subrequests.Add(new SalesforceSubrequest("post", "sobjects/Lead", "lead", person) { HttpHeaders = new Dictionary<string, string> { ["Sforce-Duplicate-Rule-Header"] = "allowSave=true" } });
+        request.Subrequests.Add(new SalesforceSubrequest("GET", "/services/data/v62.0/sobjects/Lead/@{lead.id}", "read"));
+
+        await h.Client.SendCompositeAsync(request);
+
+        var sent = h.Handler.ApiRequests.Single();
+        sent.Uri.AbsolutePath.Should().Be("/services/data/v62.0/composite");
+        sent.Header("Sforce-Auto-Assign").Should().Be("FALSE");
+        sent.ContentType.Should().StartWith("application/json");
+        var body = JsonNode.Parse(sent.Body!)!;
+        body["allOrNone"]!.GetValue<bool>().Should().BeTrue();
+        var subs = body["compositeRequest"]!.AsArray();
+        subs[0]!["method"]!.GetValue<string>().Should().Be("POST");
+        subs[0]!["url"]!.GetValue<string>().Should().Be("/services/data/v62.0/sobjects/Lead");
+        subs[0]!["referenceId"]!.GetValue<string>().Should().Be("lead");
+        subs[0]!["body"]!["LastName"]!.GetValue<string>().Should().Be("Doe");
+        subs[0]!["httpHeaders"]!["Sforce-Duplicate-Rule-Header"]!.GetValue<string>().Should().Be("allowSave=true");
+        subs[1]!["url"]!.GetValue<string>().Should().Be("/services/data/v62.0/sobjects/Lead/@{lead.id}");
+        subs[1]!.AsObject().ContainsKey("body").Should().BeFalse();
+        person.Parent.Should().BeNull("the caller's JSON is written, not re-parented");
+    }
+
+    [Fact]
+    public async Task SendCompositeAsync_TopLevelError_Throws()
+    {
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(StubHttpHandler.Json(400, """[{"message":"Json Deserialization failed on token 'compositeRequest'","errorCode":"JSON_PARSER_ERROR"}]"""));
+        var request = new SalesforceCompositeRequest();
+        request.Subrequests.Add(new SalesforceSubrequest("GET", "limits", "x"));
+
+        var act = () => h.Client.SendCompositeAsync(request);
+
+        var ex = (await act.Should().ThrowAsync<SalesforceApiException>()).Which;
+        ex.ErrorCode.Should().Be("JSON_PARSER_ERROR");
+        ex.Message.Should().StartWith("Composite request: HTTP 400 JSON_PARSER_ERROR: Json Deserialization failed");
+    }
+
+    [Fact]
+    public async Task SendCompositeAsync_SubrequestFailure_IsReturnedNotThrown()
+    {
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(Fixtures.Response(Fixtures.Load("57")));
+        var request = new SalesforceCompositeRequest();
+        request.Subrequests.Add(new SalesforceSubrequest("GET", "sobjects/Foo", "CCI__RefId__0__"));
+
+        var response = await h.Client.SendCompositeAsync(request);
+
+        var sub = response.Find("CCI__RefId__0__")!;
+        sub.IsSuccess.Should().BeFalse();
+        sub.HttpStatusCode.Should().Be(404);
+        sub.Body.Should().NotBeNull();
+        sub.Body!.Parent.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task SendCollectionAsync_Create_PostsRecordsWithHeaders()
+    {
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(Fixtures.Response(Fixtures.Load("62")));
+        var request = new SalesforceCollectionRequest { Operation = SalesforceCollectionOperation.Create, AllOrNone = false };
+        request.Headers["Sforce-Duplicate-Rule-Header"] = "allowSave=false";
+        request.Records.Add(new JsonObject { ["attributes"] = new JsonObject { ["type"] = "Account" }, ["Name"] = "example.com" });
+        request.Records.Add(new JsonObject { ["attributes"] = new JsonObject { ["type"] = "Contact" }, ["LastName"] = "Johnson" });
+
+        var results = await h.Client.SendCollectionAsync(request);
+
+        results[0].Success.Should().BeFalse();
+        results[0].Errors.Single().ErrorCode.Should().Be("DUPLICATES_DETECTED");
+        results[1].Id.Should().Be("003RM0000068xVCYAY");
+        var sent = h.Handler.ApiRequests.Single();
+        sent.Method.Should().Be(HttpMethod.Post);
+        sent.Uri.AbsolutePath.Should().Be("/services/data/v62.0/composite/sobjects");
+        sent.Header("Sforce-Duplicate-Rule-Header").Should().Be("allowSave=false");
+        JsonNode.Parse(sent.Body!)!["records"]!.AsArray().Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task SendCollectionAsync_InvalidUpsertTarget_ThrowsArgumentException()
+    {
+        var h = TransportHarness.Create();
+        var request = new SalesforceCollectionRequest { Operation = SalesforceCollectionOperation.Upsert, ObjectType = "Contact", ExternalIdField = "Email/../x" };
+        request.Records.Add(new JsonObject());
+
+        await FluentActions.Awaiting(() => h.Client.SendCollectionAsync(request)).Should().ThrowAsync<ArgumentException>();
+        h.Handler.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task DescribeAsync_InvalidName_ThrowsArgumentException()
+    {
+        var h = TransportHarness.Create();
+
+        await FluentActions.Awaiting(() => h.Client.DescribeAsync("Contact/../../x")).Should().ThrowAsync<ArgumentException>();
+    }
+
+    [Fact]
+    public async Task ErrorMessages_NeverContainTokensSecretsOrSentContent()
+    {
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(Fixtures.Response(Fixtures.Load("38")));
+        var request = new SalesforceCompositeRequest();
+        request.Subrequests.Add(new SalesforceSubrequest("PATCH", "sobjects/Contact/003xx", "p", new JsonObject { ["Description"] = "visitor secret transcript" }));
+
+        var ex = (await FluentActions.Awaiting(() => h.Client.SendCompositeAsync(request)).Should().ThrowAsync<SalesforceApiException>()).Which;
+
+        ex.ToString().Should().NotContain("tok-1").And.NotContain(TransportHarness.ClientSecret).And.NotContain("visitor secret transcript");
+    }
+
+    [Fact]
+    public void AddSalesforceChatExport_RegistersTheDefaultTransport()
+    {
+        var services = new ServiceCollection();
+        services.AddSalesforceChatExport(o =>
+        {
+            o.InstanceUrl = new Uri(TransportHarness.Instance);
+            o.Authentication.Flow = SalesforceAuthFlow.ClientCredentials;
+            o.Authentication.ClientId = "id";
+            o.Authentication.ClientSecret = "secret";
+        });
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<ISalesforceClient>().Should().BeOfType<SalesforceRestClient>();
+        provider.GetRequiredService<ISalesforceApiUsage>().Should().BeSameAs(provider.GetRequiredService<ApiUsageTracker>());
+        provider.GetRequiredService<TimeProvider>().Should().BeSameAs(TimeProvider.System);
+        provider.GetRequiredService<IHttpClientFactory>().CreateClient(SalesforceChatExportServiceCollectionExtensions.HttpClientName).Timeout
+            .Should().Be(Timeout.InfiniteTimeSpan, "timeouts belong to the resilience pipeline");
+        provider.GetRequiredService<IOptions<SalesforceChatExportOptions>>().Value.InstanceUrl.Should().NotBeNull();
+    }
+
+    [Fact]
+    public void UseSalesforceClient_ReplacesTheDefaultTransport()
+    {
+        var services = new ServiceCollection();
+        services.AddSalesforceChatExport(o => o.InstanceUrl = new Uri(TransportHarness.Instance)).UseSalesforceClient<HostClient>();
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<ISalesforceClient>().Should().BeOfType<HostClient>();
+    }
+
+    [Fact]
+    public async Task Telemetry_SourceName_IsChatToSalesforce()
+    {
+        ChatToSalesforceTelemetry.SourceName.Should().Be("ChatToSalesforce");
+        var measurements = new List<(string Name, long Value)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ChatToSalesforceTelemetry.SourceName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, value));
+            }
+        });
+        listener.Start();
+        var h = TransportHarness.Create();
+        h.Token = (_, _) => StubHttpHandler.Json(200, $$"""{"access_token":"t","instance_url":"{{TransportHarness.Instance}}","id":"https://login.salesforce.com/id/00Dmetrics0000AA/005xx000001Sv6e"}""");
+        h.Api = (_, _) => Task.FromResult(StubHttpHandler.Json(200, "{}", ("Sforce-Limit-Info", "api-usage=42/15000")));
+
+        await h.Client.GetLimitsAsync();
+        listener.RecordObservableInstruments();
+
+        lock (measurements)
+        {
+            measurements.Should().Contain((ChatToSalesforceTelemetry.ApiRequestsMetric, 1L));
+            measurements.Should().Contain((ChatToSalesforceTelemetry.ApiUsageMetric, 42L));
+            measurements.Should().Contain((ChatToSalesforceTelemetry.ApiLimitMetric, 15000L));
+        }
+    }
+
+    [Fact]
+    public async Task Tracing_FailedRequest_RecordsAClientSpanWithErrorType()
+    {
+        var spans = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == ChatToSalesforceTelemetry.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                lock (spans)
+                {
+                    spans.Add(a);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(Fixtures.Response(Fixtures.Load("47")));
+
+        await FluentActions.Awaiting(() => h.Client.DescribeAsync("NoSuchObject__c")).Should().ThrowAsync<SalesforceApiException>();
+
+        lock (spans)
+        {
+            spans.Should().Contain(a => a.OperationName == "ChatToSalesforce.Salesforce.Request"
+                && a.Status == System.Diagnostics.ActivityStatusCode.Error
+                && (string?)a.GetTagItem("error.type") == "NOT_FOUND"
+                && (string?)a.GetTagItem("salesforce.operation") == "Describe");
+        }
+    }
+
+    private sealed class HostClient : ISalesforceClient
+    {
+        public Task<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<SalesforceCompositeResponse> SendCompositeAsync(SalesforceCompositeRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<SalesforceSaveResult>> SendCollectionAsync(SalesforceCollectionRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<SalesforceSaveResult> UploadFileAsync(SalesforceFileUpload file, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<SalesforceConnection> GetConnectionAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<JsonObject> GetLimitsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    }
+}
