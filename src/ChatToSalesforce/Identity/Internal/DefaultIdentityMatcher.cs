@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Salesforce;
@@ -119,13 +120,28 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
 
     internal static string? BuildQuery(IdentificationRule rule, string objectType, SalesforceChatExportOptions options, Conversation conversation)
     {
+        if (rule.Kind == IdentificationRuleKind.Email)
+        {
+            // The query of every export (and of every conversation of a batch): built as one string.
+            var email = ConversationValues.Read(conversation, "visitor.email");
+            if (email is null)
+            {
+                return null;
+            }
+
+            var soql = new DefaultInterpolatedStringHandler(0, 0, System.Globalization.CultureInfo.InvariantCulture, stackalloc char[256]);
+            AppendSelect(ref soql, options, objectType);
+            soql.AppendLiteral(" WHERE Email = '");
+            soql.AppendFormatted(Soql.Escape(email));
+            soql.AppendLiteral("'");
+            soql.AppendLiteral(CandidateOrder);
+            return soql.ToStringAndClear();
+        }
+
         var select = $"SELECT {string.Join(", ", PersonFields.ToRead(options, objectType))} FROM {objectType}";
         const string order = CandidateOrder;
         switch (rule.Kind)
         {
-            case IdentificationRuleKind.Email:
-                var email = ConversationValues.Read(conversation, "visitor.email");
-                return email is null ? null : $"{select} WHERE Email = '{Soql.Escape(email)}'{order}";
             case IdentificationRuleKind.Phone:
                 var digits = Digits(ConversationValues.Read(conversation, "visitor.phone"));
                 if (digits.Length < 4)
@@ -150,6 +166,24 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
             default:
                 return null;
         }
+    }
+
+    private static void AppendSelect(ref DefaultInterpolatedStringHandler soql, SalesforceChatExportOptions options, string objectType)
+    {
+        soql.AppendLiteral("SELECT ");
+        var fields = PersonFields.ToRead(options, objectType);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (i > 0)
+            {
+                soql.AppendLiteral(", ");
+            }
+
+            soql.AppendFormatted(fields[i]);
+        }
+
+        soql.AppendLiteral(" FROM ");
+        soql.AppendFormatted(objectType);
     }
 
     private static IdentityMatch ToMatch(string objectType, JsonObject record, string rule)

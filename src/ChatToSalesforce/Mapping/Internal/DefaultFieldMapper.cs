@@ -64,7 +64,7 @@ internal sealed class DefaultFieldMapper : IFieldMapper
         foreach (var (setting, objectType, field, value) in pending)
         {
             var description = await context.Salesforce.DescribeAsync(objectType, cancellationToken).ConfigureAwait(false);
-            var target = $"{objectType}.{field}";
+            var target = FieldTarget.Name(objectType, field);
             var fieldDescription = description.FindField(field)
                 ?? throw new ExportConfigurationException(setting + ".Target", $"the field {target} does not exist in this org (or the integration user cannot see it); create it or fix the mapping.");
             if (!fieldDescription.Createable && !fieldDescription.Updateable)

@@ -168,33 +168,52 @@ internal sealed partial class ConversationExporter(
         var activityObject = PersonFields.ActivityObject(options.Mode);
 
         // Read round: identity and owner reads, plus the describes the mapper needs, go out together.
+        // Only reads still in flight join the round; what finished at once (cached, prefetched) costs no task.
         var described = DescribedObjects(options, personObject, activityObject);
-        var describes = new Task<SalesforceObjectDescription>[described.Count];
-        for (var i = 0; i < describes.Length; i++)
+        var participants = new List<Task>(described.Count + 2);
+        var describesPending = 0;
+        foreach (var objectType in described)
         {
-            describes[i] = reader.DescribeAsync(described[i], cancellationToken).AsTask();
+            var describe = reader.DescribeAsync(objectType, cancellationToken);
+            if (!describe.IsCompletedSuccessfully)
+            {
+                participants.Add(describe.AsTask());
+                describesPending++;
+            }
         }
 
-        var matchTask = identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
-        var ownerTask = ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, Salesforce = reader }, cancellationToken).AsTask();
+        var matching = identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = reader }, cancellationToken);
+        var matchTask = matching.IsCompletedSuccessfully ? null : matching.AsTask();
+        var resolving = ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, Salesforce = reader }, cancellationToken);
+        var ownerTask = resolving.IsCompletedSuccessfully ? null : resolving.AsTask();
+        if (matchTask is not null)
+        {
+            participants.Add(matchTask);
+        }
+
+        if (ownerTask is not null)
+        {
+            participants.Add(ownerTask);
+        }
+
         try
         {
-            await rounds.RunAsync([matchTask, ownerTask, .. describes], cancellationToken).ConfigureAwait(false);
+            await rounds.RunAsync(participants, cancellationToken).ConfigureAwait(false);
         }
-        catch (SalesforceApiException ex) when (ex.ErrorCode is "INVALID_FIELD" && describes.All(d => d.IsCompletedSuccessfully))
+        catch (SalesforceApiException ex) when (ex.ErrorCode is "INVALID_FIELD" && participants.Take(describesPending).All(d => d.IsCompletedSuccessfully))
         {
             // A mapped field the org does not have made the identity query fail: report it as the configuration error it is.
             await RunStageAsync(rounds, MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken), cancellationToken).ConfigureAwait(false);
             throw;
         }
 
-        var match = await matchTask.ConfigureAwait(false);
+        var match = matchTask is null ? matching.Result : await matchTask.ConfigureAwait(false);
         if (match.SkipReason is { } skip)
         {
             return PlannedExport.Skip(new ConversationExportResult { ConversationId = conversation.Id, Status = ExportStatus.Skipped, SkipReason = skip, ApiCalls = rounds.ApiCalls }) with { Match = match, ReadCalls = rounds.ApiCalls };
         }
 
-        var owner = await ownerTask.ConfigureAwait(false);
+        var owner = ownerTask is null ? resolving.Result : await ownerTask.ConfigureAwait(false);
         if (owner.Strategy == OwnerStrategy.RecordOwner && match.IsFound && match.Fields["OwnerId"]?.GetValue<string>() is { } recordOwner)
         {
             owner = new ResolvedOwner(recordOwner, OwnerStrategy.RecordOwner) { Fallbacks = owner.Fallbacks };
