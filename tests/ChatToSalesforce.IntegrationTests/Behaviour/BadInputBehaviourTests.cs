@@ -157,4 +157,39 @@ public sealed class BadInputBehaviourTests
         host.Emulator.Records("Contact").Should().BeEmpty();
         host.Emulator.Records("Task").Should().BeEmpty();
     }
+
+    // Regression: a mapping to a missing field was only reported as a configuration error when the conversation had a
+    // value for it; otherwise the identity query (which selects every mapped field) failed with a bare INVALID_FIELD.
+    [Theory]
+    [InlineData("Contact.No_Such_Field__c")]
+    [InlineData("Task.No_Such_Field__c")]
+    public async Task MappingToAFieldThatDoesNotExist_ConversationWithoutAValueForIt_StillThrowsTheConfigurationError(string target)
+    {
+        await using var host = Host(o => o.FieldMappings.Add(new FieldMapping { Source = "custom:interest", Target = target }));
+
+        var act = () => host.Exporter.ExportAsync(Chats.New());
+
+        var error = (await act.Should().ThrowAsync<ExportConfigurationException>()).Which;
+        error.Setting.Should().Be("FieldMappings[0].Target");
+        error.Message.Should().Contain(target);
+        host.Emulator.Records("Contact").Should().BeEmpty();
+        host.Emulator.Records("Task").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task MappingToAFieldThatDoesNotExist_InABatch_IsAFailedItem_AndWritesNothing()
+    {
+        await using var host = Host(o => o.FieldMappings.Add(new FieldMapping { Source = "custom:interest", Target = "Contact.No_Such_Field__c" }));
+        var chats = new[] { Chats.New(id: "a"), Chats.New(id: "b", email: "bob@example.com") };
+
+        var results = new List<ConversationExportResult>();
+        await foreach (var result in host.Exporter.ExportManyAsync(chats))
+        {
+            results.Add(result);
+        }
+
+        results.Should().HaveCount(2).And.OnlyContain(r => r.Status == ExportStatus.Failed && r.Error is ExportConfigurationException);
+        host.Emulator.Records("Contact").Should().BeEmpty();
+        host.Emulator.Records("Task").Should().BeEmpty();
+    }
 }
