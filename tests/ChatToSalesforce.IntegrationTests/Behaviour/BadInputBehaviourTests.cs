@@ -192,4 +192,19 @@ public sealed class BadInputBehaviourTests
         host.Emulator.Records("Contact").Should().BeEmpty();
         host.Emulator.Records("Task").Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task OverlongLastName_IsCutToTheFieldLength_WithWarning_AndTheContactIsCreated()
+    {
+        await using var host = Host();
+        var last = new string('L', 70) + "😀" + new string('m', 40);
+
+        var result = await host.Exporter.ExportAsync(Chats.New(visitor: new ChatVisitor { FirstName = "Ada", LastName = last, Email = "ada@example.com" }));
+
+        result.Status.Should().Be(ExportStatus.Exported);
+        var stored = host.Emulator.Get("Contact", result.Person!.Id).Text("LastName")!;
+        stored.Length.Should().BeLessThanOrEqualTo(80);
+        last.Should().StartWith(stored);
+        result.Warnings.Should().Contain(w => w.StartsWith("Contact.LastName", StringComparison.Ordinal));
+    }
 }

@@ -42,7 +42,7 @@ public sealed class CloudCxComm100RecipeTests
             seed?.Invoke(e);
         });
 
-    private EmulatorHost SupportHost(UpdatePolicy policy, Action<SalesforceEmulator>? seed = null) => EmulatorHost.Create(
+    private EmulatorHost SupportHost(UpdatePolicy policy, Action<SalesforceEmulator>? seed = null, Action<SalesforceChatExportOptions>? variant = null) => EmulatorHost.Create(
         o =>
         {
             o.Mode = ExportMode.ContactAndCase;
@@ -65,11 +65,13 @@ public sealed class CloudCxComm100RecipeTests
             o.Transcript.SubjectTemplate = "{channel} support chat with {visitor}";
             o.FieldMappings.Add(new FieldMapping { Source = "conversation.requestPage", Target = "Case.Chat_Request_Page__c" });
             o.FieldMappings.Add(new FieldMapping { Source = "custom:Order Number", Target = "Case.Order_Number__c" });
+            variant?.Invoke(o);
         },
         e =>
         {
             e.DefineField("Contact", new EmulatorField { Name = "Customer_Number__c", ExternalId = true, Unique = true });
             e.DefineField("Contact", new EmulatorField { Name = "Secondary_Email__c", Type = EmulatorFieldType.Email });
+            e.DefineField("Lead", new EmulatorField { Name = "Customer_Number__c", ExternalId = true, Unique = true });
             e.DefineField("Case", new EmulatorField { Name = "Chat_Request_Page__c", Type = EmulatorFieldType.Url });
             e.DefineField("Case", new EmulatorField { Name = "Order_Number__c" });
             e.DefineField("Case", new EmulatorField { Name = "Chat_Conversation_Id__c", ExternalId = true, Unique = true });
@@ -298,5 +300,23 @@ public sealed class CloudCxComm100RecipeTests
         second.Activity.Should().Be(first.Activity! with { Change = RecordChange.Updated });
         host.Emulator.Records("Case").Should().ContainSingle();
         host.Emulator.Records("Contact").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Support_ContactThenLead_SixReads_CostThreeCalls_AndALeadMatchGivesAnUnlinkedCase()
+    {
+        string lead = null!;
+        await using var host = SupportHost(UpdatePolicy.Never, e => lead = e.Insert("Lead", new { LastName = "Lovelace", Company = "Engines", Customer_Number__c = "C-1001" }),
+            o => o.Identity.Precedence = ChatToSalesforce.Identity.PersonPrecedence.ContactThenLead);
+
+        var result = await host.Exporter.ExportAsync(SupportChat());
+
+        result.ApiCalls.Should().Be(3);
+        host.Emulator.ApiCallsUsed.Should().Be(3);
+        result.Person.Should().Be(new SalesforceRecordRef("Lead", lead, RecordChange.Unchanged));
+        var @case = host.Emulator.Get("Case", result.Activity!.Id);
+        @case.Text("ContactId").Should().BeNull();
+        @case.Text("SuppliedEmail").Should().Be("ada@example.com");
+        host.Emulator.Records("Contact").Should().BeEmpty();
     }
 }

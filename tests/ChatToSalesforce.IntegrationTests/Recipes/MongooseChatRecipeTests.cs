@@ -13,7 +13,7 @@ public sealed class MongooseChatRecipeTests
     private string _agent = null!;
 
     // The recipe's configuration; the seed runs before the options are built, so the seeded ids can be used.
-    private EmulatorHost Host(IList<OwnerStrategy>? strategies = null, Action<SalesforceEmulator>? seed = null) => EmulatorHost.Create(
+    private EmulatorHost Host(IList<OwnerStrategy>? strategies = null, Action<SalesforceEmulator>? seed = null, EmulatorField? studentTypeField = null) => EmulatorHost.Create(
         o =>
         {
             o.Mode = ExportMode.ContactAndTask;
@@ -25,7 +25,7 @@ public sealed class MongooseChatRecipeTests
         },
         e =>
         {
-            e.DefineField("Contact", new EmulatorField { Name = "Mongoose_Student_Type__c", Label = "Student Type", Length = 80 });
+            e.DefineField("Contact", studentTypeField ?? new EmulatorField { Name = "Mongoose_Student_Type__c", Label = "Student Type", Length = 80 });
             _defaultOwner = e.SeedUser("admissions@university.edu");
             _agent = e.SeedUser("dana.agent@university.edu");
             seed?.Invoke(e);
@@ -187,5 +187,20 @@ public sealed class MongooseChatRecipeTests
         contact.Text("OwnerId").Should().Be(otherOwner);
         host.Emulator.Get("Task", result.Activity!.Id).Text("WhoId").Should().Be(existing);
         host.Emulator.Records("Contact").Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task RestrictedPicklist_ValueIsWrittenInTheOrgsSpelling()
+    {
+        await using var host = Host(studentTypeField: new EmulatorField
+        {
+            Name = "Mongoose_Student_Type__c", Type = EmulatorFieldType.Picklist, RestrictedPicklist = true, PicklistValues = ["Future Student", "Current Student"],
+        });
+
+        var result = await host.Exporter.ExportAsync(Chats.New(custom: new Dictionary<string, string?> { ["Student Type"] = "future STUDENT" }));
+
+        result.Status.Should().Be(ExportStatus.Exported);
+        host.Emulator.Get("Contact", result.Person!.Id).Text("Mongoose_Student_Type__c").Should().Be("Future Student");
+        result.Warnings.Should().BeEmpty();
     }
 }
