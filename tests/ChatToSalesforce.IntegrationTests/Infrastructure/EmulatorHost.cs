@@ -19,9 +19,10 @@ internal sealed class EmulatorHost : IAsyncDisposable
 
     public IConversationExporter Exporter { get; }
 
-    public static EmulatorHost Create(Action<SalesforceChatExportOptions>? configure = null, Action<SalesforceEmulator>? seed = null, Action<ISalesforceChatExportBuilder>? build = null)
+    public static EmulatorHost Create(Action<SalesforceChatExportOptions>? configure = null, Action<SalesforceEmulator>? seed = null, Action<ISalesforceChatExportBuilder>? build = null,
+        SalesforceEmulatorOptions? emulatorOptions = null)
     {
-        var emulator = new SalesforceEmulator();
+        var emulator = new SalesforceEmulator(emulatorOptions);
         seed?.Invoke(emulator);
         var services = new ServiceCollection();
         var builder = services.AddSalesforceChatExport(o =>
@@ -50,13 +51,17 @@ internal static class Chats
     public static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 30, 0, TimeSpan.Zero);
 
     public static Conversation New(string id = "chat-1", string? email = "ada@example.com", string? name = "Ada Lovelace", string? agentEmail = null, int messages = 3,
-        IReadOnlyDictionary<string, string?>? custom = null, string channel = "web", string? phone = null, IReadOnlyList<ChatAttachment>? attachments = null) => new()
+        IReadOnlyDictionary<string, string?>? custom = null, string channel = "web", string? phone = null, IReadOnlyList<ChatAttachment>? attachments = null,
+        ChatVisitor? visitor = null, string? notes = null, string? wrapUp = null, Uri? requestPage = null) => new()
     {
         Id = id,
         Channel = channel,
         StartedAt = Start,
         EndedAt = Start.AddMinutes(12),
-        Visitor = new ChatVisitor { Name = name, Email = email, Phone = phone },
+        Visitor = visitor ?? new ChatVisitor { Name = name, Email = email, Phone = phone },
+        Notes = notes,
+        WrapUp = wrapUp,
+        RequestPage = requestPage,
         Agent = agentEmail is null ? null : new ChatAgent { Name = "Agent", Email = agentEmail },
         Messages = Enumerable.Range(0, messages).Select(i => new ChatMessage
         {
