@@ -104,13 +104,13 @@ internal sealed class CliHost : IAsyncDisposable
             : services.AddSalesforceChatExport(_ => { });
         if (emulator is not null)
         {
-            var token = emulator.IssueAccessToken();
             var instanceUrl = emulator.InstanceUrl;
             services.Configure<SalesforceChatExportOptions>(o =>
             {
                 // The mapping, mode and filters come from the configuration; the connection is the emulator's.
                 o.InstanceUrl = instanceUrl;
-                o.Authentication = new SalesforceAuthenticationOptions { Flow = SalesforceAuthFlow.AccessToken, AccessToken = token };
+                // Client credentials (the emulator accepts any client unless its seed says otherwise): the token names the org and user.
+                o.Authentication = new SalesforceAuthenticationOptions { Flow = SalesforceAuthFlow.ClientCredentials, ClientId = "chat2sf", ClientSecret = "chat2sf" };
                 o.Resilience.BaseDelay = TimeSpan.Zero;
                 o.Resilience.MaxDelay = TimeSpan.Zero;
             });
