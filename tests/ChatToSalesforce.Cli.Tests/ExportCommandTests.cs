@@ -94,7 +94,7 @@ public sealed class ExportCommandTests
         var result = await CliRunner.RunAsync(["export", file]);
 
         result.ExitCode.Should().Be(2, result.ToString());
-        result.Err.Should().Contain("line 3, column 27");
+        result.Err.Should().Contain("line 3, column 26");
     }
 
     [Fact]
