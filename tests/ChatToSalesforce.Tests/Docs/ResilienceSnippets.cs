@@ -24,6 +24,7 @@ public sealed class ResilienceSnippets
     internal static void ExportMetrics(IHostApplicationBuilder builder)
     {
         #region Snippet:resilience-2
+        // with the OpenTelemetry.Extensions.Hosting package
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ChatToSalesforceTelemetry.SourceName));
         #endregion
     }
