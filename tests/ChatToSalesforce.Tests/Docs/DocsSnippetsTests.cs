@@ -9,11 +9,7 @@ namespace ChatToSalesforce.Tests.Docs;
 public sealed partial class DocsSnippetsTests
 {
     /// <summary>Pages whose C# blocks are not compiled here, and why.</summary>
-    private static readonly Dictionary<string, string> Excluded = new(StringComparer.Ordinal)
-    {
-        ["docs/cli.md"] = "being written on another branch; its snippets get their copies when it lands",
-        ["docs/conversation-format.md"] = "being written on another branch; its snippets get their copies when it lands",
-    };
+    private static readonly Dictionary<string, string> Excluded = new(StringComparer.Ordinal);
 
     private static readonly string RepositoryRoot = FindRepositoryRoot();
 
@@ -48,7 +44,7 @@ public sealed partial class DocsSnippetsTests
         var pages = DocPages().Where(p => CSharpBlockCount(p) > 0).ToList();
 
         pages.Should().Contain(["README.md", "docs/getting-started.md", "docs/testing.md"], "the scan must find the docs");
-        Excluded.Values.Should().OnlyContain(reason => reason.Length > 0);
+        Excluded.Values.Should().NotContain(reason => reason.Length == 0);
     }
 
     [Fact]
