@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ChatToSalesforce.IntegrationTests.Infrastructure;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatToSalesforce.IntegrationTests.Transport;
@@ -171,6 +172,34 @@ public sealed class AuthenticationFlowTests
         var error = (await act.Should().ThrowAsync<SalesforceAuthenticationException>()).Which;
         error.Error.Should().Be("invalid_token");
         host.Emulator.RequestLog.Count(r => r.StatusCode == 401).Should().Be(1, "the SDK cannot renew the host's token, so it does not replay");
+    }
+
+    [Fact]
+    public async Task AccessToken_BoundFromConfiguration_ANewTokenInReloadedConfigurationIsUsedAfterThe401()
+    {
+        await using var emulator = new SalesforceEmulator();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Salesforce:InstanceUrl"] = emulator.InstanceUrl.ToString(),
+            ["Salesforce:Authentication:Flow"] = "AccessToken",
+            ["Salesforce:Authentication:AccessToken"] = emulator.IssueAccessToken(),
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSalesforceChatExport(configuration.GetSection("Salesforce"))
+            .HttpClient.ConfigurePrimaryHttpMessageHandler(() => emulator.CreateHandler());
+        await using var provider = services.BuildServiceProvider();
+        var exporter = provider.GetRequiredService<IConversationExporter>();
+        (await exporter.ExportAsync(Chats.New())).Status.Should().Be(ExportStatus.Exported);
+
+        // The host's token manager writes a fresh token into its configuration (e.g. a reloaded secrets file) after the old session ended.
+        emulator.ExpireAllSessions();
+        configuration["Salesforce:Authentication:AccessToken"] = emulator.IssueAccessToken();
+        configuration.Reload();
+        var second = await exporter.ExportAsync(Chats.New(id: "chat-2", email: "grace@example.com", name: "Grace Hopper"));
+
+        second.Status.Should().Be(ExportStatus.Exported);
+        emulator.RequestLog.Count(r => r.StatusCode == 401).Should().Be(1, "the rejected request is replayed once with the reloaded token");
+        emulator.Records("Task").Should().HaveCount(2);
     }
 
     [Fact]
