@@ -165,6 +165,9 @@ public sealed class AuthenticationFlowTests
 
         (await host.Exporter.ExportAsync(Chats.New())).Status.Should().Be(ExportStatus.Exported);
         host.Emulator.TokenRequests().Should().Be(0, "a host-managed token is used as given");
+        var connection = await host.Services.GetRequiredService<ISalesforceClient>().GetConnectionAsync();
+        connection.OrganizationId.Should().Be(host.Emulator.OrganizationId, "a bare token carries no identity URL: the userinfo endpoint tells");
+        connection.UserId.Should().Be(host.Emulator.IntegrationUserId);
 
         host.Emulator.ExpireAllSessions();
         var act = () => host.Exporter.ExportAsync(Chats.New(id: "chat-2", email: "grace@example.com", name: "Grace Hopper"));
