@@ -19,12 +19,33 @@ internal sealed class EmulatorHost : IAsyncDisposable
 
     public IConversationExporter Exporter { get; }
 
-    public static EmulatorHost Create(Action<SalesforceChatExportOptions>? configure = null, Action<SalesforceEmulator>? seed = null, Action<ISalesforceChatExportBuilder>? build = null,
-        SalesforceEmulatorOptions? emulatorOptions = null)
+    /// <param name="configure">Options, applied after the defaults (AccessToken flow, no retry delays).</param>
+    /// <param name="seed">Seeds the emulator before the SDK is wired.</param>
+    /// <param name="build">Customizes the builder (stages, HTTP handlers).</param>
+    /// <param name="emulatorOptions">Emulator settings (rotation, session timeout, clock).</param>
+    /// <param name="services">Registrations made before AddSalesforceChatExport (which uses TryAdd), e.g. a fake TimeProvider.</param>
+    public static EmulatorHost Create(
+        Action<SalesforceChatExportOptions>? configure = null,
+        Action<SalesforceEmulator>? seed = null,
+        Action<ISalesforceChatExportBuilder>? build = null,
+        SalesforceEmulatorOptions? emulatorOptions = null,
+        Action<IServiceCollection>? services = null)
     {
         var emulator = new SalesforceEmulator(emulatorOptions);
         seed?.Invoke(emulator);
+        return Wire(emulator, configure, build, services, inProcess: true);
+    }
+
+    /// <summary>Wires the SDK to an existing emulator: in-process through its handler, or over real HTTP (its loopback server).</summary>
+    public static EmulatorHost Wire(
+        SalesforceEmulator emulator,
+        Action<SalesforceChatExportOptions>? configure = null,
+        Action<ISalesforceChatExportBuilder>? build = null,
+        Action<IServiceCollection>? before = null,
+        bool inProcess = true)
+    {
         var services = new ServiceCollection();
+        before?.Invoke(services);
         var builder = services.AddSalesforceChatExport(o =>
         {
             o.InstanceUrl = emulator.InstanceUrl;
@@ -34,7 +55,11 @@ internal sealed class EmulatorHost : IAsyncDisposable
             o.Resilience.MaxDelay = TimeSpan.Zero;
             configure?.Invoke(o);
         });
-        builder.HttpClient.ConfigurePrimaryHttpMessageHandler(() => emulator.CreateHandler());
+        if (inProcess)
+        {
+            builder.HttpClient.ConfigurePrimaryHttpMessageHandler(() => emulator.CreateHandler());
+        }
+
         build?.Invoke(builder);
         return new EmulatorHost(emulator, services.BuildServiceProvider());
     }
