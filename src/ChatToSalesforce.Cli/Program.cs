@@ -1,11 +1,16 @@
-using System.CommandLine;
-using ChatToSalesforce.Cli.Commands;
+using System.Runtime.InteropServices;
+using ChatToSalesforce.Cli;
 
-var root = new RootCommand("chat2sf: export chat conversations into Salesforce, and serve a local Salesforce org emulator.");
+// Ctrl+C / SIGTERM: the first asks the running command to stop gracefully (export and preview start no new conversation,
+// let in-flight requests finish and print the summary so far; the emulator stops); a second one terminates at once.
+using var stop = new CancellationTokenSource();
+var signals = 0;
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = Interlocked.Increment(ref signals) == 1;
+    stop.Cancel();
+}
 
-// One line per command; each command lives in Commands/ (export, preview and check can be added the same way).
-root.Subcommands.Add(EmulatorCommand.Create());
-
-// Long-running commands handle Ctrl+C themselves (see Commands/ShutdownSignal.cs) so they can stop cleanly.
-var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };
-return await root.Parse(args).InvokeAsync(configuration).ConfigureAwait(false);
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+return await CliApp.RunAsync(args, Console.Out, Console.Error, stop.Token).ConfigureAwait(false);

@@ -445,6 +445,11 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
             return _oauth.Token(request);
         }
 
+        if (segments.Length == 3 && segments[0] == "services" && segments[1] == "oauth2" && segments[2] == "userinfo")
+        {
+            return _oauth.UserInfo(request);
+        }
+
         if (segments.Length < 2 || segments[0] != "services" || segments[1] != "data")
         {
             return ApiResponse.Error(404, [new ApiError("NOT_FOUND", "The requested resource does not exist")]);

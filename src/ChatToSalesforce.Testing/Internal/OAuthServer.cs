@@ -163,6 +163,51 @@ internal sealed class OAuthServer
         }
     }
 
+    /// <summary>GET /services/oauth2/userinfo: the OpenID Connect user info of the token's user (not an API call).</summary>
+    public ApiResponse UserInfo(ApiRequest request)
+    {
+        if (request.Method is not ("GET" or "POST"))
+        {
+            return ApiResponse.OAuthError(400, "invalid_request", "must use HTTP GET or POST");
+        }
+
+        var session = Authenticate(request.Header("Authorization"));
+        var user = session is null ? null : _org.Get(session.UserId);
+        if (user is null)
+        {
+            return ApiResponse.Error(401, [new ApiError("INVALID_SESSION_ID", "Session expired or invalid")]);
+        }
+
+        var instance = _instanceUrl().GetLeftPart(UriPartial.Authority);
+        var body = new JsonObject
+        {
+            ["sub"] = $"https://login.salesforce.com/id/{_org.OrganizationId}/{user.Id}",
+            ["user_id"] = user.Id,
+            ["organization_id"] = _org.OrganizationId,
+            ["preferred_username"] = Json.Str(user["Username"]),
+            ["nickname"] = Json.Str(user["Username"])?.Split('@')[0],
+            ["name"] = Json.Str(user["Name"]),
+            ["email"] = Json.Str(user["Email"]),
+            ["email_verified"] = true,
+            ["given_name"] = Json.Str(user["FirstName"]),
+            ["family_name"] = Json.Str(user["LastName"]),
+            ["zoneinfo"] = "GMT",
+            ["active"] = true,
+            ["user_type"] = "STANDARD",
+            ["language"] = "en_US",
+            ["locale"] = "en_US",
+            ["utcOffset"] = 0,
+            ["urls"] = new JsonObject
+            {
+                ["rest"] = $"{instance}/services/data/v{{version}}/",
+                ["sobjects"] = $"{instance}/services/data/v{{version}}/sobjects/",
+                ["query"] = $"{instance}/services/data/v{{version}}/query/",
+                ["profile"] = $"{instance}/{user.Id}",
+            },
+        };
+        return new ApiResponse(200, body);
+    }
+
     private ApiResponse? CheckClient(string? clientId, string? clientSecret, bool requireSecret)
     {
         if (string.IsNullOrEmpty(clientId))

@@ -54,6 +54,9 @@ public static class SalesforceChatExportServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(section);
         var builder = AddCore(services);
         services.AddSingleton<IConfigureOptions<SalesforceChatExportOptions>>(new SectionOptionsBinder(section));
+
+        // Without a change token source, IOptionsMonitor never sees a configuration reload (a rotated AccessToken, a new budget).
+        services.AddSingleton<IOptionsChangeTokenSource<SalesforceChatExportOptions>>(new ConfigurationChangeTokenSource<SalesforceChatExportOptions>(Options.Options.DefaultName, section));
         return builder;
     }
 

@@ -31,7 +31,7 @@ internal static class PersonFields
             {
                 if (rule.Kind is Identity.IdentificationRuleKind.Phone or Identity.IdentificationRuleKind.ExternalId && rule.Field is { } ruleField)
                 {
-                    fields.Add(ruleField);
+                    AddDistinct(fields, ruleField);
                 }
             }
         }

@@ -16,7 +16,7 @@ internal sealed class DefaultFieldMapper : IFieldMapper
         var options = context.Options;
         var conversation = context.Conversation;
         var map = new FieldMap();
-        var pending = new List<(string Setting, string Object, string Field, string Value)>(8 + options.FieldMappings.Count);
+        var pending = new List<(string Setting, string Object, string Field, string? Value)>(8 + options.FieldMappings.Count);
 
         if (options.Mode != ExportMode.Record)
         {
@@ -54,11 +54,9 @@ internal sealed class DefaultFieldMapper : IFieldMapper
                     $"the object '{objectType}' is not written in mode {options.Mode}; map to one of {string.Join(", ", writable)}.");
             }
 
-            var value = mapping.Value ?? ConversationValues.Read(conversation, mapping.Source!);
-            if (value is not null)
-            {
-                pending.Add((setting, objectType, field, value));
-            }
+            // A mapping without a value for this conversation is still checked against the describe, so a missing
+            // field is reported the same way whatever the conversation holds (the identity query selects it anyway).
+            pending.Add((setting, objectType, field, mapping.Value ?? ConversationValues.Read(conversation, mapping.Source!)));
         }
 
         foreach (var (setting, objectType, field, value) in pending)
@@ -70,6 +68,11 @@ internal sealed class DefaultFieldMapper : IFieldMapper
             if (!fieldDescription.Createable && !fieldDescription.Updateable)
             {
                 throw new ExportConfigurationException(setting + ".Target", $"the field {target} cannot be written (it is read-only, formula or system-managed); map to a writable field.");
+            }
+
+            if (value is null)
+            {
+                continue;
             }
 
             var converted = FieldValues.Convert(fieldDescription, value, target, options.RestrictedPicklistPolicy, out var problem);

@@ -1,0 +1,32 @@
+using System.CommandLine;
+
+namespace ChatToSalesforce.Cli.Commands;
+
+/// <summary>The options export, preview and check share.</summary>
+internal sealed class CommonOptions
+{
+    public Option<FileInfo?> Config { get; } = new("--config", "-c")
+    {
+        Description = "An appsettings.json whose \"Salesforce\" section uses the SDK's configuration keys (docs/configuration.md). Secrets can come from environment variables such as Salesforce__Authentication__ClientSecret.",
+    };
+
+    public Option<bool> Emulator { get; } = new("--emulator")
+    {
+        Description = "Use an in-process Salesforce org emulator (the default when no Salesforce:InstanceUrl is configured). The configuration's mapping, mode and filters still apply.",
+    };
+
+    public Option<FileInfo?> Seed { get; } = new("--seed")
+    {
+        Description = "Seed the in-process emulator from this file (objects, fields, users, existing records; see docs/emulator.md).",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Config);
+        command.Options.Add(Emulator);
+        command.Options.Add(Seed);
+    }
+
+    public CliHost CreateHost(ParseResult parseResult, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null) =>
+        CliHost.Create(parseResult.GetValue(Config), parseResult.GetValue(Emulator), parseResult.GetValue(Seed), hooks, configure);
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ChatToSalesforce.Tests.Docs;
+
+/// <summary>The C# blocks of docs/batch-export.md, compiled (G22).</summary>
+public sealed class BatchExportSnippets
+{
+    internal static async Task Backfill(IConversationExporter exporter, ILogger logger, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        #region Snippet:batch-export-1
+        var results = exporter.ExportManyAsync(LoadClosedChatsAsync(since), cancellationToken); // IAsyncEnumerable<Conversation> or IEnumerable<Conversation>
+        await foreach (var result in results)
+        {
+            switch (result.Status)
+            {
+                case ExportStatus.Exported: await MarkExportedAsync(result.ConversationId, result.Activity!.Id); break;
+                case ExportStatus.Skipped:  logger.LogInformation("Chat {Id} skipped: {Reason}", result.ConversationId, result.SkipReason); break;
+                case ExportStatus.Failed:   logger.LogWarning(result.Error, "Chat {Id} failed", result.ConversationId); break;
+            }
+        }
+        #endregion
+    }
+
+    internal static void Progress(IHostApplicationBuilder builder, IProgress<(int Completed, int Exported, int Skipped, int Failed)> progressBar)
+    {
+        #region Snippet:batch-export-2
+        builder.Services.AddSalesforceChatExport(options =>
+        {
+            // ...
+            options.OnProgress = p => progressBar.Report((p.Completed, p.Exported, p.Skipped, p.Failed));
+        });
+        #endregion
+    }
+
+    internal static async Task Resume(IConversationExporter exporter, OutboxStore store, CancellationToken cancellationToken)
+    {
+        #region Snippet:batch-export-3
+        await foreach (var result in exporter.ExportManyAsync(store.PendingAsync(), cancellationToken))
+        {
+            await store.SaveOutcomeAsync(result.ConversationId, result.Status, result.Activity?.Id, result.Error?.Message);
+        }
+        // Failed items stay pending; transient ones (SalesforceApiException.IsTransient) succeed on the next run.
+        #endregion
+    }
+
+    private static async IAsyncEnumerable<Conversation> LoadClosedChatsAsync(DateTimeOffset since)
+    {
+        await Task.Yield();
+        yield return new Conversation { Id = "chat-1", StartedAt = since, Visitor = new ChatVisitor { LastName = "Visitor", Email = "v@example.com" } };
+    }
+
+    private static Task MarkExportedAsync(string conversationId, string activityId) => Task.CompletedTask;
+
+    /// <summary>The host's outbox of conversations to export.</summary>
+    internal abstract class OutboxStore
+    {
+        public abstract IAsyncEnumerable<Conversation> PendingAsync();
+
+        public abstract Task SaveOutcomeAsync(string conversationId, ExportStatus status, string? activityId, string? error);
+    }
+}

@@ -1,0 +1,80 @@
+using ChatToSalesforce.Identity;
+using ChatToSalesforce.Salesforce;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ChatToSalesforce.Tests.Docs;
+
+/// <summary>The C# blocks of docs/identity-matching.md, compiled (G22). <see cref="MemberIdMatcher"/> runs in <see cref="MemberIdMatcherTests"/> (docs/testing.md).</summary>
+public static class IdentityMatchingSnippets
+{
+    #region Snippet:identity-matching-1
+    // The contract as the page lists it: every member, with the page's types.
+    private sealed class ContractAsDocumented : IIdentityMatcher
+    {
+        public ValueTask<IdentityMatch> MatchAsync(IdentityMatchContext context, CancellationToken cancellationToken)
+        {
+            Conversation conversation = context.Conversation;
+            SalesforceChatExportOptions options = context.Options;
+            string personObject = context.PersonObject;          // "Contact", "Lead", or Record.ObjectType
+            ISalesforceReader salesforce = context.Salesforce;   // batched reads
+            _ = (conversation, options, salesforce);
+            return ValueTask.FromResult(personObject.Length == 0 ? IdentityMatch.Skip("No person object.") : IdentityMatch.None);
+        }
+    }
+    #endregion
+
+    internal static IIdentityMatcher Contract() => new ContractAsDocumented();
+
+    internal static void Register(IHostApplicationBuilder builder)
+    {
+        #region Snippet:identity-matching-3
+        builder.Services
+            .AddSalesforceChatExport(builder.Configuration.GetSection("Salesforce"))
+            .UseIdentityMatcher<MemberIdMatcher>();
+        #endregion
+    }
+}
+
+#region Snippet:identity-matching-2
+public sealed class MemberIdMatcher : IIdentityMatcher
+{
+    public async ValueTask<IdentityMatch> MatchAsync(IdentityMatchContext context, CancellationToken cancellationToken)
+    {
+        var visitor = context.Conversation.Visitor;
+        context.Conversation.CustomFields.TryGetValue("memberId", out var memberId);
+
+        // Start every read first: both queries travel in one /composite request.
+        var byMember = memberId is null ? null
+            : context.Salesforce.QueryAsync(
+                $"SELECT Id, OwnerId, FirstName, LastName, Email, Phone FROM Contact WHERE Member_Id__c = {Soql.Quote(memberId)} LIMIT 2",
+                cancellationToken).AsTask();
+        var byEmail = visitor.Email is null ? null
+            : context.Salesforce.QueryAsync(
+                $"SELECT Id, OwnerId, FirstName, LastName, Email, Phone FROM Contact WHERE Email = {Soql.Quote(visitor.Email)} ORDER BY LastModifiedDate DESC LIMIT 1",
+                cancellationToken).AsTask();
+
+        if (byMember is not null)
+        {
+            var members = await byMember;
+            if (members.Records.Count > 1)
+            {
+                return IdentityMatch.Skip("Several Contacts share the member id.");
+            }
+
+            if (members.Records.Count == 1)
+            {
+                var record = members.Records[0];
+                return IdentityMatch.Found("Contact", record["Id"]!.GetValue<string>(), record) with { Rule = "member id" };
+            }
+        }
+
+        if (byEmail is not null && (await byEmail).Records is [var first, ..])
+        {
+            return IdentityMatch.Found("Contact", first["Id"]!.GetValue<string>(), first) with { Rule = "email" };
+        }
+
+        return IdentityMatch.None;
+    }
+}
+#endregion
