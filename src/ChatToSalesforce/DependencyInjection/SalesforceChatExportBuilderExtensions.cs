@@ -18,6 +18,28 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </remarks>
 public static class SalesforceChatExportBuilderExtensions
 {
+    /// <summary>
+    /// Backs the per-org metadata cache (describe results, agent email → User id) with the host's
+    /// <see cref="Caching.Distributed.IDistributedCache"/>, so worker processes share what one of them read from Salesforce.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    /// <remarks>
+    /// Register an <see cref="Caching.Distributed.IDistributedCache"/> (Redis, SQL Server, ...) yourself. Entries live for
+    /// <see cref="ChatToSalesforce.SalesforceChatExportOptions.MetadataCacheDuration"/> under keys starting
+    /// <c>ChatToSalesforce:metadata:v1:</c>. The distributed cache is best effort: when it fails, Salesforce is read instead.
+    /// Tokens are not stored in it.
+    /// </remarks>
+    public static ISalesforceChatExportBuilder UseDistributedMetadataCache(this ISalesforceChatExportBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton(static sp => new ChatToSalesforce.Pipeline.Internal.OrgMetadataCache(sp.GetRequiredService<TimeProvider>())
+        {
+            Distributed = sp.GetRequiredService<Caching.Distributed.IDistributedCache>(),
+        }));
+        return builder;
+    }
+
     /// <summary>Replaces the identity matcher.</summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>

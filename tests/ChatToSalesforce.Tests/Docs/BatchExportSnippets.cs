@@ -36,12 +36,21 @@ public sealed class BatchExportSnippets
 
     internal static async Task Resume(IConversationExporter exporter, OutboxStore store, CancellationToken cancellationToken)
     {
-        #region Snippet:batch-export-3
+        #region Snippet:batch-export-4
         await foreach (var result in exporter.ExportManyAsync(store.PendingAsync(), cancellationToken))
         {
             await store.SaveOutcomeAsync(result.ConversationId, result.Status, result.Activity?.Id, result.Error?.Message);
         }
         // Failed items stay pending; transient ones (SalesforceApiException.IsTransient) succeed on the next run.
+        #endregion
+    }
+
+    internal static void SharedCache(IHostApplicationBuilder builder, string redisConnectionString)
+    {
+        #region Snippet:batch-export-3
+        builder.Services.AddStackExchangeRedisCache(o => o.Configuration = redisConnectionString); // any IDistributedCache
+        builder.Services.AddSalesforceChatExport(builder.Configuration.GetSection("Salesforce"))
+            .UseDistributedMetadataCache();
         #endregion
     }
 
@@ -60,4 +69,20 @@ public sealed class BatchExportSnippets
 
         public abstract Task SaveOutcomeAsync(string conversationId, ExportStatus status, string? activityId, string? error);
     }
+}
+
+/// <summary>Stands in for Microsoft.Extensions.Caching.StackExchangeRedis (not referenced by the tests) so the snippet compiles.</summary>
+internal static class RedisCacheStandIn
+{
+    public static IServiceCollection AddStackExchangeRedisCache(this IServiceCollection services, Action<RedisCacheStandInOptions> configure)
+    {
+        configure(new RedisCacheStandInOptions());
+        return services;
+    }
+}
+
+/// <summary>The options of <see cref="RedisCacheStandIn"/>.</summary>
+internal sealed class RedisCacheStandInOptions
+{
+    public string? Configuration { get; set; }
 }

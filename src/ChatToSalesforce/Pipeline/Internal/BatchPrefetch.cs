@@ -69,8 +69,10 @@ internal sealed class BatchPrefetch
         var org = options.InstanceUrl?.ToString() ?? string.Empty;
         var reads = new List<Read>();
         var personObject = PersonFields.PersonObject(options);
+        var described = ConversationExporter.DescribedObjects(options, personObject, PersonFields.ActivityObject(options.Mode));
+        await cache.WarmAsync(org, described, agents ? AgentKeys(conversations) : [], options.MetadataCacheDuration, cancellationToken).ConfigureAwait(false);
 
-        foreach (var objectType in ConversationExporter.DescribedObjects(options, personObject, PersonFields.ActivityObject(options.Mode)))
+        foreach (var objectType in described)
         {
             if (cache.TryGetDescribe(org, objectType, out var cached))
             {
@@ -181,6 +183,9 @@ internal sealed class BatchPrefetch
         return prefetch;
     }
 
+    private static List<string> AgentKeys(IReadOnlyList<Conversation> conversations) =>
+        Distinct(conversations.Select(c => c.Agent?.Email?.Trim().ToLowerInvariant()));
+
     /// <summary>Builds <c>IN</c> lists of quoted literals, each at most <see cref="MaxValuesPerQuery"/> values and <see cref="MaxInListLength"/> characters.</summary>
     internal static List<string> InLists(IReadOnlyList<string> values)
     {
@@ -272,7 +277,7 @@ internal sealed class BatchPrefetch
             if (!read.IsQuery)
             {
                 var description = SalesforceObjectDescription.FromJson(sub.Body!);
-                cache.SetDescribe(org, description, duration);
+                cache.SetDescribe(org, description, duration, sub.Body);
                 prefetch._describes[read.Text] = description;
                 continue;
             }

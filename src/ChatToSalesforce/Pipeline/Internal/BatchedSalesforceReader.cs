@@ -192,7 +192,7 @@ internal sealed class BatchedSalesforceReader : ISalesforceReader
             else
             {
                 var description = SalesforceObjectDescription.FromJson(sub.Body!);
-                _cache.SetDescribe(_org, description, _cacheDuration);
+                _cache.SetDescribe(_org, description, _cacheDuration, sub.Body);
                 read.Describe.TrySetResult(description);
             }
         }

@@ -170,6 +170,13 @@ internal sealed partial class ConversationExporter(
         // Read round: identity and owner reads, plus the describes the mapper needs, go out together.
         // Only reads still in flight join the round; what finished at once (cached, prefetched) costs no task.
         var described = DescribedObjects(options, personObject, activityObject);
+        if (cache.Distributed is not null)
+        {
+            // Another worker may have read these already: fill this process's cache first (a no-op without a distributed cache).
+            var agentEmail = conversation.Agent?.Email?.Trim().ToLowerInvariant();
+            await cache.WarmAsync(options.InstanceUrl?.ToString() ?? string.Empty, described, string.IsNullOrEmpty(agentEmail) ? [] : [agentEmail], options.MetadataCacheDuration, cancellationToken).ConfigureAwait(false);
+        }
+
         var participants = new List<Task>(described.Count + 2);
         var describesPending = 0;
         foreach (var objectType in described)

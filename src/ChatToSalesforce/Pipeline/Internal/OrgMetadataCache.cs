@@ -1,12 +1,22 @@
 using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
+using Microsoft.Extensions.Caching.Distributed;
 
 namespace ChatToSalesforce.Pipeline.Internal;
 
 /// <summary>Per-org metadata the exporter reuses between exports: describe results and agent email → User id.</summary>
-/// <remarks>Bounded (entries past <see cref="MaxEntries"/> evict the oldest) and time-limited (<see cref="SalesforceChatExportOptions.MetadataCacheDuration"/>).</remarks>
+/// <remarks>
+/// Bounded (entries past <see cref="MaxEntries"/> evict the oldest) and time-limited (<see cref="SalesforceChatExportOptions.MetadataCacheDuration"/>).
+/// With <see cref="Distributed"/> set (<c>builder.UseDistributedMetadataCache()</c>), entries are also written to the
+/// host's <see cref="IDistributedCache"/>, and <see cref="WarmAsync"/> fills this process's cache from it before a read
+/// round, so workers share what one of them read. The distributed cache is best effort: its failures never fail an export.
+/// </remarks>
 internal sealed class OrgMetadataCache(TimeProvider timeProvider)
 {
+    internal const string DistributedKeyPrefix = "ChatToSalesforce:metadata:v1:";
+
     internal const int MaxEntries = 10_000;
 
     private const char DescribeKind = 'd';
@@ -27,8 +37,18 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
         return false;
     }
 
-    public void SetDescribe(string org, SalesforceObjectDescription description, TimeSpan duration) =>
+    /// <summary>Gets the host's distributed cache backing this one, if any.</summary>
+    public IDistributedCache? Distributed { get; init; }
+
+    /// <summary>Caches a describe result; <paramref name="json"/> (the describe body) is what the distributed cache stores.</summary>
+    public void SetDescribe(string org, SalesforceObjectDescription description, TimeSpan duration, JsonNode? json = null)
+    {
         Set(new Key(org, DescribeKind, description.Name), description, duration);
+        if (Distributed is not null && json is not null)
+        {
+            Share(DistributedKey(org, DescribeKind, description.Name), Encoding.UTF8.GetBytes(json.ToJsonString()), duration);
+        }
+    }
 
     /// <summary>Gets the cached User id for an agent email; the value is <see langword="null"/> when no active User matched.</summary>
     public bool TryGetAgentUser(string org, string email, out string? userId)
@@ -43,8 +63,99 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
         return false;
     }
 
-    public void SetAgentUser(string org, string email, string? userId, TimeSpan duration) =>
+    public void SetAgentUser(string org, string email, string? userId, TimeSpan duration)
+    {
         Set(new Key(org, UserKind, email), userId, duration);
+        if (Distributed is not null)
+        {
+            Share(DistributedKey(org, UserKind, email), Encoding.UTF8.GetBytes(userId ?? string.Empty), duration);
+        }
+    }
+
+    /// <summary>
+    /// Fills this process's cache from the distributed cache for the describes and agent Users an export is about to
+    /// need (one parallel lookup each, only for what is not cached here). Without a distributed cache it does nothing.
+    /// </summary>
+    public ValueTask WarmAsync(string org, IReadOnlyList<string> objectTypes, IEnumerable<string> agentEmails, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        if (Distributed is null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var lookups = new List<Task>();
+        foreach (var objectType in objectTypes)
+        {
+            if (!TryGetDescribe(org, objectType, out _))
+            {
+                lookups.Add(LoadAsync(org, DescribeKind, objectType, duration, cancellationToken));
+            }
+        }
+
+        foreach (var email in agentEmails)
+        {
+            if (!TryGetAgentUser(org, email, out _))
+            {
+                lookups.Add(LoadAsync(org, UserKind, email, duration, cancellationToken));
+            }
+        }
+
+        return lookups.Count == 0 ? ValueTask.CompletedTask : new ValueTask(Task.WhenAll(lookups));
+    }
+
+    private async Task LoadAsync(string org, char kind, string name, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        byte[]? bytes;
+        try
+        {
+            bytes = await Distributed!.GetAsync(DistributedKey(org, kind, name), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return; // Best effort: Salesforce is read instead.
+        }
+
+        if (bytes is null)
+        {
+            return;
+        }
+
+        if (kind == UserKind)
+        {
+            var id = Encoding.UTF8.GetString(bytes);
+            Set(new Key(org, UserKind, name), id.Length == 0 ? null : id, duration);
+            return;
+        }
+
+        try
+        {
+            Set(new Key(org, DescribeKind, name), SalesforceObjectDescription.FromJson(JsonNode.Parse(bytes)!), duration);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        {
+            // A stale or foreign entry: ignore it; the describe is read from Salesforce and written again.
+        }
+    }
+
+    private void Share(string key, byte[] value, TimeSpan duration)
+    {
+        _ = ShareAsync(Distributed!, key, value, duration);
+
+        static async Task ShareAsync(IDistributedCache cache, string key, byte[] value, TimeSpan duration)
+        {
+            try
+            {
+                await cache.SetAsync(key, value, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = duration }).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Best effort: the next export in another process reads Salesforce instead.
+            }
+        }
+    }
+
+    private static string DistributedKey(string org, char kind, string name) =>
+        DistributedKeyPrefix + org.ToLowerInvariant() + (kind == DescribeKind ? ":describe:" : ":user:") + name.ToLowerInvariant();
 
     public void RemoveAgentUser(string org, string email) => _entries.TryRemove(new Key(org, UserKind, email), out _);
 
