@@ -20,14 +20,8 @@ internal static class CheckCommand
 
     private static async Task<int> RunAsync(CliConsole console, CommonOptions common, ParseResult parseResult, CancellationToken cancellationToken)
     {
-        CliHost host;
-        try
+        if (common.TryCreateHost(parseResult, console) is not { } host)
         {
-            host = common.CreateHost(parseResult, console.Hooks);
-        }
-        catch (CliConfigurationException e)
-        {
-            console.WriteErrors("Configuration error (nothing was sent to Salesforce):", e.Failures);
             return CliApp.BadInput;
         }
 

@@ -29,4 +29,18 @@ internal sealed class CommonOptions
 
     public CliHost CreateHost(ParseResult parseResult, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null) =>
         CliHost.Create(parseResult.GetValue(Config), parseResult.GetValue(Emulator), parseResult.GetValue(Seed), hooks, configure);
+
+    /// <summary>Creates the host, or reports the configuration errors (before anything is sent) and returns <see langword="null"/>.</summary>
+    public CliHost? TryCreateHost(ParseResult parseResult, CliConsole console, Action<SalesforceChatExportOptions>? configure = null)
+    {
+        try
+        {
+            return CreateHost(parseResult, console.Hooks, configure);
+        }
+        catch (CliConfigurationException e)
+        {
+            console.WriteErrors("Configuration error (nothing was sent to Salesforce):", e.Failures);
+            return null;
+        }
+    }
 }

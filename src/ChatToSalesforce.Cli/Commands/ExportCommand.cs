@@ -39,21 +39,15 @@ internal static class ExportCommand
         }
 
         ProgressTask? progressTask = null;
-        CliHost host;
-        try
-        {
-            host = common.CreateHost(parseResult, console.Hooks, o => o.OnProgress = p =>
+        if (common.TryCreateHost(parseResult, console, o => o.OnProgress = p =>
             {
                 if (progressTask is { } task)
                 {
                     task.Value = p.Completed;
                     task.Description = $"Exporting ({p.Exported} exported, {p.Skipped} skipped, {p.Failed} failed)";
                 }
-            });
-        }
-        catch (CliConfigurationException e)
+            }) is not { } host)
         {
-            console.WriteErrors("Configuration error (nothing was sent to Salesforce):", e.Failures);
             return CliApp.BadInput;
         }
 

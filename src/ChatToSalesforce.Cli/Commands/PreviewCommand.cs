@@ -38,14 +38,8 @@ internal static class PreviewCommand
             return CliApp.BadInput;
         }
 
-        CliHost host;
-        try
+        if (common.TryCreateHost(parseResult, console) is not { } host)
         {
-            host = common.CreateHost(parseResult, console.Hooks);
-        }
-        catch (CliConfigurationException e)
-        {
-            console.WriteErrors("Configuration error (nothing was sent to Salesforce):", e.Failures);
             return CliApp.BadInput;
         }
 
