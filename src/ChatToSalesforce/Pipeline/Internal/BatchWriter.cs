@@ -494,9 +494,7 @@ internal sealed class BatchWriter(ISalesforceClient client, SalesforceChatExport
 
     /// <summary>Salesforce refused the owner (inactive, or not a valid User): the next fallback owner is tried, as in a single export.</summary>
     internal static bool IsOwnerRejection(IReadOnlyList<SalesforceError> errors) =>
-        errors.FirstOrDefault() is { } error
-        && (error.ErrorCode is "INACTIVE_OWNER_OR_USER"
-            || (error.ErrorCode is "INVALID_CROSS_REFERENCE_KEY" && (error.Fields.Contains("OwnerId") || error.Message.Contains("owner", StringComparison.OrdinalIgnoreCase))));
+        ExportUnitOfWork.IsOwnerRejection(errors.FirstOrDefault());
 
     /// <summary>Turns a record's save errors into the exception a single export would have thrown.</summary>
     internal static SalesforceApiException ToException(IReadOnlyList<SalesforceError> errors, string context)

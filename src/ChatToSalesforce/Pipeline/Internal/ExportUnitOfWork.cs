@@ -76,7 +76,7 @@ internal sealed partial class ExportUnitOfWork(ISalesforceClient client, Salesfo
                 }
             }
 
-            if (IsOwnerRejection(code, error) && ownerFallbacks.Count > 0 && plan.Owner.OwnerId is not null)
+            if (IsOwnerRejection(error) && ownerFallbacks.Count > 0 && plan.Owner.OwnerId is not null)
             {
                 var rejected = plan.Owner;
                 plan.Owner = ownerFallbacks.Dequeue();
@@ -283,9 +283,11 @@ internal sealed partial class ExportUnitOfWork(ISalesforceClient client, Salesfo
         }
     }
 
-    private static bool IsOwnerRejection(string? code, SalesforceError? error) =>
-        code is "INACTIVE_OWNER_OR_USER"
-        || (code is "INVALID_CROSS_REFERENCE_KEY" && (error!.Fields.Contains("OwnerId") || error.Message.Contains("owner", StringComparison.OrdinalIgnoreCase)));
+    /// <summary>Whether Salesforce rejected the owner (inactive or not a valid User); the batch writer uses the same rule.</summary>
+    internal static bool IsOwnerRejection(SalesforceError? error) =>
+        error is not null
+        && (error.ErrorCode is "INACTIVE_OWNER_OR_USER"
+            || (error.ErrorCode is "INVALID_CROSS_REFERENCE_KEY" && (error.Fields.Contains("OwnerId") || error.Message.Contains("owner", StringComparison.OrdinalIgnoreCase))));
 
     private static bool IsHalted(SalesforceSubresponse response) =>
         SalesforceErrorParser.Parse(response.Body).FirstOrDefault()?.ErrorCode is "PROCESSING_HALTED" or "ALL_OR_NONE_OPERATION_ROLLED_BACK";
