@@ -1,4 +1,4 @@
-using ChatToSalesforce.Pipeline.Internal;
+using ChatToSalesforce.Export.Internal;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Testing;
 using Microsoft.Extensions.Configuration;
@@ -43,8 +43,8 @@ internal sealed class CliHost : IAsyncDisposable
 
     public IConversationExporter Exporter => Services.GetRequiredService<IConversationExporter>();
 
-    /// <summary>The exporter's dry run; the CLI may use the SDK's internals.</summary>
-    public ConversationExporter PreviewExporter => (ConversationExporter)Services.GetRequiredService<IConversationExporter>();
+    /// <summary>The exporter's dry run (an internal seam of the SDK the CLI may use): the export's read path, no writes.</summary>
+    public IExportPreviewer Previewer => Services.GetRequiredService<IExportPreviewer>();
 
     public ISalesforceClient Client => Services.GetRequiredService<ISalesforceClient>();
 

@@ -16,7 +16,9 @@ internal sealed class CannedSalesforceClient : ISalesforceClient
     private char[] _url = new char[1024];
 
     public CannedSalesforceClient() => _writer = new Utf8JsonWriter(_buffer);
-    private readonly Dictionary<(string Kind, string ReferenceId), SalesforceSubresponse> _responses = [];
+    private static readonly SalesforceReadResult EmptyQuery = new() { Query = new SalesforceQueryResult(0, [], 0) };
+    private readonly Dictionary<string, SalesforceObjectDescription> _describes = new(StringComparer.OrdinalIgnoreCase);
+    private long _ids;
 
     /// <summary>Gets the bytes of the last request body (so the serialisation cannot be optimised away).</summary>
     public int LastRequestBytes { get; private set; }
@@ -24,52 +26,37 @@ internal sealed class CannedSalesforceClient : ISalesforceClient
     public Task<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken = default) =>
         Task.FromResult(new SalesforceQueryResult(0, [], 1));
 
-    public Task<SalesforceCompositeResponse> SendCompositeAsync(SalesforceCompositeRequest request, CancellationToken cancellationToken = default)
+    public Task<SalesforceReadBatchResult> ReadAsync(IReadOnlyList<SalesforceRead> reads, CancellationToken cancellationToken = default)
     {
-        Serialize(request);
-        // Canned answers are built once per (method, reference id) and reused: the transport's parsing is not measured.
-        var responses = new SalesforceSubresponse[request.Subrequests.Count];
-        for (var i = 0; i < responses.Length; i++)
-        {
-            var sub = request.Subrequests[i];
-            var kind = sub.Method == "GET" ? sub.Url.StartsWith("query", StringComparison.Ordinal) ? "query" : sub.Url : sub.Method;
-            if (!_responses.TryGetValue((kind, sub.ReferenceId), out var response))
-            {
-                response = Answer(sub, _responses.Count + 1);
-                _responses[(kind, sub.ReferenceId)] = response;
-            }
-
-            responses[i] = response;
-        }
-
-        return Task.FromResult(new SalesforceCompositeResponse(responses));
-    }
-
-    private static SalesforceSubresponse Answer(SalesforceSubrequest sub, int n)
-    {
-        if (sub.Method == "GET" && sub.Url.StartsWith("query", StringComparison.Ordinal))
-        {
-            return new SalesforceSubresponse(sub.ReferenceId, 200, new JsonObject { ["totalSize"] = 0, ["done"] = true, ["records"] = new JsonArray() });
-        }
-
-        if (sub.Method == "GET")
-        {
-            return new SalesforceSubresponse(sub.ReferenceId, 200, Describes.For(sub.Url.Split('/')[1]));
-        }
-
-        var id = "00T" + n.ToString("D12", System.Globalization.CultureInfo.InvariantCulture) + "AAA";
-        return new SalesforceSubresponse(sub.ReferenceId, 201, new JsonObject { ["id"] = id, ["success"] = true, ["errors"] = new JsonArray(), ["created"] = true });
-    }
-
-    public Task<IReadOnlyList<SalesforceSaveResult>> SendCollectionAsync(SalesforceCollectionRequest request, CancellationToken cancellationToken = default)
-    {
-        var results = new SalesforceSaveResult[request.Records.Count];
+        // Canned answers: nobody is found (a new visitor); describes are built once per object.
+        var results = new SalesforceReadResult[reads.Count];
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = new SalesforceSaveResult("003" + i.ToString("D12", System.Globalization.CultureInfo.InvariantCulture) + "AAA", true, true, []);
+            results[i] = reads[i].Kind == SalesforceReadKind.Query
+                ? EmptyQuery
+                : new SalesforceReadResult { Description = _describes.TryGetValue(reads[i].Text, out var d) ? d : _describes[reads[i].Text] = SalesforceObjectDescription.FromJson(Describes.For(reads[i].Text)) };
         }
 
-        return Task.FromResult<IReadOnlyList<SalesforceSaveResult>>(results);
+        return Task.FromResult(new SalesforceReadBatchResult(results, 1));
+    }
+
+    public Task<SalesforceWriteBatchResult> WriteAsync(IReadOnlyList<SalesforceWriteUnit> units, CancellationToken cancellationToken = default)
+    {
+        Serialize(units);
+        var results = new SalesforceWriteResult[units.Count];
+        for (var u = 0; u < results.Length; u++)
+        {
+            var operations = new SalesforceOperationResult[units[u].Operations.Count];
+            for (var o = 0; o < operations.Length; o++)
+            {
+                var op = units[u].Operations[o];
+                operations[o] = new SalesforceOperationResult(op.Name, true, op.Id ?? "00T" + (++_ids).ToString("D12", System.Globalization.CultureInfo.InvariantCulture) + "AAA", op.Kind != SalesforceWriteKind.Update, []);
+            }
+
+            results[u] = new SalesforceWriteResult(true, operations);
+        }
+
+        return Task.FromResult(new SalesforceWriteBatchResult(results, 1));
     }
 
     public Task<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken = default) =>
@@ -83,27 +70,25 @@ internal sealed class CannedSalesforceClient : ISalesforceClient
 
     public Task<JsonObject> GetLimitsAsync(CancellationToken cancellationToken = default) => Task.FromResult(new JsonObject());
 
-    private void Serialize(SalesforceCompositeRequest request)
+    private void Serialize(IReadOnlyList<SalesforceWriteUnit> units)
     {
+        // The graph body a transport sends: one graph per unit, one node per operation.
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
         var writer = _writer;
+        writer.WriteStartObject();
+        writer.WriteStartArray("graphs");
+        foreach (var unit in units)
         {
             writer.WriteStartObject();
-            writer.WriteBoolean("allOrNone", request.AllOrNone);
             writer.WriteStartArray("compositeRequest");
-            foreach (var sub in request.Subrequests)
+            foreach (var op in unit.Operations)
             {
                 writer.WriteStartObject();
-                writer.WriteString("method", sub.Method);
-                writer.WriteString("url", Url(sub.Url));
-                writer.WriteString("referenceId", sub.ReferenceId);
-                if (sub.Body is not null)
-                {
-                    writer.WritePropertyName("body");
-                    sub.Body.WriteTo(writer);
-                }
-
+                writer.WriteString("url", Url("sobjects/" + op.ObjectType));
+                writer.WriteString("referenceId", op.Name);
+                writer.WritePropertyName("body");
+                op.Fields.WriteTo(writer);
                 writer.WriteEndObject();
             }
 
@@ -111,6 +96,8 @@ internal sealed class CannedSalesforceClient : ISalesforceClient
             writer.WriteEndObject();
         }
 
+        writer.WriteEndArray();
+        writer.WriteEndObject();
         writer.Flush();
         LastRequestBytes = _buffer.WrittenCount;
     }

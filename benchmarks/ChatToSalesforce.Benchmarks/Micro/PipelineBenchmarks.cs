@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using ChatToSalesforce.Pipeline.Internal;
 using ChatToSalesforce.Transcripts.Internal;
 using Microsoft.Extensions.DependencyInjection;
 

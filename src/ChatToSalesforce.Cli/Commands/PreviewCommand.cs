@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using ChatToSalesforce.Pipeline.Internal;
+using ChatToSalesforce.Export.Internal;
 using Spectre.Console;
 
 namespace ChatToSalesforce.Cli.Commands;
@@ -46,39 +46,39 @@ internal static class PreviewCommand
         await using (host.ConfigureAwait(false))
         {
             console.Out.MarkupLine($"Previewing [bold]{conversations.Count}[/] conversation(s) from [blue]{Markup.Escape(file.Name)}[/] against {Markup.Escape(host.TargetDescription)} ({host.Options.Mode}). [grey]Nothing is written.[/]");
-            var exporter = host.PreviewExporter;
             int wouldExport = 0, wouldSkip = 0, failed = 0, readCalls = 0;
-            foreach (var conversation in conversations)
+            var byId = conversations.GroupBy(c => c.Id ?? string.Empty).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+            // Chunk by chunk, as an export reads: the reads of a chunk's conversations are shared.
+            try
             {
-                if (stopToken.IsCancellationRequested)
+                await foreach (var preview in host.Previewer.PreviewManyAsync(conversations, stopToken).ConfigureAwait(false))
                 {
-                    break;
-                }
+                    var conversation = byId[preview.ConversationId];
+                    readCalls += preview.ReadCalls;
+                    if (preview.Error is { } e)
+                    {
+                        failed++;
+                        console.Out.Write(new Rule($"[red]{Markup.Escape(conversation.Id)}: preview failed[/]").LeftJustified());
+                        console.Out.Write(new Text(ExportCommand.ErrorText(e) + Environment.NewLine));
+                        continue;
+                    }
 
-                ExportPreview preview;
-                try
-                {
-                    preview = await exporter.PreviewAsync(conversation, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    failed++;
-                    console.Out.Write(new Rule($"[red]{Markup.Escape(conversation.Id)}: preview failed[/]").LeftJustified());
-                    console.Out.Write(new Text(ExportCommand.ErrorText(e) + Environment.NewLine));
-                    continue;
-                }
+                    if (preview.SkipReason is not null)
+                    {
+                        wouldSkip++;
+                    }
+                    else
+                    {
+                        wouldExport++;
+                    }
 
-                readCalls += preview.ReadCalls;
-                if (preview.SkipReason is not null)
-                {
-                    wouldSkip++;
+                    console.Out.Write(Render(preview, conversation));
                 }
-                else
-                {
-                    wouldExport++;
-                }
-
-                console.Out.Write(Render(preview, conversation));
+            }
+            catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
+            {
+                // Interrupted: reported below.
             }
 
             var total = wouldExport + wouldSkip + failed;

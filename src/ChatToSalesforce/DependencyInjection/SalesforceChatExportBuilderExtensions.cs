@@ -33,7 +33,7 @@ public static class SalesforceChatExportBuilderExtensions
     public static ISalesforceChatExportBuilder UseDistributedMetadataCache(this ISalesforceChatExportBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton(static sp => new ChatToSalesforce.Pipeline.Internal.OrgMetadataCache(sp.GetRequiredService<TimeProvider>())
+        builder.Services.Replace(ServiceDescriptor.Singleton(static sp => new ChatToSalesforce.Salesforce.Internal.OrgMetadataCache(sp.GetRequiredService<TimeProvider>())
         {
             Distributed = sp.GetRequiredService<Caching.Distributed.IDistributedCache>(),
         }));

@@ -8,11 +8,11 @@ using ChatToSalesforce.Mapping;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Ownership.Internal;
-using ChatToSalesforce.Pipeline.Internal;
+using ChatToSalesforce.Export.Internal;
+using ChatToSalesforce.Salesforce.Internal;
 using ChatToSalesforce.Records;
 using ChatToSalesforce.Records.Internal;
 using ChatToSalesforce.Salesforce;
-using ChatToSalesforce.Salesforce.Internal;
 using ChatToSalesforce.Transcripts;
 using ChatToSalesforce.Transcripts.Internal;
 using Microsoft.Extensions.Configuration;
@@ -84,7 +84,9 @@ public static class SalesforceChatExportServiceCollectionExtensions
         services.TryAddSingleton<ITranscriptFormatter, PlainTextTranscriptFormatter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExportFilter, ConditionExportFilter>());
         services.TryAddSingleton<OrgMetadataCache>();
-        services.TryAddSingleton<IConversationExporter, ConversationExporter>();
+        services.TryAddSingleton<ConversationExporter>();
+        services.TryAddSingleton<IConversationExporter>(static sp => sp.GetRequiredService<ConversationExporter>());
+        services.TryAddSingleton<IExportPreviewer>(static sp => sp.GetRequiredService<ConversationExporter>());
         return new SalesforceChatExportBuilder(services, httpClient);
     }
 

@@ -6,8 +6,9 @@ namespace ChatToSalesforce.Salesforce;
 /// <remarks>
 /// The default implementation authenticates, retries what is safe to repeat, parses <c>Sforce-Limit-Info</c> and maps
 /// errors to <see cref="SalesforceApiException"/>. Replace it with <c>builder.UseSalesforceClient&lt;T&gt;()</c> to use the
-/// host's own transport. URLs in requests are relative to the versioned data root (<c>sobjects/Contact</c>, <c>query?q=...</c>);
-/// the client expands them to <c>/services/data/vXX.X/...</c>. Implementations must be thread-safe.
+/// host's own transport: it speaks typed operations (queries, keyed reads, units of record writes, file uploads), never
+/// URLs or JSON envelopes, so a host implements what Salesforce does, not how our wire format looks. Implementations
+/// must be thread-safe. See docs/resilience.md ("Your own transport").
 /// </remarks>
 public interface ISalesforceClient
 {
@@ -17,17 +18,23 @@ public interface ISalesforceClient
     /// <returns>The records and the number of API requests spent.</returns>
     Task<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken = default);
 
-    /// <summary>Sends a <c>/composite</c> request (one API call). Subrequest failures are reported in the response, not thrown.</summary>
-    /// <param name="request">The request.</param>
+    /// <summary>Sends reads (queries and describes) together, in as few API calls as Salesforce allows.</summary>
+    /// <param name="reads">The reads.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>One response per subrequest, in order.</returns>
-    Task<SalesforceCompositeResponse> SendCompositeAsync(SalesforceCompositeRequest request, CancellationToken cancellationToken = default);
+    /// <returns>One result per read, in order (a read Salesforce rejects carries its error; it is not thrown), and the API calls spent.</returns>
+    /// <remarks>A query returns its first page; <see cref="SalesforceReadResult.HasMorePages"/> says when more follow.</remarks>
+    Task<SalesforceReadBatchResult> ReadAsync(IReadOnlyList<SalesforceRead> reads, CancellationToken cancellationToken = default);
 
-    /// <summary>Sends an sObject Collections request (<c>/composite/sobjects</c>, up to 200 records, one API call).</summary>
-    /// <param name="request">The request.</param>
+    /// <summary>Writes units of records, each applied all or nothing, in as few API calls as Salesforce allows.</summary>
+    /// <param name="units">The units (one per conversation).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>One save result per record, in order.</returns>
-    Task<IReadOnlyList<SalesforceSaveResult>> SendCollectionAsync(SalesforceCollectionRequest request, CancellationToken cancellationToken = default);
+    /// <returns>One result per unit, in order, and the API calls spent.</returns>
+    /// <remarks>
+    /// A unit Salesforce rejects is reported in its result, not thrown; its writes were rolled back. An exception means
+    /// the outcome of the call is unknown unless it says otherwise (<see cref="SalesforceApiException.IsTransient"/> on a
+    /// response Salesforce sent before processing): never resend such a call blindly.
+    /// </remarks>
+    Task<SalesforceWriteBatchResult> WriteAsync(IReadOnlyList<SalesforceWriteUnit> units, CancellationToken cancellationToken = default);
 
     /// <summary>Describes an sObject (fields, types, lengths, picklists).</summary>
     /// <param name="objectType">The sObject name.</param>

@@ -1,14 +1,27 @@
+using System.Text.Json.Nodes;
+
 namespace ChatToSalesforce.Salesforce;
 
 /// <summary>The reads a stage may make during an export. Reads are gathered and sent together.</summary>
 /// <remarks>
-/// Queries and describes requested by the identity matcher and the owner resolver before they first await are sent
-/// in one <c>/composite</c> request (one API call). To keep that economy, start every query you need, then await them
-/// (for example with <c>Task.WhenAll</c>); a query started after an await costs another round trip. Describe results
-/// and agent Users are cached per org.
+/// <para>An export runs the stages of a whole chunk of conversations (a single export is a chunk of one) against one
+/// reader. Reads started before a stage awaits are sent together, in one <c>/composite</c> request per round, for every
+/// conversation of the chunk. Keyed lookups (<see cref="LookupAsync"/>) of different conversations are merged into
+/// shared <c>IN</c> queries, so a stage that uses them is batched: prefer them to <see cref="QueryAsync"/>, which sends
+/// one query per conversation.</para>
+/// <para>To keep that economy, start every read you need, then await them (for example with <c>Task.WhenAll</c>);
+/// a read started after an await costs another round. Describe results are cached per org. A lookup value Salesforce
+/// rejects fails only the conversations that asked for it.</para>
 /// </remarks>
 public interface ISalesforceReader
 {
+    /// <summary>Finds the records whose field matches a value, as part of the current read round (merged with the
+    /// same lookup of other conversations).</summary>
+    /// <param name="lookup">The lookup.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The matching records, most recently modified first; each caller gets its own copies.</returns>
+    ValueTask<IReadOnlyList<JsonObject>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken);
+
     /// <summary>Runs a SOQL query as part of the current read round.</summary>
     /// <param name="soql">The query; build literals with <see cref="Soql"/>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -29,15 +29,6 @@ public static class Soql
     /// <returns>The literal.</returns>
     public static string Quote(string value) => "'" + Escape(value) + "'";
 
-    /// <summary>Builds an <c>IN (...)</c> list of quoted literals.</summary>
-    /// <param name="values">The raw values.</param>
-    /// <returns>The list, for example <c>('a','b')</c>.</returns>
-    public static string InList(IEnumerable<string> values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        return "(" + string.Join(",", values.Select(Quote)) + ")";
-    }
-
     /// <summary>Checks that a name (sObject or field) is a plain API identifier, so it can be placed in a query unquoted.</summary>
     /// <param name="name">The name.</param>
     /// <returns><see langword="true"/> when it contains only letters, digits, underscores and (for relationship paths) dots.</returns>

@@ -9,7 +9,8 @@ using ChatToSalesforce.Mapping;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Ownership.Internal;
-using ChatToSalesforce.Pipeline.Internal;
+using ChatToSalesforce.Export.Internal;
+using ChatToSalesforce.Salesforce.Internal;
 using ChatToSalesforce.Records;
 using ChatToSalesforce.Records.Internal;
 using ChatToSalesforce.Salesforce;
@@ -360,9 +361,9 @@ public class SalesforceChatExportServiceCollectionExtensionsTests
     {
         public Task<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<SalesforceCompositeResponse> SendCompositeAsync(SalesforceCompositeRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<SalesforceReadBatchResult> ReadAsync(IReadOnlyList<SalesforceRead> reads, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<SalesforceSaveResult>> SendCollectionAsync(SalesforceCollectionRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<SalesforceWriteBatchResult> WriteAsync(IReadOnlyList<SalesforceWriteUnit> units, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

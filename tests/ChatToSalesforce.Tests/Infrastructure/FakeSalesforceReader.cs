@@ -65,6 +65,23 @@ internal sealed class FakeSalesforceReader : ISalesforceReader
         return ValueTask.FromResult(result);
     }
 
+    /// <summary>Gets the keyed lookups received (each is also recorded in <see cref="Queries"/> as the equivalent SOQL).</summary>
+    public List<SalesforceLookup> Lookups { get; } = [];
+
+    /// <summary>Answers a keyed lookup as the query it stands for (<c>... WHERE Field = 'value'</c>) would be answered.</summary>
+    public ValueTask<IReadOnlyList<JsonObject>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken)
+    {
+        Lookups.Add(lookup);
+        var filter = lookup.Filter is null ? string.Empty : $"{lookup.Filter} AND ";
+        var condition = lookup.Match == SalesforceLookupMatch.Equals
+            ? $"{lookup.Field} = {Soql.Quote(lookup.Value)}"
+            : $"{lookup.Field} LIKE '%{Soql.EscapeLike(lookup.Value)}'";
+        var soql = $"SELECT {string.Join(", ", lookup.Fields)} FROM {lookup.ObjectType} WHERE {filter}{condition} ORDER BY LastModifiedDate DESC";
+        return Await(QueryAsync(soql, cancellationToken));
+
+        static async ValueTask<IReadOnlyList<JsonObject>> Await(ValueTask<SalesforceQueryResult> query) => (await query).Records;
+    }
+
     public ValueTask<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken)
     {
         Describes.Add(objectType);

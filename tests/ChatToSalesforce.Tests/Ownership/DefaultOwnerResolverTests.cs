@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Ownership.Internal;
-using ChatToSalesforce.Pipeline.Internal;
+using ChatToSalesforce.Salesforce.Internal;
 using ChatToSalesforce.Tests.Infrastructure;
 
 namespace ChatToSalesforce.Tests.Ownership;

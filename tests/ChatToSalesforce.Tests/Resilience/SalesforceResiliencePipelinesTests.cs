@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
 using ChatToSalesforce.Tests.Salesforce;
 
 namespace ChatToSalesforce.Tests.Resilience;

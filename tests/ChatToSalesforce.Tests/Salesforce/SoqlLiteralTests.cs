@@ -30,17 +30,10 @@ public class SoqlLiteralTests
     }
 
     [Fact]
-    public void InList_Values_QuotesEach()
-    {
-        Soql.InList(["a", "b'c"]).Should().Be(@"('a','b\'c')");
-    }
-
-    [Fact]
     public void Escape_Null_Throws()
     {
         FluentActions.Invoking(() => Soql.Escape(null!)).Should().Throw<ArgumentNullException>();
         FluentActions.Invoking(() => Soql.EscapeLike(null!)).Should().Throw<ArgumentNullException>();
-        FluentActions.Invoking(() => Soql.InList(null!)).Should().Throw<ArgumentNullException>();
     }
 
     [Theory]

@@ -40,12 +40,6 @@ public sealed class SoqlTests
     }
 
     [Fact]
-    public void InList_QuotesEveryValue()
-    {
-        Soql.InList(["a@example.com", "o'hara@example.com"]).Should().Be(@"('a@example.com','o\'hara@example.com')");
-    }
-
-    [Fact]
     public void Escape_Null_Throws() => FluentActions.Invoking(() => Soql.Escape(null!)).Should().Throw<ArgumentNullException>();
 
     [Theory]
@@ -59,44 +53,47 @@ public sealed class SoqlTests
     public void IsIdentifier_OnlyPlainNames(string name, bool expected) => Soql.IsIdentifier(name).Should().Be(expected);
 
     [Fact]
-    public void ChunkQueries_ManyEmails_KeepsEveryUriUnder2000Characters()
+    public void Slice_ManyEmails_KeepsEveryListWithinTheLimitsAndLosesNothing()
     {
         var emails = Enumerable.Range(0, 500).Select(i => $"visitor.{i}.o'hara+tag@example-domain.com").ToList();
-        const string prefix = "SELECT Id, Email FROM Contact WHERE Email IN ";
 
-        var queries = SoqlInChunker.ChunkQueries(prefix, emails, " ORDER BY LastModifiedDate DESC");
+        var slices = SoqlInChunker.Slice(emails);
 
-        queries.Should().HaveCountGreaterThan(1);
-        foreach (var q in queries)
+        slices.Should().HaveCountGreaterThan(1);
+        foreach (var slice in slices)
         {
-            ("https://acme--uat.sandbox.my.salesforce.com/services/data/v62.0/query?q=" + Uri.EscapeDataString(q)).Length.Should().BeLessThanOrEqualTo(2000);
-            q.Should().StartWith(prefix).And.EndWith(" ORDER BY LastModifiedDate DESC");
+            slice.Count.Should().BeLessThanOrEqualTo(SoqlInChunker.MaxValues);
+            SoqlInChunker.InList(slice).Length.Should().BeLessThanOrEqualTo(SoqlInChunker.MaxListLength);
         }
 
-        var all = queries.SelectMany(q => q[(prefix.Length + 1)..q.IndexOf(") ORDER", StringComparison.Ordinal)].Split("',"))
-            .Select(v => v.Trim('\'').Replace(@"\'", "'", StringComparison.Ordinal)).ToList();
-        all.Should().Equal(emails);
+        slices.SelectMany(s => s).Should().Equal(emails);
     }
 
     [Fact]
-    public void ChunkInList_DuplicatesAndEmpty_AreHandled()
+    public void InList_QuotesEveryValue()
     {
-        SoqlInChunker.ChunkInList([]).Should().BeEmpty();
-        SoqlInChunker.ChunkInList(["a", "a", "b"]).Should().Equal("('a','b')");
+        SoqlInChunker.InList(["a@example.com", "o'hara@example.com"]).Should().Be(@"('a@example.com','o\'hara@example.com')");
     }
 
     [Fact]
-    public void ChunkInList_MaxValuesPerList_IsHonoured()
+    public void Slice_DuplicatesAndEmpty_AreHandled()
     {
-        SoqlInChunker.ChunkInList(["a", "b", "c"], maxValuesPerList: 2).Should().Equal("('a','b')", "('c')");
+        SoqlInChunker.Slice([]).Should().BeEmpty();
+        SoqlInChunker.Slice(["a", "a", "b"]).Should().ContainSingle().Which.Should().Equal("a", "b");
     }
 
     [Fact]
-    public void ChunkInList_OversizedValue_GetsItsOwnList()
+    public void Slice_MaxValues_IsHonoured()
     {
-        var huge = new string('x', 3000);
+        SoqlInChunker.Slice(["a", "b", "c"], maxValues: 2).Select(s => s.Count).Should().Equal(2, 1);
+    }
 
-        SoqlInChunker.ChunkInList(["a", huge, "b"]).Should().Equal("('a')", $"('{huge}')", "('b')");
+    [Fact]
+    public void Slice_OversizedValue_GetsItsOwnSlice()
+    {
+        var huge = new string('x', 3600);
+
+        SoqlInChunker.Slice(["a", huge, "b"]).Select(s => s.Count).Should().Equal(1, 1, 1);
     }
 
     /// <summary>A minimal SOQL string-literal tokenizer (Salesforce's quoted-string escapes).</summary>

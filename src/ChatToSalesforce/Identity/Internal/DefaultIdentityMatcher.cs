@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Salesforce;
@@ -39,16 +38,21 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
             var rule = options.Identity.Rules[r];
             foreach (var objectType in PersonFields.SearchOrder(options))
             {
-                if (BuildQuery(rule, objectType, options, conversation) is { } soql)
+                if (BuildLookup(rule, objectType, options, conversation) is { } lookup)
                 {
-                    searches.Add(new Search(r, rule, objectType, context.Salesforce.QueryAsync(soql, cancellationToken).AsTask()));
+                    // Keyed: merged with the same lookup of the chunk's other conversations into one IN query.
+                    searches.Add(new Search(r, rule, objectType, Records(context.Salesforce.LookupAsync(lookup, cancellationToken))));
+                }
+                else if (BuildQuery(rule, objectType, options, conversation) is { } soql)
+                {
+                    searches.Add(new Search(r, rule, objectType, Records(context.Salesforce.QueryAsync(soql, cancellationToken))));
                 }
             }
 
             if (rule.Kind == IdentificationRuleKind.Email && options.Identity.MatchPersonAccounts && ConversationValues.Read(conversation, "visitor.email") is { } email)
             {
-                var soql = $"SELECT Id, PersonContactId, CreatedDate, LastModifiedDate FROM Account WHERE IsPersonAccount = true AND PersonEmail = {Soql.Quote(email)} ORDER BY LastModifiedDate DESC LIMIT {CandidateLimit}";
-                searches.Add(new Search(r, rule, "Account", context.Salesforce.QueryAsync(soql, cancellationToken).AsTask()));
+                var lookup = new SalesforceLookup { ObjectType = "Account", Field = "PersonEmail", Value = email, Fields = ["Id", "PersonContactId", "CreatedDate", "LastModifiedDate"], Filter = "IsPersonAccount = true" };
+                searches.Add(new Search(r, rule, "Account", Records(context.Salesforce.LookupAsync(lookup, cancellationToken))));
             }
         }
 
@@ -57,7 +61,7 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
 
         foreach (var search in searches)
         {
-            var records = search.Result.Result.Records;
+            var records = search.Result.Result;
             if (search.Rule.Kind == IdentificationRuleKind.Phone)
             {
                 var digits = Digits(ConversationValues.Read(conversation, "visitor.phone"));
@@ -102,42 +106,24 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
             return IdentityMatch.Skip($"the key field {objectType}.{keyField} has no value for this conversation (Record.KeyField).");
         }
 
-        var fields = string.Join(", ", PersonFields.ToRead(options, objectType));
-        var soql = $"SELECT {fields} FROM {objectType} WHERE {keyField} = {Soql.Quote(value)} ORDER BY LastModifiedDate DESC LIMIT {CandidateLimit}";
-        var result = await context.Salesforce.QueryAsync(soql, cancellationToken).ConfigureAwait(false);
-        if (result.Records.Count == 0)
+        var records = Take(await context.Salesforce.LookupAsync(
+            new SalesforceLookup { ObjectType = objectType, Field = keyField, Value = value, Fields = PersonFields.ToRead(options, objectType).ToArray() },
+            cancellationToken).ConfigureAwait(false));
+        if (records.Count == 0)
         {
             return IdentityMatch.None;
         }
 
-        if (result.Records.Count > 1 && options.Identity.MultipleMatches == MultipleMatchPolicy.Skip)
+        if (records.Count > 1 && options.Identity.MultipleMatches == MultipleMatchPolicy.Skip)
         {
-            return IdentityMatch.Skip($"{result.Records.Count} {objectType} records share the key {keyField}; Identity.MultipleMatches is Skip.");
+            return IdentityMatch.Skip($"{records.Count} {objectType} records share the key {keyField}; Identity.MultipleMatches is Skip.");
         }
 
-        return ToMatch(objectType, Choose(result.Records, options.Identity.MultipleMatches), $"key field {keyField}");
+        return ToMatch(objectType, Choose(records, options.Identity.MultipleMatches), $"key field {keyField}");
     }
 
     internal static string? BuildQuery(IdentificationRule rule, string objectType, SalesforceChatExportOptions options, Conversation conversation)
     {
-        if (rule.Kind == IdentificationRuleKind.Email)
-        {
-            // The query of every export (and of every conversation of a batch): built as one string.
-            var email = ConversationValues.Read(conversation, "visitor.email");
-            if (email is null)
-            {
-                return null;
-            }
-
-            var soql = new DefaultInterpolatedStringHandler(0, 0, System.Globalization.CultureInfo.InvariantCulture, stackalloc char[256]);
-            AppendSelect(ref soql, options, objectType);
-            soql.AppendLiteral(" WHERE Email = '");
-            soql.AppendFormatted(Soql.Escape(email));
-            soql.AppendLiteral("'");
-            soql.AppendLiteral(CandidateOrder);
-            return soql.ToStringAndClear();
-        }
-
         var select = $"SELECT {string.Join(", ", PersonFields.ToRead(options, objectType))} FROM {objectType}";
         const string order = CandidateOrder;
         switch (rule.Kind)
@@ -152,9 +138,6 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
                 // Phone numbers are stored formatted; fetch candidates ending in the same last four digits, compare normalised.
                 var field = rule.Field ?? "Phone";
                 return $"{select} WHERE {field} LIKE '%{Soql.EscapeLike(digits[^4..])}'{order}";
-            case IdentificationRuleKind.ExternalId:
-                var value = ConversationValues.Read(conversation, rule.Source!);
-                return value is null ? null : $"{select} WHERE {rule.Field} = {Soql.Quote(value)}{order}";
             case IdentificationRuleKind.Soql:
                 var from = System.Text.RegularExpressions.Regex.Match(rule.Soql!, @"\bFROM\s+([A-Za-z0-9_]+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
                 if (!from.Success || !string.Equals(from.Groups[1].Value, objectType, StringComparison.OrdinalIgnoreCase))
@@ -166,24 +149,6 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
             default:
                 return null;
         }
-    }
-
-    private static void AppendSelect(ref DefaultInterpolatedStringHandler soql, SalesforceChatExportOptions options, string objectType)
-    {
-        soql.AppendLiteral("SELECT ");
-        var fields = PersonFields.ToRead(options, objectType);
-        for (var i = 0; i < fields.Count; i++)
-        {
-            if (i > 0)
-            {
-                soql.AppendLiteral(", ");
-            }
-
-            soql.AppendFormatted(fields[i]);
-        }
-
-        soql.AppendLiteral(" FROM ");
-        soql.AppendFormatted(objectType);
     }
 
     private static IdentityMatch ToMatch(string objectType, JsonObject record, string rule)
@@ -241,5 +206,26 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
         return shorter.Length >= 7 && longer.EndsWith(shorter, StringComparison.Ordinal);
     }
 
-    private sealed record Search(int RuleIndex, IdentificationRule Rule, string ObjectType, Task<SalesforceQueryResult> Result);
+    private static async Task<IReadOnlyList<JsonObject>> Records(ValueTask<IReadOnlyList<JsonObject>> lookup) =>
+        Take(await lookup.ConfigureAwait(false));
+
+    private static async Task<IReadOnlyList<JsonObject>> Records(ValueTask<SalesforceQueryResult> query) =>
+        (await query.ConfigureAwait(false)).Records;
+
+    private static IReadOnlyList<JsonObject> Take(IReadOnlyList<JsonObject> records) =>
+        records.Count <= CandidateLimit ? records : records.Take(CandidateLimit).ToArray();
+
+    /// <summary>The keyed lookup of an email or external-id rule (batched); other rules query (one query per conversation).</summary>
+    internal static SalesforceLookup? BuildLookup(IdentificationRule rule, string objectType, SalesforceChatExportOptions options, Conversation conversation)
+    {
+        var (field, value) = rule.Kind switch
+        {
+            IdentificationRuleKind.Email => ("Email", ConversationValues.Read(conversation, "visitor.email")),
+            IdentificationRuleKind.ExternalId => (rule.Field!, ConversationValues.Read(conversation, rule.Source!)),
+            _ => (string.Empty, null),
+        };
+        return value is null ? null : new SalesforceLookup { ObjectType = objectType, Field = field, Value = value, Fields = PersonFields.ToRead(options, objectType).ToArray() };
+    }
+
+    private sealed record Search(int RuleIndex, IdentificationRule Rule, string ObjectType, Task<IReadOnlyList<JsonObject>> Result);
 }

@@ -1,4 +1,4 @@
-using ChatToSalesforce.Pipeline.Internal;
+using ChatToSalesforce.Salesforce.Internal;
 using ChatToSalesforce.Salesforce;
 
 namespace ChatToSalesforce.Ownership.Internal;
@@ -78,13 +78,14 @@ internal sealed class DefaultOwnerResolver(OrgMetadataCache cache) : IOwnerResol
             return cached;
         }
 
-        var result = await context.Salesforce.QueryAsync(AgentUserQuery(email), cancellationToken).ConfigureAwait(false);
-        var userId = result.Records.Count > 0 ? result.Records[0]["Id"]?.GetValue<string>() : null;
+        // Keyed: the agents of a whole chunk are looked up in one IN query. Several Users may share an email: the most
+        // recently modified wins (then the lowest Id), deterministically. Only an answer is cached, never a failure.
+        var users = await context.Salesforce.LookupAsync(AgentUserLookup(email), cancellationToken).ConfigureAwait(false);
+        var userId = users.Count > 0 ? users[0]["Id"]?.GetValue<string>() : null;
         cache.SetAgentUser(org, key, userId, context.Options.MetadataCacheDuration);
         return userId;
     }
 
-    /// <summary>Several Users may share an email: the most recently active login wins, deterministically.</summary>
-    internal static string AgentUserQuery(string email) =>
-        $"SELECT Id FROM User WHERE Email = {Soql.Quote(email)} AND IsActive = true ORDER BY LastModifiedDate DESC, Id LIMIT 1";
+    internal static SalesforceLookup AgentUserLookup(string email) =>
+        new() { ObjectType = "User", Field = "Email", Value = email, Fields = ["Id", "LastModifiedDate"], Filter = "IsActive = true" };
 }

@@ -23,6 +23,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
     private readonly ApiUsageTracker _usage;
     private readonly ILogger _logger;
     private readonly string _apiVersion;
+    private readonly string? _duplicateRuleHeader;
     private SalesforceConnection? _connection;
 
     public SalesforceRestClient(
@@ -39,6 +40,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         _usage = usage;
         _logger = logger;
         _apiVersion = NormalizeApiVersion(options.Value.ApiVersion);
+        _duplicateRuleHeader = options.Value.DuplicateRuleHeader;
     }
 
     /// <summary>Gets the API version without the leading <c>v</c>, for example <c>62.0</c>.</summary>
@@ -89,7 +91,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         return new SalesforceQueryResult(totalSize, records, requests);
     }
 
-    /// <inheritdoc />
+    /// <summary>Sends a <c>/composite</c> request (one API call); subrequest failures are in the response, not thrown.</summary>
     public async Task<SalesforceCompositeResponse> SendCompositeAsync(SalesforceCompositeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -159,7 +161,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         return new SalesforceCompositeResponse(list);
     }
 
-    /// <inheritdoc />
+    /// <summary>Sends an sObject Collections request (one API call).</summary>
     public async Task<IReadOnlyList<SalesforceSaveResult>> SendCollectionAsync(SalesforceCollectionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -203,6 +205,51 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         }
 
         return results.Select(SalesforceErrorParser.ParseSaveResult).ToArray();
+    }
+
+    /// <inheritdoc />
+    public async Task<SalesforceReadBatchResult> ReadAsync(IReadOnlyList<SalesforceRead> reads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reads);
+        var results = new SalesforceReadResult[reads.Count];
+        var calls = 0;
+        foreach (var indexes in TypedOperationsWire.PlanReads(reads))
+        {
+            var response = await SendCompositeAsync(TypedOperationsWire.ReadRequest(reads, indexes), cancellationToken).ConfigureAwait(false);
+            calls++;
+            foreach (var i in indexes)
+            {
+                results[i] = TypedOperationsWire.ReadResult(reads[i], response.Find("read" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return new SalesforceReadBatchResult(results, calls);
+    }
+
+    /// <inheritdoc />
+    public async Task<SalesforceWriteBatchResult> WriteAsync(IReadOnlyList<SalesforceWriteUnit> units, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        var results = new SalesforceWriteResult[units.Count];
+        var calls = 0;
+        var headers = _duplicateRuleHeader is null ? null : new Dictionary<string, string> { ["Sforce-Duplicate-Rule-Header"] = _duplicateRuleHeader };
+        foreach (var indexes in TypedOperationsWire.PlanWrites(units))
+        {
+            var payload = Write(w => TypedOperationsWire.WriteGraphs(w, units, indexes, ExpandSubrequestUrl));
+
+            // Graphs create records: a request whose answer was lost may have been applied, so it is never repeated here.
+            var (status, body) = await SendAsync(
+                new Operation("Composite graph", HttpMethod.Post, "composite/graph", () => JsonContent(payload), headers, RetrySafe: false),
+                cancellationToken).ConfigureAwait(false);
+            calls++;
+            var graphResults = TypedOperationsWire.ReadGraphs(body, units, indexes, status);
+            for (var k = 0; k < indexes.Count; k++)
+            {
+                results[indexes[k]] = graphResults[k];
+            }
+        }
+
+        return new SalesforceWriteBatchResult(results, calls);
     }
 
     /// <inheritdoc />

@@ -1,54 +1,32 @@
-using System.Text;
-
 namespace ChatToSalesforce.Salesforce.Internal;
 
-/// <summary>Splits long <c>IN (...)</c> lists so each query's URL stays under Salesforce's recommended ~2,000 characters.</summary>
+/// <summary>The one builder of <c>IN (...)</c> lists: slices values so each list stays within Salesforce's limits.</summary>
 /// <remarks>
-/// Every value is quoted through <see cref="Soql.Quote"/>. Lengths are measured URL-encoded (as in <c>query?q=</c>), leaving
-/// <see cref="UriOverhead"/> characters for <c>https://{host}/services/data/vXX.X/query?q=</c>. Duplicates (ordinal) are sent once.
-/// A single value longer than the budget gets a query of its own rather than being dropped.
+/// Every value is quoted through <see cref="Soql.Quote"/>. Lists stay under <see cref="MaxListLength"/> characters (below
+/// the 4,000 characters Salesforce allows for a string of a WHERE clause, API-FACTS §6) and <see cref="MaxValues"/>
+/// values. Duplicates (ordinal) are sent once. A single value longer than the budget gets a list of its own.
 /// </remarks>
 internal static class SoqlInChunker
 {
-    /// <summary>The recommended maximum URI length.</summary>
-    public const int DefaultMaxUriLength = 2000;
+    /// <summary>Values per list.</summary>
+    public const int MaxValues = 100;
 
-    /// <summary>Characters reserved for the scheme, host and path before <c>q=</c>.</summary>
-    public const int UriOverhead = 200;
+    /// <summary>Characters per list, quotes and commas included.</summary>
+    public const int MaxListLength = 3_500;
 
-    /// <summary>Builds complete queries <c>{prefix}('a','b',...){suffix}</c>, each within <paramref name="maxUriLength"/> once URL-encoded.</summary>
-    /// <param name="prefix">The query up to the IN list, for example <c>SELECT Id, Email FROM Contact WHERE Email IN </c>.</param>
+    /// <summary>Slices distinct values into groups whose quoted list fits the limits.</summary>
     /// <param name="values">The raw (unescaped) values.</param>
-    /// <param name="suffix">What follows the list, for example <c> ORDER BY LastModifiedDate DESC</c>.</param>
-    /// <param name="maxUriLength">The URI budget.</param>
-    /// <param name="maxValuesPerQuery">A cap on values per query (Salesforce's WHERE-clause and result limits).</param>
-    /// <returns>The queries; empty when there are no values.</returns>
-    public static IReadOnlyList<string> ChunkQueries(string prefix, IEnumerable<string> values, string suffix = "", int maxUriLength = DefaultMaxUriLength, int maxValuesPerQuery = 200)
-    {
-        ArgumentNullException.ThrowIfNull(prefix);
-        ArgumentNullException.ThrowIfNull(suffix);
-        var fixedLength = Uri.EscapeDataString(prefix).Length + Uri.EscapeDataString(suffix).Length;
-        return ChunkInList(values, maxUriLength - UriOverhead - fixedLength, maxValuesPerQuery)
-            .Select(list => prefix + list + suffix)
-            .ToArray();
-    }
-
-    /// <summary>Builds IN lists <c>('a','b',...)</c> whose URL-encoded length is at most <paramref name="maxEncodedListLength"/>.</summary>
-    /// <param name="values">The raw (unescaped) values.</param>
-    /// <param name="maxEncodedListLength">The budget for one list, URL-encoded.</param>
-    /// <param name="maxValuesPerList">A cap on values per list.</param>
-    /// <returns>The lists; empty when there are no values.</returns>
-    public static IReadOnlyList<string> ChunkInList(IEnumerable<string> values, int maxEncodedListLength = DefaultMaxUriLength - UriOverhead, int maxValuesPerList = 200)
+    /// <param name="maxListLength">The character budget of one list.</param>
+    /// <param name="maxValues">A cap on values per list.</param>
+    /// <returns>The slices of raw values; empty when there are no values.</returns>
+    public static List<List<string>> Slice(IEnumerable<string> values, int maxListLength = MaxListLength, int maxValues = MaxValues)
     {
         ArgumentNullException.ThrowIfNull(values);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxValuesPerList, 1);
-        var lists = new List<string>();
-        var current = new StringBuilder();
-        var currentEncoded = 0;
-        var count = 0;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxValues, 1);
+        var slices = new List<List<string>>();
+        var current = new List<string>();
+        var length = 2;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        const int Parens = 6; // "(" and ")" encode to %28 %29
-
         foreach (var value in values)
         {
             if (value is null || !seen.Add(value))
@@ -56,33 +34,28 @@ internal static class SoqlInChunker
                 continue;
             }
 
-            var literal = Soql.Quote(value);
-            var encoded = Uri.EscapeDataString(literal).Length;
-            var separator = count == 0 ? 0 : 3; // "," encodes to %2C
-            if (count > 0 && (count >= maxValuesPerList || currentEncoded + separator + encoded + Parens > maxEncodedListLength))
+            var literal = Soql.Quote(value).Length;
+            if (current.Count > 0 && (current.Count >= maxValues || length + 1 + literal > maxListLength))
             {
-                lists.Add("(" + current + ")");
-                current.Clear();
-                currentEncoded = 0;
-                count = 0;
-                separator = 0;
+                slices.Add(current);
+                current = [];
+                length = 2;
             }
 
-            if (separator > 0)
-            {
-                current.Append(',');
-            }
-
-            current.Append(literal);
-            currentEncoded += separator + encoded;
-            count++;
+            length += literal + (current.Count > 0 ? 1 : 0);
+            current.Add(value);
         }
 
-        if (count > 0)
+        if (current.Count > 0)
         {
-            lists.Add("(" + current + ")");
+            slices.Add(current);
         }
 
-        return lists;
+        return slices;
     }
+
+    /// <summary>Formats a slice as <c>('a','b',...)</c>.</summary>
+    /// <param name="values">The raw values.</param>
+    /// <returns>The list.</returns>
+    public static string InList(IEnumerable<string> values) => "(" + string.Join(",", values.Select(Soql.Quote)) + ")";
 }

@@ -3,9 +3,9 @@ using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Records;
 using ChatToSalesforce.Transcripts;
 
-namespace ChatToSalesforce.Pipeline.Internal;
+namespace ChatToSalesforce.Export.Internal;
 
-/// <summary>Everything the stages decided for one conversation; the unit of work turns it into subrequests.</summary>
+/// <summary>Everything the stages decided for one conversation; the write planner turns it into one unit of writes.</summary>
 internal sealed class ExportWritePlan
 {
     public required string ConversationId { get; init; }
@@ -23,6 +23,12 @@ internal sealed class ExportWritePlan
     public JsonObject CampaignMemberFields { get; init; } = [];
 
     public string? VisitorEmail { get; init; }
+
+    /// <summary>Gets or sets the activity an earlier export of this conversation wrote (updated instead of created).</summary>
+    public string? ExistingActivityId { get; set; }
+
+    /// <summary>Gets the safe names of the files already attached to <see cref="ExistingActivityId"/> (not sent again).</summary>
+    public HashSet<string> ExistingFiles { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public List<string> Warnings { get; } = [];
 }

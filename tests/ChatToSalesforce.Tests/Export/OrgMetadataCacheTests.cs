@@ -1,8 +1,8 @@
-using ChatToSalesforce.Pipeline.Internal;
+using ChatToSalesforce.Salesforce.Internal;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Tests.Infrastructure;
 
-namespace ChatToSalesforce.Tests.Pipeline;
+namespace ChatToSalesforce.Tests.Export;
 
 public class OrgMetadataCacheTests
 {

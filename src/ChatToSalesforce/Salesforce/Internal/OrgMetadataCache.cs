@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
 using Microsoft.Extensions.Caching.Distributed;
 
-namespace ChatToSalesforce.Pipeline.Internal;
+namespace ChatToSalesforce.Salesforce.Internal;
 
 /// <summary>Per-org metadata the exporter reuses between exports: describe results and agent email → User id.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using ChatToSalesforce.Salesforce;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ChatToSalesforce.Tests.Pipeline;
+namespace ChatToSalesforce.Tests.Export;
 
 /// <summary>Builds the exporter with the default stages over a given <see cref="ISalesforceClient"/>.</summary>
 internal static class PipelineHost

@@ -1,15 +1,9 @@
 using System.Text.Json.Nodes;
 
-namespace ChatToSalesforce.Salesforce;
-
-/// <summary>The records a SOQL query returned.</summary>
-/// <param name="TotalSize">Salesforce's <c>totalSize</c> (for <c>COUNT()</c> queries, the count).</param>
-/// <param name="Records">The records, each with Salesforce's field names (relationship fields as nested objects).</param>
-/// <param name="Requests">The API requests the query spent (one per page).</param>
-public sealed record SalesforceQueryResult(int TotalSize, IReadOnlyList<JsonObject> Records, int Requests = 1);
+namespace ChatToSalesforce.Salesforce.Internal;
 
 /// <summary>A <c>/composite</c> request.</summary>
-public sealed class SalesforceCompositeRequest
+internal sealed class SalesforceCompositeRequest
 {
     /// <summary>Gets or sets whether one failing subrequest rolls back all of them.</summary>
     public bool AllOrNone { get; set; } = true;
@@ -26,7 +20,7 @@ public sealed class SalesforceCompositeRequest
 /// <param name="Url">The URL relative to the versioned data root, for example <c>sobjects/Task</c>; may contain <c>@{ref.id}</c> references.</param>
 /// <param name="ReferenceId">The reference id other subrequests use.</param>
 /// <param name="Body">The JSON body, if any.</param>
-public sealed record SalesforceSubrequest(string Method, string Url, string ReferenceId, JsonNode? Body = null)
+internal sealed record SalesforceSubrequest(string Method, string Url, string ReferenceId, JsonNode? Body = null)
 {
     /// <summary>Gets headers for this subrequest (for example <c>Sforce-Auto-Assign</c>).</summary>
     public IReadOnlyDictionary<string, string>? HttpHeaders { get; init; }
@@ -34,7 +28,7 @@ public sealed record SalesforceSubrequest(string Method, string Url, string Refe
 
 /// <summary>The response of a composite request.</summary>
 /// <param name="Responses">One entry per subrequest, in order.</param>
-public sealed record SalesforceCompositeResponse(IReadOnlyList<SalesforceSubresponse> Responses)
+internal sealed record SalesforceCompositeResponse(IReadOnlyList<SalesforceSubresponse> Responses)
 {
     /// <summary>Finds the response of a subrequest.</summary>
     /// <param name="referenceId">The reference id.</param>
@@ -57,14 +51,14 @@ public sealed record SalesforceCompositeResponse(IReadOnlyList<SalesforceSubresp
 /// <param name="ReferenceId">The subrequest's reference id.</param>
 /// <param name="HttpStatusCode">The subrequest's status code.</param>
 /// <param name="Body">The body (a save result, a query result, or an error array), if any.</param>
-public sealed record SalesforceSubresponse(string ReferenceId, int HttpStatusCode, JsonNode? Body)
+internal sealed record SalesforceSubresponse(string ReferenceId, int HttpStatusCode, JsonNode? Body)
 {
     /// <summary>Gets whether the subrequest succeeded (2xx).</summary>
     public bool IsSuccess => HttpStatusCode is >= 200 and < 300;
 }
 
 /// <summary>An sObject Collections request.</summary>
-public sealed class SalesforceCollectionRequest
+internal sealed class SalesforceCollectionRequest
 {
     /// <summary>Gets or sets the operation.</summary>
     public SalesforceCollectionOperation Operation { get; set; }
@@ -86,7 +80,7 @@ public sealed class SalesforceCollectionRequest
 }
 
 /// <summary>An sObject Collections operation.</summary>
-public enum SalesforceCollectionOperation
+internal enum SalesforceCollectionOperation
 {
     /// <summary>POST: create records.</summary>
     Create,
@@ -97,33 +91,3 @@ public enum SalesforceCollectionOperation
     /// <summary>PATCH on an external-id field: create or update.</summary>
     Upsert,
 }
-
-/// <summary>The result of saving one record.</summary>
-/// <param name="Id">The record id, when saved.</param>
-/// <param name="Success">Whether the save succeeded.</param>
-/// <param name="Created">For upserts, whether the record was created.</param>
-/// <param name="Errors">The errors, when it failed.</param>
-public sealed record SalesforceSaveResult(string? Id, bool Success, bool? Created, IReadOnlyList<SalesforceError> Errors);
-
-/// <summary>One error Salesforce reported.</summary>
-/// <param name="ErrorCode">The <c>errorCode</c> (or <c>statusCode</c>), for example <c>REQUIRED_FIELD_MISSING</c>.</param>
-/// <param name="Message">Salesforce's message.</param>
-/// <param name="Fields">The fields concerned.</param>
-public sealed record SalesforceError(string? ErrorCode, string Message, IReadOnlyList<string> Fields)
-{
-    /// <summary>Gets the ids of records duplicate rules matched (<c>DUPLICATES_DETECTED</c>), when reported.</summary>
-    public IReadOnlyList<string> DuplicateRecordIds { get; init; } = [];
-}
-
-/// <summary>A file to upload as a ContentVersion.</summary>
-/// <param name="FileName">The file name (<c>PathOnClient</c>; also the <c>Title</c> without extension).</param>
-/// <param name="Content">The bytes.</param>
-/// <param name="FirstPublishLocationId">The record the file is linked to.</param>
-public sealed record SalesforceFileUpload(string FileName, ReadOnlyMemory<byte> Content, string? FirstPublishLocationId);
-
-/// <summary>Who and where a client is connected.</summary>
-/// <param name="InstanceUrl">The instance URL the token response returned (API calls go there).</param>
-/// <param name="OrganizationId">The org id, from the identity URL.</param>
-/// <param name="UserId">The connecting user's id, from the identity URL.</param>
-/// <param name="ApiVersion">The API version used.</param>
-public sealed record SalesforceConnection(Uri InstanceUrl, string? OrganizationId, string? UserId, string ApiVersion);

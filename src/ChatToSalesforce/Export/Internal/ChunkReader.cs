@@ -1,0 +1,476 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
+
+namespace ChatToSalesforce.Export.Internal;
+
+/// <summary>
+/// The one read path: the stages of every conversation of a chunk (a single export is a chunk of one) read through it,
+/// and it sends what they queued together, in rounds. Keyed lookups that differ only in their value are merged into
+/// shared <c>IN</c> queries; queries and describes are deduplicated; a round travels as few <c>/composite</c> requests as
+/// Salesforce allows.
+/// </summary>
+/// <remarks>
+/// <para>Completions run their continuations inline (no <c>RunContinuationsAsynchronously</c>), so the reads a stage
+/// starts in response to a result are queued before <see cref="RunAsync"/> looks again; it keeps flushing rounds until
+/// every participant has finished.</para>
+/// <para>A merged query Salesforce rejects is split in halves and sent again, so a value Salesforce rejects fails only the
+/// conversations that asked for it; an error that no value can cause (a missing field or object) fails them all at once.
+/// A failed read is never cached.</para>
+/// </remarks>
+internal sealed class ChunkReader : ISalesforceReader
+{
+    private static readonly string[] ConfigurationErrors = ["INVALID_FIELD", "INVALID_TYPE", "INSUFFICIENT_ACCESS", "INSUFFICIENT_ACCESS_OR_READONLY", "API_DISABLED_FOR_ORG", "INVALID_SESSION_ID", "REQUEST_LIMIT_EXCEEDED"];
+
+    private readonly ISalesforceClient _client;
+    private readonly OrgMetadataCache _cache;
+    private readonly string _org;
+    private readonly TimeSpan _cacheDuration;
+    private readonly object _gate = new();
+    private readonly Dictionary<LookupKey, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>>> _lookups = [];
+    private readonly Dictionary<string, TaskCompletionSource<SalesforceQueryResult>> _queries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskCompletionSource<SalesforceObjectDescription>> _describes = new(StringComparer.OrdinalIgnoreCase);
+    private TaskCompletionSource _queued = NewSignal();
+    private SalesforceConnection? _connection;
+    private int _apiCalls;
+
+    public ChunkReader(ISalesforceClient client, OrgMetadataCache cache, string org, TimeSpan cacheDuration)
+    {
+        _client = client;
+        _cache = cache;
+        _org = org;
+        _cacheDuration = cacheDuration;
+    }
+
+    /// <summary>Gets the API calls this reader spent.</summary>
+    public int ApiCalls => Volatile.Read(ref _apiCalls);
+
+    public ValueTask<IReadOnlyList<JsonObject>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        if (!Soql.IsIdentifier(lookup.ObjectType) || !Soql.IsIdentifier(lookup.Field) || lookup.Fields.Any(f => !Soql.IsIdentifier(f)))
+        {
+            throw new ArgumentException($"A lookup names an object or field that is not an API name ({lookup.ObjectType}.{lookup.Field}).", nameof(lookup));
+        }
+
+        if (LookupValues.Reject(lookup) is { } rejected)
+        {
+            // Salesforce would reject the value (or could not match it): answer here, without sending it with others.
+            return rejected.Length == 0 ? ValueTask.FromResult<IReadOnlyList<JsonObject>>([]) : ValueTask.FromException<IReadOnlyList<JsonObject>>(new ArgumentException(rejected, nameof(lookup)));
+        }
+
+        var source = new TaskCompletionSource<IReadOnlyList<JsonObject>>();
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            var key = LookupKey.Of(lookup);
+            if (!_lookups.TryGetValue(key, out var byValue))
+            {
+                byValue = new Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>>(StringComparer.OrdinalIgnoreCase);
+                _lookups[key] = byValue;
+            }
+
+            if (!byValue.TryGetValue(lookup.Value, out var waiting))
+            {
+                waiting = [];
+                byValue[lookup.Value] = waiting;
+            }
+
+            waiting.Add(source);
+            signal = _queued;
+        }
+
+        signal.TrySetResult();
+        return new ValueTask<IReadOnlyList<JsonObject>>(source.Task.WaitAsync(cancellationToken));
+    }
+
+    public ValueTask<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(soql);
+        TaskCompletionSource<SalesforceQueryResult> source;
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            if (!_queries.TryGetValue(soql, out source!))
+            {
+                source = new TaskCompletionSource<SalesforceQueryResult>();
+                _queries[soql] = source;
+            }
+
+            signal = _queued;
+        }
+
+        signal.TrySetResult();
+        return new ValueTask<SalesforceQueryResult>(CopyAsync(source.Task.WaitAsync(cancellationToken)));
+    }
+
+    public ValueTask<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(objectType);
+        if (_cache.TryGetDescribe(_org, objectType, out var cached))
+        {
+            return ValueTask.FromResult(cached);
+        }
+
+        TaskCompletionSource<SalesforceObjectDescription> source;
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            if (!_describes.TryGetValue(objectType, out source!))
+            {
+                source = new TaskCompletionSource<SalesforceObjectDescription>();
+                _describes[objectType] = source;
+            }
+
+            signal = _queued;
+        }
+
+        signal.TrySetResult();
+        return new ValueTask<SalesforceObjectDescription>(source.Task.WaitAsync(cancellationToken));
+    }
+
+    public async ValueTask<SalesforceConnection> GetConnectionAsync(CancellationToken cancellationToken) =>
+        _connection ??= await _client.GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Flushes queued reads in rounds until every participant task has completed.</summary>
+    public async Task RunAsync(IReadOnlyList<Task> participants, CancellationToken cancellationToken)
+    {
+        var all = Task.WhenAll(participants);
+        while (true)
+        {
+            Task signal;
+            lock (_gate)
+            {
+                if (!HasPending)
+                {
+                    if (all.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    if (_queued.Task.IsCompleted)
+                    {
+                        _queued = NewSignal();
+                    }
+
+                    signal = _queued.Task;
+                }
+                else
+                {
+                    signal = Task.CompletedTask;
+                }
+            }
+
+            if (!signal.IsCompleted)
+            {
+                await Task.WhenAny(all, signal).WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await all.ConfigureAwait(false);
+    }
+
+    private bool HasPending => _lookups.Count > 0 || _queries.Count > 0 || _describes.Count > 0;
+
+    /// <summary>Sends everything queued as one round.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var reads = new List<SalesforceRead>();
+        var answers = new List<Action<SalesforceReadResult>>();
+        var failures = new List<Action<Exception>>();
+        lock (_gate)
+        {
+            foreach (var (key, byValue) in _lookups)
+            {
+                foreach (var slice in SoqlInChunker.Slice(byValue.Keys))
+                {
+                    var waiting = slice.ToDictionary(v => v, v => byValue[v], StringComparer.OrdinalIgnoreCase);
+                    AddLookup(reads, answers, failures, key, waiting);
+                }
+            }
+
+            foreach (var (soql, source) in _queries)
+            {
+                reads.Add(SalesforceRead.Query(soql));
+                answers.Add(result => CompleteQuery(soql, source, result));
+                failures.Add(ex => source.TrySetException(ex));
+            }
+
+            foreach (var (objectType, source) in _describes)
+            {
+                reads.Add(SalesforceRead.Describe(objectType));
+                answers.Add(result =>
+                {
+                    if (result.Description is { } description)
+                    {
+                        _cache.SetDescribe(_org, description, _cacheDuration);
+                        source.TrySetResult(description);
+                    }
+                    else
+                    {
+                        source.TrySetException(result.Error ?? Missing($"describe of {objectType}"));
+                    }
+                });
+                failures.Add(ex => source.TrySetException(ex));
+            }
+
+            _lookups.Clear();
+            _queries.Clear();
+            _describes.Clear();
+        }
+
+        if (reads.Count == 0)
+        {
+            return;
+        }
+
+        SalesforceReadBatchResult batch;
+        try
+        {
+            batch = await _client.ReadAsync(reads, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            foreach (var fail in failures)
+            {
+                fail(ex);
+            }
+
+            return;
+        }
+
+        Interlocked.Add(ref _apiCalls, batch.ApiCalls);
+        for (var i = 0; i < reads.Count; i++)
+        {
+            answers[i](i < batch.Results.Count ? batch.Results[i] : new SalesforceReadResult { Error = Missing("read") });
+        }
+
+        // Answers may have queued follow-up reads (paging, split lookups): the run loop sends them in the next round.
+        await Task.WhenAll(_pagings).ConfigureAwait(false);
+        _pagings.Clear();
+    }
+
+    private readonly List<Task> _pagings = [];
+
+    private void AddLookup(
+        List<SalesforceRead> reads,
+        List<Action<SalesforceReadResult>> answers,
+        List<Action<Exception>> failures,
+        LookupKey key,
+        Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> waiting)
+    {
+        var soql = key.Query(waiting.Keys);
+        reads.Add(SalesforceRead.Query(soql));
+        failures.Add(ex => FailAll(waiting, ex));
+        answers.Add(result =>
+        {
+            if (result.Error is { } error)
+            {
+                if (waiting.Count > 1 && !ConfigurationErrors.Contains(error.ErrorCode))
+                {
+                    // One of the values may be what Salesforce rejected: send the halves again, apart.
+                    var values = waiting.Keys.ToList();
+                    var half = values.Count / 2;
+                    Requeue(key, values.Take(half).ToDictionary(v => v, v => waiting[v], StringComparer.OrdinalIgnoreCase));
+                    Requeue(key, values.Skip(half).ToDictionary(v => v, v => waiting[v], StringComparer.OrdinalIgnoreCase));
+                    return;
+                }
+
+                FailAll(waiting, error);
+                return;
+            }
+
+            if (result.HasMorePages)
+            {
+                _pagings.Add(PageAsync(soql, key, waiting));
+                return;
+            }
+
+            Answer(key, waiting, result.Query!.Records);
+        });
+    }
+
+    private async Task PageAsync(string soql, LookupKey key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> waiting)
+    {
+        try
+        {
+            var full = await _client.QueryAsync(soql, CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Add(ref _apiCalls, full.Requests);
+            Answer(key, waiting, full.Records);
+        }
+        catch (Exception ex)
+        {
+            FailAll(waiting, ex);
+        }
+    }
+
+    private void Requeue(LookupKey key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> waiting)
+    {
+        lock (_gate)
+        {
+            if (!_lookups.TryGetValue(key, out var byValue))
+            {
+                byValue = new Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>>(StringComparer.OrdinalIgnoreCase);
+                _lookups[key] = byValue;
+            }
+
+            foreach (var (value, sources) in waiting)
+            {
+                byValue[value] = sources;
+            }
+        }
+    }
+
+    private static void Answer(LookupKey key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> waiting, IReadOnlyList<JsonObject> records)
+    {
+        var matches = waiting.Keys.ToDictionary(v => v, _ => new List<JsonObject>(), StringComparer.OrdinalIgnoreCase);
+        foreach (var record in records)
+        {
+            var value = record[key.Field] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (key.Match == SalesforceLookupMatch.Equals)
+            {
+                if (matches.TryGetValue(value.Trim(), out var list) || matches.TryGetValue(value, out list))
+                {
+                    list.Add(record);
+                }
+            }
+            else
+            {
+                foreach (var (suffix, list) in matches)
+                {
+                    if (value.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+                    {
+                        list.Add(record);
+                    }
+                }
+            }
+        }
+
+        foreach (var (value, sources) in waiting)
+        {
+            var found = matches[value];
+            foreach (var source in sources)
+            {
+                // Each conversation gets its own copies: stages may keep (and the planner may edit) what they read.
+                var copies = new JsonObject[found.Count];
+                for (var i = 0; i < found.Count; i++)
+                {
+                    copies[i] = (JsonObject)found[i].DeepClone();
+                }
+
+                source.TrySetResult(copies);
+            }
+        }
+    }
+
+    private void CompleteQuery(string soql, TaskCompletionSource<SalesforceQueryResult> source, SalesforceReadResult result)
+    {
+        if (result.Error is { } error)
+        {
+            source.TrySetException(error);
+        }
+        else if (result.HasMorePages)
+        {
+            // A composite query subrequest returns the first page only: read the rest through the client's paging.
+            _pagings.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var full = await _client.QueryAsync(soql, CancellationToken.None).ConfigureAwait(false);
+                    Interlocked.Add(ref _apiCalls, full.Requests);
+                    source.TrySetResult(full with { Requests = 0 });
+                }
+                catch (Exception ex)
+                {
+                    source.TrySetException(ex);
+                }
+            }));
+        }
+        else
+        {
+            source.TrySetResult(result.Query ?? new SalesforceQueryResult(0, [], 0));
+        }
+    }
+
+    private static async Task<SalesforceQueryResult> CopyAsync(Task<SalesforceQueryResult> shared)
+    {
+        var result = await shared.ConfigureAwait(false);
+        var copies = new List<JsonObject>(result.Records.Count);
+        foreach (var record in result.Records)
+        {
+            copies.Add((JsonObject)record.DeepClone());
+        }
+
+        return new SalesforceQueryResult(result.TotalSize, copies, 0);
+    }
+
+    private static void FailAll(Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> waiting, Exception ex)
+    {
+        foreach (var sources in waiting.Values)
+        {
+            foreach (var source in sources)
+            {
+                source.TrySetException(ex);
+            }
+        }
+    }
+
+    private static SalesforceApiException Missing(string what) =>
+        new(HttpStatusCode.InternalServerError, null, $"Salesforce returned no result for the {what}.");
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>What makes lookups mergeable: everything but the value.</summary>
+    private sealed record LookupKey(string ObjectType, string Field, string Fields, string? Filter, SalesforceLookupMatch Match)
+    {
+        public static LookupKey Of(SalesforceLookup lookup)
+        {
+            var fields = new List<string> { "Id" };
+            foreach (var f in lookup.Fields)
+            {
+                if (!fields.Contains(f, StringComparer.OrdinalIgnoreCase))
+                {
+                    fields.Add(f);
+                }
+            }
+
+            if (!fields.Contains(lookup.Field, StringComparer.OrdinalIgnoreCase))
+            {
+                fields.Add(lookup.Field);
+            }
+
+            return new LookupKey(lookup.ObjectType, lookup.Field, string.Join(", ", fields), string.IsNullOrWhiteSpace(lookup.Filter) ? null : lookup.Filter.Trim(), lookup.Match);
+        }
+
+        public string Query(IEnumerable<string> values)
+        {
+            var soql = new StringBuilder("SELECT ").Append(Fields).Append(" FROM ").Append(ObjectType).Append(" WHERE ");
+            if (Filter is not null)
+            {
+                soql.Append('(').Append(Filter).Append(") AND ");
+            }
+
+            if (Match == SalesforceLookupMatch.Equals)
+            {
+                soql.Append(Field).Append(" IN ").Append(SoqlInChunker.InList(values));
+            }
+            else
+            {
+                soql.Append('(').AppendJoin(" OR ", values.Select(v => $"{Field} LIKE '%{Soql.EscapeLike(v)}'"))
+                    .Append(')');
+            }
+
+            return soql.Append(" ORDER BY LastModifiedDate DESC, Id").ToString();
+        }
+    }
+}

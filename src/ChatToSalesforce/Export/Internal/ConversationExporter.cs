@@ -1,0 +1,647 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using ChatToSalesforce.Filtering;
+using ChatToSalesforce.Identity;
+using ChatToSalesforce.Identity.Internal;
+using ChatToSalesforce.Mapping;
+using ChatToSalesforce.Mapping.Internal;
+using ChatToSalesforce.Ownership;
+using ChatToSalesforce.Records;
+using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
+using ChatToSalesforce.Transcripts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChatToSalesforce.Export.Internal;
+
+/// <summary>
+/// The exporter facade. A single export is a chunk of one; a batch is a stream of chunks. Every chunk runs the same
+/// steps: filters → the deciding stages of all its conversations, whose reads share rounds of one <see cref="ChunkReader"/>
+/// → one unit of writes per conversation through the <see cref="WriteEngine"/>.
+/// </summary>
+/// <remarks>
+/// <para>Chunks run concurrently up to <see cref="SalesforceChatExportOptions.MaxConcurrency"/>; every Salesforce request
+/// of every export in the process (single or batch) takes a slot of one gate of that size.</para>
+/// <para>Two exports that create the same new person (same object and email) at the same time produce one person: the
+/// later one waits for the earlier one's write and links to the person it created.</para>
+/// </remarks>
+internal sealed partial class ConversationExporter : IConversationExporter, IExportPreviewer
+{
+    /// <summary>Conversations per chunk of a batch export.</summary>
+    internal const int ChunkSize = 200;
+
+    /// <summary>Conversation ids a batch remembers to skip repeats (bounded, so memory stays flat on long streams).</summary>
+    internal const int RememberedIds = 10_000;
+
+    private const string DuplicateReason = "The batch already contains a conversation with this Id; it was exported once.";
+
+    private readonly IExportFilter[] _filters;
+    private readonly IIdentityMatcher _identityMatcher;
+    private readonly IOwnerResolver _ownerResolver;
+    private readonly IFieldMapper _fieldMapper;
+    private readonly IRecordResolver _recordResolver;
+    private readonly ITranscriptWriter _transcriptWriter;
+    private readonly OrgMetadataCache _cache;
+    private readonly IOptionsMonitor<SalesforceChatExportOptions> _optionsMonitor;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly GatedSalesforceClient _client;
+    private readonly ConcurrentDictionary<string, Task<string?>> _creatingPersons = new(StringComparer.OrdinalIgnoreCase);
+
+    public ConversationExporter(
+        ISalesforceClient client,
+        IEnumerable<IExportFilter> filters,
+        IIdentityMatcher identityMatcher,
+        IOwnerResolver ownerResolver,
+        IFieldMapper fieldMapper,
+        IRecordResolver recordResolver,
+        ITranscriptWriter transcriptWriter,
+        OrgMetadataCache cache,
+        IOptionsMonitor<SalesforceChatExportOptions> optionsMonitor,
+        ILogger<ConversationExporter> logger,
+        TimeProvider? timeProvider = null)
+    {
+        _filters = filters.ToArray();
+        _identityMatcher = identityMatcher;
+        _ownerResolver = ownerResolver;
+        _fieldMapper = fieldMapper;
+        _recordResolver = recordResolver;
+        _transcriptWriter = transcriptWriter;
+        _cache = cache;
+        _optionsMonitor = optionsMonitor;
+        _logger = logger;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+
+        // Reading the options here validates them when the exporter is first resolved, not on the first export.
+        var options = optionsMonitor.CurrentValue;
+        _client = new GatedSalesforceClient(client, new SemaphoreSlim(Math.Clamp(options.MaxConcurrency, 1, 25)));
+    }
+
+    internal static ActivitySource ActivitySource => ChatToSalesforce.Telemetry.Internal.ChatToSalesforceDiagnostics.ActivitySource;
+
+    public async Task<ConversationExportResult> ExportAsync(Conversation conversation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var options = _optionsMonitor.CurrentValue;
+        using var activity = ActivitySource.StartActivity("ChatToSalesforce.Export");
+        activity?.SetTag("chat_to_salesforce.mode", options.Mode.ToString());
+        var results = await ExportChunkAsync([new ExportItem(0, conversation)], options, cancellationToken).ConfigureAwait(false);
+        var result = results[0];
+        activity?.SetTag("chat_to_salesforce.outcome", result.Status.ToString());
+        activity?.SetTag("chat_to_salesforce.api_calls", result.ApiCalls);
+        if (result.Error is { } error)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error);
+            activity?.SetTag("error.type", (error as SalesforceApiException)?.ErrorCode ?? error.GetType().Name);
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        return result;
+    }
+
+    public IAsyncEnumerable<ConversationExportResult> ExportManyAsync(IEnumerable<Conversation> conversations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversations);
+        return ExportManyAsync(ToAsync(conversations, cancellationToken), cancellationToken);
+    }
+
+    public IAsyncEnumerable<ConversationExportResult> ExportManyAsync(IAsyncEnumerable<Conversation> conversations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversations);
+        var options = _optionsMonitor.CurrentValue;
+        return RunChunksAsync(conversations, items => ExportChunkAsync(items, options, CancellationToken.None), options, cancellationToken);
+    }
+
+    /// <summary>Runs every stage of a chunk, reading from Salesforce but writing nothing.</summary>
+    public async IAsyncEnumerable<ExportPreview> PreviewManyAsync(IEnumerable<Conversation> conversations, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversations);
+        var options = _optionsMonitor.CurrentValue;
+        foreach (var slice in conversations.Chunk(ChunkSize))
+        {
+            var items = slice.Select((c, i) => new ExportItem(i, c)).ToList();
+            var readCalls = await DecideChunkAsync(items, options, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < items.Count; i++)
+            {
+                var item = items[i];
+                yield return new ExportPreview(item.ConversationId, item.Result?.SkipReason, item.Error, item.Match, item.Plan, i == 0 ? readCalls : 0);
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<ConversationExportResult> RunChunksAsync(
+        IAsyncEnumerable<Conversation> conversations,
+        Func<List<ExportItem>, Task<ConversationExportResult[]>> export,
+        SalesforceChatExportOptions options,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var concurrency = Math.Clamp(options.MaxConcurrency, 1, 25);
+        var seen = new RecentIds(RememberedIds);
+        var progress = new ProgressCounter(options.OnProgress);
+        var window = new Queue<Task<ConversationExportResult[]>>();
+        var chunk = new List<ExportItem>(ChunkSize);
+        var index = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await foreach (var conversation in conversations.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                chunk.Add(Admit(conversation, index++, seen));
+                if (chunk.Count < ChunkSize)
+                {
+                    continue;
+                }
+
+                window.Enqueue(Start(chunk));
+                chunk = new List<ExportItem>(ChunkSize);
+                if (window.Count >= concurrency)
+                {
+                    foreach (var result in await window.Dequeue().ConfigureAwait(false))
+                    {
+                        progress.Report(result.Status);
+                        yield return result;
+                    }
+                }
+            }
+
+            if (chunk.Count > 0)
+            {
+                window.Enqueue(Start(chunk));
+            }
+
+            while (window.Count > 0)
+            {
+                foreach (var result in await window.Dequeue().ConfigureAwait(false))
+                {
+                    progress.Report(result.Status);
+                    yield return result;
+                }
+            }
+        }
+        finally
+        {
+            // The caller stopped early (break, cancellation, a failure): stop the chunks still in flight and let them finish.
+            if (window.Count > 0)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await Task.WhenAll(window).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Expected (the chunks were cancelled), and nobody is left to report anything else to.
+                }
+            }
+        }
+
+        Task<ConversationExportResult[]> Start(List<ExportItem> items) => ExportChunkAsync(items, options, stop.Token);
+    }
+
+    private static ExportItem Admit(Conversation? conversation, int index, RecentIds seen)
+    {
+        var item = new ExportItem(index, conversation);
+        if (conversation is null)
+        {
+            item.Result = ConversationExportResult.Failed(string.Empty, new ArgumentNullException(nameof(conversation), "The batch contained a null conversation."));
+        }
+        else if (!string.IsNullOrWhiteSpace(conversation.Id) && !seen.Add(conversation.Id))
+        {
+            item.Result = ConversationExportResult.Skipped(conversation.Id, DuplicateReason);
+        }
+
+        return item;
+    }
+
+    private async Task<ConversationExportResult[]> ExportChunkAsync(List<ExportItem> items, SalesforceChatExportOptions options, CancellationToken cancellationToken)
+    {
+        using var activity = items.Count > 1 ? ActivitySource.StartActivity("ChatToSalesforce.ExportBatch") : null;
+        activity?.SetTag("chat_to_salesforce.batch_size", items.Count);
+        var readCalls = await DecideChunkAsync(items, options, cancellationToken).ConfigureAwait(false);
+        var engine = new WriteEngine(_client, _cache, options, _timeProvider, _logger);
+        var owned = JoinNewPersons(items, options);
+        try
+        {
+            // Conversations that create a new person go first; those that join a person another export is creating
+            // wait for it, then link to it.
+            await engine.WriteAsync(items.Where(i => i.IsWritable && i.JoinedPerson is null).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var (key, source, item) in owned)
+            {
+                _creatingPersons.TryRemove(new KeyValuePair<string, Task<string?>>(key, source.Task));
+                source.TrySetResult(item.Error is null && item.Person?.Change == RecordChange.Created ? item.Person.Id : null);
+            }
+        }
+
+        var joiners = items.Where(i => i.IsWritable && i.JoinedPerson is not null).ToList();
+        foreach (var joiner in joiners)
+        {
+            if (await joiner.JoinedPerson!.WaitAsync(cancellationToken).ConfigureAwait(false) is { } personId)
+            {
+                var plan = joiner.Plan!;
+                plan.Person = new ResolvedRecord { Action = RecordAction.Keep, ObjectType = plan.Person.ObjectType, Id = personId };
+            }
+        }
+
+        if (joiners.Count > 0)
+        {
+            await engine.WriteAsync(joiners, cancellationToken).ConfigureAwait(false);
+        }
+
+        var results = Results(items, readCalls + engine.ApiCalls);
+        foreach (var item in items)
+        {
+            if (item.InitialOwnerStrategy == OwnerStrategy.AgentUser && item.Plan?.Owner.Strategy is { } final && final != OwnerStrategy.AgentUser
+                && item.Conversation?.Agent?.Email is { } agentEmail)
+            {
+                // The agent's User was rejected (inactive or invalid): forget it so the next export looks again.
+                _cache.RemoveAgentUser(options.InstanceUrl?.ToString() ?? string.Empty, agentEmail.Trim().ToLowerInvariant());
+            }
+        }
+
+        Log(results);
+        return results;
+    }
+
+    /// <summary>Registers the new persons this chunk creates; marks conversations whose new person another export is creating.</summary>
+    private List<(string Key, TaskCompletionSource<string?> Source, ExportItem Item)> JoinNewPersons(List<ExportItem> items, SalesforceChatExportOptions options)
+    {
+        var owned = new List<(string, TaskCompletionSource<string?>, ExportItem)>();
+        if (options.Mode == ExportMode.Record)
+        {
+            return owned;
+        }
+
+        foreach (var item in items.Where(i => i.IsWritable && i.Plan!.Person.Action == RecordAction.Create && i.Plan.VisitorEmail is not null))
+        {
+            var plan = item.Plan!;
+            var key = (options.InstanceUrl?.ToString() ?? string.Empty) + "|" + plan.Person.ObjectType + "|" + plan.VisitorEmail!.Trim().ToLowerInvariant();
+            var source = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_creatingPersons.TryAdd(key, source.Task))
+            {
+                owned.Add((key, source, item));
+            }
+            else if (_creatingPersons.TryGetValue(key, out var other))
+            {
+                item.JoinedPerson = other;
+            }
+        }
+
+        return owned;
+    }
+
+    /// <summary>Prechecks, then runs the deciding stages of every conversation of the chunk on one reader; returns the read calls.</summary>
+    private async Task<int> DecideChunkAsync(List<ExportItem> items, SalesforceChatExportOptions options, CancellationToken cancellationToken)
+    {
+        var candidates = new List<ExportItem>(items.Count);
+        foreach (var item in items.Where(i => i.Result is null))
+        {
+            try
+            {
+                item.Result = await PrecheckAsync(item.Conversation!, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                item.Error = ex;
+            }
+
+            if (item.Result is null && item.Error is null)
+            {
+                candidates.Add(item);
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            return 0;
+        }
+
+        var org = options.InstanceUrl?.ToString() ?? string.Empty;
+        var reader = new ChunkReader(_client, _cache, org, options.MetadataCacheDuration);
+        if (_cache.Distributed is not null)
+        {
+            // Another worker may have read these already: fill this process's cache first.
+            var personObject = PersonFields.PersonObject(options);
+            var agents = candidates.Select(c => c.Conversation!.Agent?.Email?.Trim().ToLowerInvariant()).Where(e => !string.IsNullOrEmpty(e)).Distinct().ToArray();
+            await _cache.WarmAsync(org, DescribedObjects(options, personObject, PersonFields.ActivityObject(options.Mode)), agents!, options.MetadataCacheDuration, cancellationToken).ConfigureAwait(false);
+        }
+
+        var decisions = candidates.Select(c => DecideAsync(c, options, reader, cancellationToken)).ToArray();
+        await reader.RunAsync(decisions, cancellationToken).ConfigureAwait(false);
+        return reader.ApiCalls;
+    }
+
+    /// <summary>The checks that need no Salesforce call: a conversation id, the export filters, and enough identity.</summary>
+    private async ValueTask<ConversationExportResult?> PrecheckAsync(Conversation conversation, SalesforceChatExportOptions options, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(conversation.Id))
+        {
+            return ConversationExportResult.Skipped(string.Empty, "The conversation has no Id; give every conversation a stable Id (it is the idempotency key).");
+        }
+
+        foreach (var filter in _filters)
+        {
+            var verdict = await filter.EvaluateAsync(new ExportFilterContext { Conversation = conversation, Options = options }, cancellationToken).ConfigureAwait(false);
+            if (!verdict.ShouldExport)
+            {
+                return ConversationExportResult.Skipped(conversation.Id, verdict.SkipReason!);
+            }
+        }
+
+        return IdentityReadiness.Check(conversation, options) is { } notReady ? ConversationExportResult.Skipped(conversation.Id, notReady) : null;
+    }
+
+    /// <summary>
+    /// Runs the deciding stages of one conversation (identity matcher, owner resolver, the earlier activity and the
+    /// describes in one read round; then field mapper, record resolver, transcript writer). Never throws: the outcome is
+    /// stored on the item.
+    /// </summary>
+    private async Task DecideAsync(ExportItem item, SalesforceChatExportOptions options, ChunkReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DecideCoreAsync(item, options, reader, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            item.Error = ex;
+        }
+    }
+
+    private async Task DecideCoreAsync(ExportItem item, SalesforceChatExportOptions options, ISalesforceReader reader, CancellationToken cancellationToken)
+    {
+        var conversation = item.Conversation!;
+        var personObject = PersonFields.PersonObject(options);
+        var activityObject = PersonFields.ActivityObject(options.Mode);
+
+        // One read round: describes, identity, owner and the activity an earlier export wrote, all started before any await.
+        var describes = DescribedObjects(options, personObject, activityObject).Select(o => reader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
+        var matching = _identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
+        var resolving = _ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, Salesforce = reader }, cancellationToken).AsTask();
+        var earlier = activityObject is null ? null : reader.LookupAsync(ActivityMarker.Lookup(activityObject, conversation.Id, options.ConversationIdField), cancellationToken).AsTask();
+
+        IdentityMatch match;
+        try
+        {
+            await Task.WhenAll(describes).ConfigureAwait(false);
+            match = await matching.ConfigureAwait(false);
+        }
+        catch (SalesforceApiException ex) when (ex.ErrorCode is "INVALID_FIELD" && describes.All(d => d.IsCompletedSuccessfully))
+        {
+            // A mapped field the org does not have made the identity query fail: report it as the configuration error it is.
+            await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        item.Match = match;
+        if (match.SkipReason is { } skip)
+        {
+            item.Result = ConversationExportResult.Skipped(conversation.Id, skip);
+            return;
+        }
+
+        var owner = await resolving.ConfigureAwait(false);
+        item.InitialOwnerStrategy = owner.Strategy;
+        if (owner.Strategy == OwnerStrategy.RecordOwner && match.IsFound && match.Fields["OwnerId"]?.GetValue<string>() is { } recordOwner)
+        {
+            owner = new ResolvedOwner(recordOwner, OwnerStrategy.RecordOwner) { Fallbacks = owner.Fallbacks };
+        }
+        else if (owner.Strategy == OwnerStrategy.RecordOwner && !match.IsFound)
+        {
+            // A new person has no owner to keep: the marker defers to the next strategy, whose owner the SDK then sets,
+            // reports, and falls back from when Salesforce rejects it.
+            var next = owner.Fallbacks.Select((fallback, index) => (Owner: fallback, Index: index)).FirstOrDefault(f => f.Owner.Strategy != OwnerStrategy.RecordOwner);
+            owner = next.Owner is null ? ResolvedOwner.ConnectingUser : next.Owner with { Fallbacks = owner.Fallbacks.Skip(next.Index + 1).ToArray() };
+        }
+
+        var fields = await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
+        var person = await _recordResolver.ResolveAsync(new RecordResolutionContext
+        {
+            Conversation = conversation, Options = options, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (person.Action == RecordAction.Create && options.Mode != ExportMode.Record && !person.Fields.ContainsKey("LastName"))
+        {
+            item.Result = ConversationExportResult.Skipped(conversation.Id, $"No {person.ObjectType} matches the visitor and a new one needs a last name (visitor.lastName or visitor.name is missing); nothing was written.");
+            return;
+        }
+
+        WrittenTranscript? transcript = null;
+        if (activityObject is not null)
+        {
+            var activityOwner = owner.Strategy == OwnerStrategy.RecordOwner && owner.OwnerId is null
+                ? owner.Fallbacks.FirstOrDefault() ?? ResolvedOwner.ConnectingUser
+                : owner;
+            transcript = await _transcriptWriter.WriteAsync(new TranscriptWriteContext
+            {
+                Conversation = conversation, Options = options, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = reader,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var plan = new ExportWritePlan
+        {
+            ConversationId = conversation.Id,
+            Person = person,
+            Activity = transcript,
+            Owner = owner,
+            CampaignId = options.CampaignId,
+            CampaignMemberStatus = options.CampaignMemberStatus,
+            CampaignMemberFields = fields.Objects.Contains(DefaultFieldMapper.CampaignMemberObject, StringComparer.OrdinalIgnoreCase) ? fields.For(DefaultFieldMapper.CampaignMemberObject) : [],
+            VisitorEmail = ConversationValues.Read(conversation, "visitor.email"),
+        };
+        plan.Warnings.AddRange(fields.Warnings);
+
+        if (earlier is not null && transcript is not null && (await earlier.ConfigureAwait(false)).FirstOrDefault()?["Id"]?.GetValue<string>() is { } existing)
+        {
+            // An earlier export of this conversation wrote the activity: update it, and add only the files it lacks.
+            plan.ExistingActivityId = existing;
+            if (transcript.Files.Count > 0)
+            {
+                var attached = await reader.LookupAsync(new SalesforceLookup { ObjectType = "ContentVersion", Field = "FirstPublishLocationId", Value = existing, Fields = ["Id", "PathOnClient"] }, cancellationToken).ConfigureAwait(false);
+                foreach (var file in attached)
+                {
+                    if (file["PathOnClient"]?.GetValue<string>() is { } name)
+                    {
+                        plan.ExistingFiles.Add(name);
+                    }
+                }
+            }
+        }
+
+        item.Plan = plan;
+    }
+
+    private ValueTask<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options, string personObject, string? activityObject, ISalesforceReader reader, CancellationToken cancellationToken) =>
+        _fieldMapper.MapAsync(new FieldMappingContext { Conversation = conversation, Options = options, PersonObject = personObject, ActivityObject = activityObject, Salesforce = reader }, cancellationToken);
+
+    internal static List<string> DescribedObjects(SalesforceChatExportOptions options, string personObject, string? activityObject)
+    {
+        var objects = new List<string>(4 + options.FieldMappings.Count);
+        foreach (var o in PersonFields.SearchOrder(options))
+        {
+            PersonFields.AddDistinct(objects, o);
+        }
+
+        PersonFields.AddDistinct(objects, personObject);
+        if (string.Equals(personObject, "Lead", StringComparison.OrdinalIgnoreCase))
+        {
+            // A converted Lead is followed to its Contact, which the record resolver then describes.
+            PersonFields.AddDistinct(objects, "Contact");
+        }
+
+        if (activityObject is not null)
+        {
+            PersonFields.AddDistinct(objects, activityObject);
+        }
+
+        foreach (var mapping in options.FieldMappings)
+        {
+            if (FieldTarget.TryParse(mapping.Target, out var o, out _))
+            {
+                PersonFields.AddDistinct(objects, o);
+            }
+        }
+
+        return objects;
+    }
+
+    /// <summary>
+    /// The results in input order. A chunk's calls are charged to its first conversation that got past the filters, so
+    /// the sum over the results is the number of calls spent.
+    /// </summary>
+    private static ConversationExportResult[] Results(List<ExportItem> items, int chunkCalls)
+    {
+        var first = items.FirstOrDefault(i => i.Result is null || i.Plan is not null || i.Error is not null);
+        var results = new ConversationExportResult[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var calls = ReferenceEquals(item, first) ? chunkCalls : 0;
+            if (item.Error is not null)
+            {
+                results[i] = new ConversationExportResult
+                {
+                    ConversationId = item.ConversationId, Status = ExportStatus.Failed, Error = item.Error, Person = item.Person, Activity = item.Activity,
+                    Files = item.Files, ApiCalls = calls, Warnings = item.Plan?.Warnings ?? [],
+                };
+            }
+            else if (item.Result is { } done)
+            {
+                results[i] = new ConversationExportResult
+                {
+                    ConversationId = done.ConversationId, Status = done.Status, SkipReason = done.SkipReason, Error = done.Error, ApiCalls = calls,
+                };
+            }
+            else
+            {
+                var plan = item.Plan!;
+                results[i] = new ConversationExportResult
+                {
+                    ConversationId = item.ConversationId,
+                    Status = ExportStatus.Exported,
+                    Person = item.Person,
+                    Activity = item.Activity,
+                    Files = item.Files,
+                    OwnerId = plan.Owner.OwnerId,
+                    ApiCalls = calls,
+                    Warnings = plan.Warnings,
+                };
+            }
+        }
+
+        return results;
+    }
+
+    private void Log(ConversationExportResult[] results)
+    {
+        foreach (var result in results)
+        {
+            switch (result.Status)
+            {
+                case ExportStatus.Skipped:
+                    LogSkipped(_logger, result.ConversationId, result.SkipReason);
+                    break;
+                case ExportStatus.Failed:
+                    LogFailed(_logger, result.ConversationId, result.Error?.GetType().Name ?? "Unknown", (result.Error as SalesforceApiException)?.ErrorCode);
+                    break;
+                default:
+                    LogExported(_logger, result.ConversationId, result.Person?.ObjectType, result.Person?.Id, result.Person?.Change, result.Activity?.ObjectType, result.Activity?.Id, result.ApiCalls);
+                    break;
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<Conversation> ToAsync(IEnumerable<Conversation> conversations, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var conversation in conversations)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return conversation;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Conversation {ConversationId} exported: {PersonObject} {PersonId} ({PersonChange}), {ActivityObject} {ActivityId}, {ApiCalls} API calls")]
+    private static partial void LogExported(ILogger logger, string conversationId, string? personObject, string? personId, RecordChange? personChange, string? activityObject, string? activityId, int apiCalls);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Conversation {ConversationId} skipped: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string conversationId, string? reason);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Conversation {ConversationId} failed: {ExceptionType} {ErrorCode}")]
+    internal static partial void LogFailed(ILogger logger, string conversationId, string exceptionType, string? errorCode);
+
+    /// <summary>The conversation ids a batch has seen lately: at most <c>capacity</c>, the oldest forgotten first.</summary>
+    private sealed class RecentIds(int capacity)
+    {
+        private readonly HashSet<string> _set = new(StringComparer.Ordinal);
+        private readonly Queue<string> _order = new();
+
+        public bool Add(string id)
+        {
+            if (!_set.Add(id))
+            {
+                return false;
+            }
+
+            _order.Enqueue(id);
+            if (_order.Count > capacity)
+            {
+                _set.Remove(_order.Dequeue());
+            }
+
+            return true;
+        }
+    }
+
+    private sealed class ProgressCounter(Action<ExportProgress>? callback)
+    {
+        private int _completed;
+        private int _exported;
+        private int _skipped;
+        private int _failed;
+
+        public void Report(ExportStatus status)
+        {
+            if (callback is null)
+            {
+                return;
+            }
+
+            _completed++;
+            switch (status)
+            {
+                case ExportStatus.Exported: _exported++; break;
+                case ExportStatus.Skipped: _skipped++; break;
+                default: _failed++; break;
+            }
+
+            callback(new ExportProgress(_completed, _exported, _skipped, _failed));
+        }
+    }
+}

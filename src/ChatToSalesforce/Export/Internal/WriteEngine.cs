@@ -1,0 +1,363 @@
+using System.Net;
+using ChatToSalesforce.Ownership;
+using ChatToSalesforce.Records;
+using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace ChatToSalesforce.Export.Internal;
+
+/// <summary>
+/// The one write engine: sends each conversation's unit of writes (all or nothing), applies the recovery rules, and
+/// resends only what Salesforce provably did not commit. Single and batch exports both write through it.
+/// </summary>
+/// <remarks>
+/// <para>Every recovery rule lives here, once (<see cref="Recover"/>): <c>DUPLICATES_DETECTED</c> on the person means
+/// "this person exists" (its id is used; an update it rejects leaves the person as it was); an owner Salesforce rejects
+/// as inactive or invalid is replaced by the next fallback owner (and a rejected agent User is forgotten); an existing
+/// campaign membership is success; a unit rolled back on a transient error (<c>UNABLE_TO_LOCK_ROW</c>,
+/// <c>SERVER_UNAVAILABLE</c>, ...) and a unit Salesforce did not process are resent after a jittered backoff.</para>
+/// <para>A request whose outcome is unknown (the connection was lost or timed out after sending) is never resent: its
+/// conversations fail with a transient error, and the next export of each looks before it creates (the person by its
+/// identity, the activity by <see cref="ActivityMarker"/>), so nothing is written twice.</para>
+/// </remarks>
+internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataCache cache, SalesforceChatExportOptions options, TimeProvider timeProvider, ILogger logger)
+{
+    /// <summary>Error codes of a unit Salesforce rolled back for a reason that may pass: resending it is safe.</summary>
+    internal static readonly string[] RolledBackTransient = ["UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_RUNNING_TOO_LONG", "QUERY_TIMEOUT", "TXN_SECURITY_NO_ACCESS_RETRY"];
+
+    private const int MaxRecoveries = 6;
+
+    private int _apiCalls;
+
+    /// <summary>Gets the API calls the writes spent.</summary>
+    public int ApiCalls => Volatile.Read(ref _apiCalls);
+
+    public async Task WriteAsync(IReadOnlyList<ExportItem> items, CancellationToken cancellationToken)
+    {
+        var pending = items.Where(i => i.IsWritable).ToList();
+        var recoveries = new Dictionary<ExportItem, int>();
+        var transientAttempts = 0;
+        while (pending.Count > 0)
+        {
+            var units = pending.Select(i => WritePlanner.Build(i, options)).ToList();
+            var empty = pending.Where((item, k) => units[k].Operations.Count == 0).ToList();
+            foreach (var item in empty)
+            {
+                Complete(item, new SalesforceWriteResult(true, []));
+            }
+
+            var sendable = pending.Where((item, k) => units[k].Operations.Count > 0).ToList();
+            units = units.Where(u => u.Operations.Count > 0).ToList();
+            if (units.Count == 0)
+            {
+                break;
+            }
+
+            SalesforceWriteBatchResult batch;
+            try
+            {
+                batch = await client.WriteAsync(units, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SalesforceApiException ex) when (IsNotProcessed(ex) && transientAttempts < options.Resilience.MaxRetryAttempts)
+            {
+                // Salesforce answered before processing anything: the same request is safe to send again.
+                transientAttempts++;
+                await DelayAsync(transientAttempts, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                foreach (var item in sendable)
+                {
+                    item.Error = ex;
+                }
+
+                break;
+            }
+
+            Interlocked.Add(ref _apiCalls, batch.ApiCalls);
+            var next = new List<ExportItem>();
+            var backoff = false;
+            var duplicates = new List<ExportItem>();
+            for (var k = 0; k < sendable.Count; k++)
+            {
+                var item = sendable[k];
+                var result = k < batch.Units.Count ? batch.Units[k] : new SalesforceWriteResult(false, []);
+                if (result.Success)
+                {
+                    Complete(item, result);
+                    continue;
+                }
+
+                recoveries.TryGetValue(item, out var count);
+                recoveries[item] = count + 1;
+                var verdict = count >= MaxRecoveries ? Verdict.Fail : Recover(item, result, duplicates);
+                switch (verdict)
+                {
+                    case Verdict.Resend:
+                        next.Add(item);
+                        break;
+                    case Verdict.ResendLater when count < options.Resilience.MaxRetryAttempts:
+                        next.Add(item);
+                        backoff = true;
+                        break;
+                    default:
+                        item.Error = Failure(item, result);
+                        break;
+                }
+            }
+
+            if (duplicates.Count > 0)
+            {
+                await FindDuplicatesAsync(duplicates, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (backoff)
+            {
+                await DelayAsync(next.Count == 0 ? 1 : next.Max(i => recoveries[i]), cancellationToken).ConfigureAwait(false);
+            }
+
+            pending = next;
+        }
+
+        foreach (var item in items.Where(i => i.Error is null && i.Activity is not null && i.DeferredFiles.Count > 0))
+        {
+            await UploadDeferredAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The recovery rules, each in one place.</summary>
+    private Verdict Recover(ExportItem item, SalesforceWriteResult result, List<ExportItem> duplicates)
+    {
+        var plan = item.Plan!;
+        if (result.NotProcessed)
+        {
+            return Verdict.ResendLater;
+        }
+
+        var failure = result.Failure;
+        var error = failure is null ? null : SalesforceErrorParser.PickPrimary(failure.Errors);
+        var code = error?.ErrorCode;
+        LogUnitFailed(logger, plan.ConversationId, failure?.Name, code);
+
+        if (failure?.Name == WritePlanner.PersonOp && code == "DUPLICATES_DETECTED")
+        {
+            if (plan.Person.Action == RecordAction.Update)
+            {
+                // The update of the matched person would make it a duplicate of another record: the person is still
+                // the one identity matching found, so keep it as it is rather than switching to the other record.
+                plan.Person = new ResolvedRecord { Action = RecordAction.Keep, ObjectType = plan.Person.ObjectType, Id = plan.Person.Id };
+                plan.Warnings.Add($"Salesforce duplicate rules rejected the update of the {plan.Person.ObjectType}; it was left as it was.");
+                return Verdict.Resend;
+            }
+
+            if (plan.Person.Action == RecordAction.Create)
+            {
+                if (error!.DuplicateRecordIds.FirstOrDefault() is { } existing)
+                {
+                    UseExistingPerson(plan, existing);
+                    return Verdict.Resend;
+                }
+
+                if (plan.VisitorEmail is not null)
+                {
+                    duplicates.Add(item);
+                    return Verdict.Resend;
+                }
+            }
+        }
+
+        if (IsOwnerRejection(error) && FallBackOwner(item))
+        {
+            return Verdict.Resend;
+        }
+
+        if (failure?.Name == WritePlanner.CampaignOp && code is "DUPLICATE_VALUE" or "DUPLICATES_DETECTED")
+        {
+            plan.CampaignId = null;
+            plan.Warnings.Add("The person is already a member of the campaign.");
+            return Verdict.Resend;
+        }
+
+        return code is not null && RolledBackTransient.Contains(code) ? Verdict.ResendLater : Verdict.Fail;
+    }
+
+    private static void UseExistingPerson(ExportWritePlan plan, string id)
+    {
+        plan.Person = new ResolvedRecord { Action = RecordAction.Keep, ObjectType = plan.Person.ObjectType, Id = id };
+        plan.Warnings.Add($"Salesforce duplicate rules matched an existing {plan.Person.ObjectType}; the transcript was linked to it.");
+    }
+
+    private async Task FindDuplicatesAsync(List<ExportItem> items, CancellationToken cancellationToken)
+    {
+        // Duplicate rules matched without naming the record: look the persons up by email, all in one read.
+        var reader = new ChunkReader(client, cache, options.InstanceUrl?.ToString() ?? string.Empty, options.MetadataCacheDuration);
+        var lookups = items.Select(i => reader.LookupAsync(new SalesforceLookup { ObjectType = i.Plan!.Person.ObjectType, Field = "Email", Value = i.Plan.VisitorEmail! }, cancellationToken).AsTask()).ToArray();
+        try
+        {
+            await reader.RunAsync(lookups, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Each lookup's own outcome is read below.
+        }
+
+        Interlocked.Add(ref _apiCalls, reader.ApiCalls);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var found = lookups[i].IsCompletedSuccessfully && lookups[i].Result.Count > 0 ? lookups[i].Result[0]["Id"]?.GetValue<string>() : null;
+            if (found is not null)
+            {
+                UseExistingPerson(items[i].Plan!, found);
+            }
+            else
+            {
+                items[i].Error = new SalesforceApiException(HttpStatusCode.BadRequest, "DUPLICATES_DETECTED", $"Salesforce duplicate rules rejected the {items[i].Plan!.Person.ObjectType} of conversation '{items[i].ConversationId}' without naming the existing record, and none was found by email.");
+            }
+        }
+    }
+
+    /// <summary>Whether Salesforce rejected the owner (inactive or not a valid User).</summary>
+    internal static bool IsOwnerRejection(SalesforceError? error) =>
+        error is not null
+        && (error.ErrorCode is "INACTIVE_OWNER_OR_USER"
+            || (error.ErrorCode is "INVALID_CROSS_REFERENCE_KEY" && (error.Fields.Contains("OwnerId") || error.Message.Contains("owner", StringComparison.OrdinalIgnoreCase))));
+
+    /// <summary>Moves to the next fallback owner after Salesforce rejected the current one; <see langword="false"/> when none is left.</summary>
+    private bool FallBackOwner(ExportItem item)
+    {
+        var plan = item.Plan!;
+        var rejected = plan.Owner;
+        if (rejected.OwnerId is null || rejected.Fallbacks.Count == 0)
+        {
+            return false;
+        }
+
+        plan.Owner = rejected.Fallbacks[0] with { Fallbacks = rejected.Fallbacks.Skip(1).ToArray() };
+        foreach (var fields in new[] { plan.Person.Fields, plan.Activity?.Fields })
+        {
+            if (fields is null || !string.Equals(fields["OwnerId"]?.GetValue<string>(), rejected.OwnerId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (plan.Owner.OwnerId is null)
+            {
+                fields.Remove("OwnerId");
+            }
+            else
+            {
+                fields["OwnerId"] = plan.Owner.OwnerId;
+            }
+        }
+
+        if (plan.Person.Action == RecordAction.Update && plan.Person.Fields.Count == 0)
+        {
+            plan.Person = new ResolvedRecord { Action = RecordAction.Keep, ObjectType = plan.Person.ObjectType, Id = plan.Person.Id };
+        }
+
+        plan.Warnings.Add($"Salesforce rejected the {rejected.Strategy} owner; fell back to {plan.Owner.Strategy}.");
+        if (rejected.Strategy == OwnerStrategy.AgentUser && item.Conversation?.Agent?.Email is { } agentEmail)
+        {
+            // Forget the agent's User so the next export looks again.
+            cache.RemoveAgentUser(options.InstanceUrl?.ToString() ?? string.Empty, agentEmail.Trim().ToLowerInvariant());
+        }
+
+        return true;
+    }
+
+    private static void Complete(ExportItem item, SalesforceWriteResult result)
+    {
+        var plan = item.Plan!;
+        var p = plan.Person;
+        var byName = result.Operations.ToDictionary(o => o.Name, StringComparer.Ordinal);
+        if (p.Action == RecordAction.Keep)
+        {
+            item.Person = new SalesforceRecordRef(p.ObjectType, p.Id!, RecordChange.Unchanged);
+        }
+        else if (byName.TryGetValue(WritePlanner.PersonOp, out var written) && written.Id is { } personId)
+        {
+            var change = p.Action switch
+            {
+                RecordAction.Create => RecordChange.Created,
+                RecordAction.Upsert => written.Created ? RecordChange.Created : RecordChange.Updated,
+                _ => RecordChange.Updated,
+            };
+            item.Person = new SalesforceRecordRef(p.ObjectType, personId, change);
+        }
+
+        if (plan.Activity is { } a && byName.TryGetValue(WritePlanner.ActivityOp, out var activity) && activity.Id is { } activityId)
+        {
+            item.Activity = new SalesforceRecordRef(a.ObjectType, activityId, activity.Created ? RecordChange.Created : RecordChange.Updated);
+        }
+
+        item.Files.AddRange(result.Operations.Where(o => o.Name.StartsWith(WritePlanner.FileOpPrefix, StringComparison.Ordinal) && o.Id is not null)
+            .Select(o => new SalesforceRecordRef("ContentVersion", o.Id!, RecordChange.Created)));
+    }
+
+    private async Task UploadDeferredAsync(ExportItem item, CancellationToken cancellationToken)
+    {
+        foreach (var (index, file) in item.DeferredFiles)
+        {
+            var name = AttachmentNames.Safe(file.FileName, index + 1);
+            try
+            {
+                var saved = await client.UploadFileAsync(new SalesforceFileUpload(name, file.Content, item.Activity!.Id), cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _apiCalls);
+                if (!saved.Success || saved.Id is null)
+                {
+                    throw new SalesforceApiException(HttpStatusCode.BadRequest, saved.Errors.FirstOrDefault()?.ErrorCode, "Salesforce rejected the file.", saved.Errors.SelectMany(e => e.Fields).ToArray());
+                }
+
+                item.Files.Add(new SalesforceRecordRef("ContentVersion", saved.Id, RecordChange.Created));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The person and activity exist; this file does not. The export is not reported as Exported, and the next
+                // export of the conversation finds the activity and adds the files it lacks.
+                var api = ex as SalesforceApiException;
+                item.Error = new SalesforceApiException(
+                    api?.StatusCode ?? HttpStatusCode.InternalServerError,
+                    api?.ErrorCode ?? "ATTACHMENT_UPLOAD_FAILED",
+                    $"Attachment {index + 1} of conversation '{item.ConversationId}' could not be uploaded ({api?.ErrorCode ?? "the upload failed"}); the person and activity were written. Export the conversation again to add the missing files.",
+                    api?.Fields,
+                    isTransient: api?.IsTransient ?? true,
+                    innerException: ex);
+                return;
+            }
+        }
+    }
+
+    private static Exception Failure(ExportItem item, SalesforceWriteResult result)
+    {
+        var failure = result.Failure;
+        var errors = failure?.Errors ?? [new SalesforceError("PROCESSING_HALTED", "Salesforce did not process the conversation's writes.", [])];
+        var transient = SalesforceErrorParser.PickPrimary(errors)?.ErrorCode is { } code && (RolledBackTransient.Contains(code) || code == "PROCESSING_HALTED");
+        var ex = SalesforceErrorParser.FromErrors(transient ? 503 : 400, errors, $"Salesforce rejected the export of conversation '{item.ConversationId}'", failure?.Name);
+        return ex;
+    }
+
+    /// <summary>Whether Salesforce answered the request before processing any of it (so sending it again is safe).</summary>
+    internal static bool IsNotProcessed(SalesforceApiException ex) =>
+        ex.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests && ex.ErrorCode is not "TIMEOUT" and not "NETWORK_ERROR";
+
+    private Task DelayAsync(int attempt, CancellationToken cancellationToken)
+    {
+        var baseDelay = options.Resilience.BaseDelay > TimeSpan.Zero ? options.Resilience.BaseDelay : TimeSpan.FromMilliseconds(200);
+        var exponential = baseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 8));
+        var max = options.Resilience.MaxDelay > TimeSpan.Zero ? options.Resilience.MaxDelay.TotalMilliseconds : 30_000;
+        var jittered = Math.Min(exponential, max) * (0.5 + (Random.Shared.NextDouble() / 2));
+        return Task.Delay(TimeSpan.FromMilliseconds(jittered), timeProvider, cancellationToken);
+    }
+
+    private enum Verdict
+    {
+        Fail,
+        Resend,
+        ResendLater,
+    }
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Conversation {ConversationId}: write {Operation} failed with {ErrorCode}")]
+    private static partial void LogUnitFailed(ILogger logger, string conversationId, string? operation, string? errorCode);
+}
