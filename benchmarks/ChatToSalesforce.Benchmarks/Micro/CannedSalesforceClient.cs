@@ -16,7 +16,7 @@ internal sealed class CannedSalesforceClient : ISalesforceClient
     private char[] _url = new char[1024];
 
     public CannedSalesforceClient() => _writer = new Utf8JsonWriter(_buffer);
-    private static readonly SalesforceReadResult EmptyQuery = new() { Query = new SalesforceQueryResult(0, [], 0) };
+    private static readonly SalesforceReadResult EmptyQuery = new() { Query = new SalesforceQueryResult(0, []) { Requests = 0 } };
     private readonly Dictionary<string, SalesforceObjectDescription> _describes = new(StringComparer.OrdinalIgnoreCase);
     private long _ids;
 
@@ -24,7 +24,7 @@ internal sealed class CannedSalesforceClient : ISalesforceClient
     public int LastRequestBytes { get; private set; }
 
     public Task<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new SalesforceQueryResult(0, [], 1));
+        Task.FromResult(new SalesforceQueryResult(0, []));
 
     public Task<SalesforceReadBatchResult> ReadAsync(IReadOnlyList<SalesforceRead> reads, CancellationToken cancellationToken = default)
     {

@@ -42,7 +42,7 @@ public sealed class SalesforceObjectDescription
     /// <param name="describe">The JSON body.</param>
     /// <returns>The description.</returns>
     /// <exception cref="FormatException">The body is not a describe result.</exception>
-    public static SalesforceObjectDescription FromJson(JsonNode describe)
+    internal static SalesforceObjectDescription FromJson(JsonNode describe)
     {
         ArgumentNullException.ThrowIfNull(describe);
         if (describe is not JsonObject obj || obj["name"]?.GetValue<string>() is not { } name || obj["fields"] is not JsonArray fields)

@@ -5,5 +5,8 @@ namespace ChatToSalesforce.Salesforce;
 /// <summary>The records a SOQL query returned.</summary>
 /// <param name="TotalSize">Salesforce's <c>totalSize</c> (for <c>COUNT()</c> queries, the count).</param>
 /// <param name="Records">The records, each with Salesforce's field names (relationship fields as nested objects).</param>
-/// <param name="Requests">The API requests the query spent (one per page).</param>
-public sealed record SalesforceQueryResult(int TotalSize, IReadOnlyList<JsonObject> Records, int Requests = 1);
+public sealed record SalesforceQueryResult(int TotalSize, IReadOnlyList<JsonObject> Records)
+{
+    /// <summary>Gets the API requests the query spent (one per page); a host's own transport is counted one per query.</summary>
+    internal int Requests { get; init; } = 1;
+}

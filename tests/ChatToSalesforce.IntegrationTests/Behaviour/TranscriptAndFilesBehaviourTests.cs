@@ -142,10 +142,10 @@ public sealed class TranscriptAndFilesBehaviourTests
         second.Activity.Should().Be(first.Activity with { Change = RecordChange.Updated });
         first.Files.Should().HaveCount(2);
         second.Files.Should().BeEmpty();
-        first.ApiCalls.Should().Be(4);
-        afterFirst.Should().Be(4);
-        second.ApiCalls.Should().Be(2);
-        (host.Emulator.ApiCallsUsed - afterFirst).Should().Be(2);
+        first.ApiCalls.Should().Be(2, "one read, then one write with the Task and both files");
+        afterFirst.Should().Be(2);
+        second.ApiCalls.Should().Be(3, "the read finds the Task, a second read its files, then the update");
+        (host.Emulator.ApiCallsUsed - afterFirst).Should().Be(3);
         var task = host.Emulator.Records("Task").Should().ContainSingle().Subject;
         task.Text("Chat_Conversation_Id__c").Should().Be("chat-1");
         task.Text("Description").Should().Contain("Message 4");
@@ -154,15 +154,33 @@ public sealed class TranscriptAndFilesBehaviourTests
     }
 
     [Fact]
-    public async Task ReExport_WithoutConversationIdField_CreatesASecondTask_ButNotASecondContact()
+    public async Task ReExport_WithoutConversationIdField_UpdatesTheTaskItFindsByItsMarker_InTwoCalls()
     {
         await using var host = EmulatorHost.Create();
 
-        var first = await host.Exporter.ExportAsync(Chats.New());
-        var second = await host.Exporter.ExportAsync(Chats.New());
+        var first = await host.Exporter.ExportAsync(Chats.New(messages: 2));
+        var second = await host.Exporter.ExportAsync(Chats.New(messages: 5));
 
-        second.Activity!.Id.Should().NotBe(first.Activity!.Id);
-        host.Emulator.Records("Task").Should().HaveCount(2).And.OnlyContain(t => t.Text("WhoId") == first.Person!.Id);
+        second.Activity.Should().Be(first.Activity! with { Change = RecordChange.Updated });
+        second.ApiCalls.Should().Be(2, "the marker is looked up in the read the export makes anyway");
+        var task = host.Emulator.Records("Task").Should().ContainSingle().Subject;
+        task.Text("WhoId").Should().Be(first.Person!.Id);
+        task.Text("Subject").Should().EndWith(" [chat chat-1]");
+        task.Text("Description").Should().Contain("Message 4");
         host.Emulator.Records("Contact").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task ReExport_WithoutConversationIdField_AddsOnlyTheFilesTheFirstExportLacks()
+    {
+        await using var host = EmulatorHost.Create();
+
+        var first = await host.Exporter.ExportAsync(Chats.New(attachments: TwoAttachments()));
+        var second = await host.Exporter.ExportAsync(Chats.New(attachments: TwoAttachments()));
+
+        first.Files.Should().HaveCount(2);
+        second.Files.Should().BeEmpty();
+        second.Activity!.Id.Should().Be(first.Activity!.Id);
+        host.Emulator.Records("ContentVersion").Should().HaveCount(2);
     }
 }

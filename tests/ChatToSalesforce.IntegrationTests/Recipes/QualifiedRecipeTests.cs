@@ -149,6 +149,6 @@ public sealed class QualifiedRecipeTests
         var ev = host.Emulator.Get("Event", result.Activity!.Id);
         DateTimeOffset.Parse(ev.Text("StartDateTime")!).Should().Be(new DateTimeOffset(2026, 11, 5, 14, 0, 0, TimeSpan.Zero));
         DateTimeOffset.Parse(ev.Text("EndDateTime")!).Should().Be(new DateTimeOffset(2026, 11, 5, 14, 30, 0, TimeSpan.Zero));
-        ev.Text("Subject").Should().Be("Meeting booked via chat with Ada Lovelace");
+        ev.Text("Subject").Should().Be("Meeting booked via chat with Ada Lovelace [chat chat-1]", "the subject ends with the conversation's marker, which finds the Event again on a re-export");
     }
 }

@@ -10,28 +10,37 @@ public sealed class RetryTests
     private const string ConversationIdField = "Chat_Conversation_Id__c";
 
     [Fact]
-    public async Task TransientFailureOfTheWriteComposite_IsNotRetried_AndCreatesNothing()
+    public async Task ServerUnavailableOnTheWrite_AnsweredBeforeProcessing_IsResent_AndCreatesOnce()
     {
         await using var host = EmulatorHost.Create();
-        await WarmUpAsync(host); // caches describes: the next export reads with a plain GET query, so the first composite is the write
+        await WarmUpAsync(host);
         host.Emulator.ClearRequestLog();
-        host.Emulator.Faults.Add(new FaultRule { Method = "POST", PathContains = "/composite", Times = 1, StatusCode = 503, ErrorCode = "SERVER_UNAVAILABLE" });
+        host.Emulator.Faults.Add(new FaultRule { Method = "POST", PathContains = "/composite/graph", Times = 1, StatusCode = 503, ErrorCode = "SERVER_UNAVAILABLE" });
 
-        var act = () => host.Exporter.ExportAsync(Chats.New());
+        var result = await host.Exporter.ExportAsync(Chats.New());
 
-        var error = (await act.Should().ThrowAsync<SalesforceApiException>()).Which;
-        error.IsTransient.Should().BeTrue();
-        error.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
-        error.ErrorCode.Should().Be("SERVER_UNAVAILABLE");
-        host.Emulator.Composites().Should().ContainSingle("a composite with POST creates is never repeated").Which.FaultInjected.Should().BeTrue();
-        ContactsWithEmail(host, "ada@example.com").Should().Be(0);
-
-        // The host's queue runs the export again later: exactly one Contact and one Task.
-        var again = await host.Exporter.ExportAsync(Chats.New());
-
-        again.Status.Should().Be(ExportStatus.Exported);
+        result.Status.Should().Be(ExportStatus.Exported);
+        var writes = host.Emulator.RequestLog.Where(r => r.Path.EndsWith("/composite/graph", StringComparison.Ordinal)).ToList();
+        writes.Should().HaveCount(2, "a 503 means Salesforce processed nothing, so the write is sent again");
+        writes[0].FaultInjected.Should().BeTrue();
         ContactsWithEmail(host, "ada@example.com").Should().Be(1);
-        TasksOf(host, again.Person!.Id).Should().Be(1);
+        TasksOf(host, result.Person!.Id).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task UnableToLockRowInsideTheWrite_RolledBack_IsResent_AndCreatesOnce()
+    {
+        await using var host = EmulatorHost.Create();
+        await WarmUpAsync(host);
+        host.Emulator.ClearRequestLog();
+        host.Emulator.Faults.Add(new FaultRule { Method = "POST", PathContains = "/sobjects/Task", Times = 1, StatusCode = 400, ErrorCode = "UNABLE_TO_LOCK_ROW", Message = "unable to obtain exclusive access to this record" });
+
+        var result = await host.Exporter.ExportAsync(Chats.New());
+
+        result.Status.Should().Be(ExportStatus.Exported);
+        host.Emulator.RequestLog.Count(r => r.Path.EndsWith("/composite/graph", StringComparison.Ordinal)).Should().Be(2, "the graph rolled back as a whole, so resending it is safe");
+        ContactsWithEmail(host, "ada@example.com").Should().Be(1);
+        TasksOf(host, result.Person!.Id).Should().Be(1);
     }
 
     [Fact]
@@ -42,12 +51,12 @@ public sealed class RetryTests
             seed: e => e.DefineField("Task", new EmulatorField { Name = ConversationIdField, ExternalId = true, Unique = true }));
         await WarmUpAsync(host);
         host.Emulator.ClearRequestLog();
-        host.Emulator.Faults.Add(new FaultRule { Method = "POST", PathContains = "/composite", Times = 1, AfterCommit = true });
+        host.Emulator.Faults.Add(new FaultRule { Method = "POST", PathContains = "/composite/graph", Times = 1, AfterCommit = true, StatusCode = 502, ErrorCode = "BAD_GATEWAY" });
 
         var act = () => host.Exporter.ExportAsync(Chats.New());
 
         (await act.Should().ThrowAsync<SalesforceApiException>()).Which.IsTransient.Should().BeTrue();
-        host.Emulator.Composites().Should().ContainSingle("the write contains a POST (the new Contact): not repeated");
+        host.Emulator.RequestLog.Should().ContainSingle(r => r.Path.EndsWith("/composite/graph", StringComparison.Ordinal), "the outcome of the write is unknown: it is never resent blindly");
         ContactsWithEmail(host, "ada@example.com").Should().Be(1, "the write took effect; only the answer was lost");
         var contactId = host.Emulator.Records("Contact").Single(c => c["Email"]?.GetValue<string>() == "ada@example.com")["Id"]!.GetValue<string>();
         TasksOf(host, contactId).Should().Be(1);
@@ -72,10 +81,10 @@ public sealed class RetryTests
 
         result.Status.Should().Be(ExportStatus.Exported);
         var composites = host.Emulator.Composites();
-        composites.Should().HaveCount(4, "two failed attempts of the read composite, its successful retry, then the write");
+        composites.Should().HaveCount(3, "two failed attempts of the read composite and its successful retry");
         composites.Take(2).Should().OnlyContain(r => r.FaultInjected && r.StatusCode == 503);
         composites[2].Subrequests.Should().NotBeEmpty().And.OnlyContain(s => s.Method == "GET");
-        composites[3].Subrequests.Should().Contain(s => s.Method == "POST");
+        host.Emulator.RequestLog.Should().ContainSingle(r => r.Path.EndsWith("/composite/graph", StringComparison.Ordinal), "then the write");
         host.Emulator.Records("Task").Should().ContainSingle();
     }
 
@@ -83,18 +92,18 @@ public sealed class RetryTests
     public async Task UnableToLockRowOnAGet_IsRetried_AndTheExportSucceeds()
     {
         await using var host = EmulatorHost.Create();
-        await WarmUpAsync(host); // the next export's read is a single GET /query
+        await WarmUpAsync(host); // the next export's read is one /composite of GET subrequests (retry-safe)
         host.Emulator.ClearRequestLog();
         host.Emulator.Faults.Add(new FaultRule
         {
-            Method = "GET", PathContains = "/query", Times = 1, StatusCode = 400, ErrorCode = "UNABLE_TO_LOCK_ROW",
+            Method = "POST", PathContains = "/composite", Times = 1, StatusCode = 400, ErrorCode = "UNABLE_TO_LOCK_ROW",
             Message = "unable to obtain exclusive access to this record",
         });
 
         var result = await host.Exporter.ExportAsync(Chats.New());
 
         result.Status.Should().Be(ExportStatus.Exported);
-        var queries = host.Emulator.RequestLog.Where(r => r.Method == "GET" && r.Path.Contains("/query", StringComparison.Ordinal)).ToList();
+        var queries = host.Emulator.Composites().ToList();
         queries.Should().HaveCount(2);
         queries[0].ErrorCode.Should().Be("UNABLE_TO_LOCK_ROW");
         queries[1].StatusCode.Should().Be(200);
@@ -107,7 +116,7 @@ public sealed class RetryTests
         await using var host = EmulatorHost.Create();
         await WarmUpAsync(host);
         host.Emulator.ClearRequestLog();
-        host.Emulator.Faults.Add(new FaultRule { Method = "GET", PathContains = "/query", Times = 1, StatusCode = 400, ErrorCode = "INVALID_FIELD", Message = "No such column" });
+        host.Emulator.Faults.Add(new FaultRule { Method = "POST", PathContains = "/composite", Times = 1, StatusCode = 400, ErrorCode = "INVALID_FIELD", Message = "No such column" });
 
         var act = () => host.Exporter.ExportAsync(Chats.New());
 

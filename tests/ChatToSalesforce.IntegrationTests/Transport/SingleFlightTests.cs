@@ -36,7 +36,7 @@ public sealed class SingleFlightTests
         host.Emulator.ExpireAllSessions();
         host.Emulator.ClearRequestLog();
         var results = await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(i =>
-            Task.Run(() => host.Exporter.ExportAsync(Chats.New(id: $"chat-{i}", email: $"visitor{i}@example.com", name: $"Visitor Number{i}")))));
+            Task.Run(() => host.Exporter.ExportAsync(Chats.New(id: $"concurrent-{i}", email: $"visitor{i}@example.com", name: $"Visitor Number{i}")))));
 
         results.Should().OnlyContain(r => r.Status == ExportStatus.Exported);
         host.Emulator.TokenRequests().Should().Be(1);

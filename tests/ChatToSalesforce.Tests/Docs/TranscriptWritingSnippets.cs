@@ -110,7 +110,7 @@ public sealed class TranscriptWritingSnippets
         var result = await provider.GetRequiredService<IConversationExporter>().ExportAsync(DocsConversations.Ann());
 
         result.Status.Should().Be(ExportStatus.Exported);
-        emulator.Records("Task").Should().ContainSingle().Which["Subject"]!.GetValue<string>().Should().Be("Chat chat-1");
+        emulator.Records("Task").Should().ContainSingle().Which["Subject"]!.GetValue<string>().Should().Be("Chat chat-1 [chat chat-1]");
         result.Files.Should().ContainSingle();
     }
 }

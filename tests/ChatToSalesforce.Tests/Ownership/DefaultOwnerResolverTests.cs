@@ -44,7 +44,8 @@ public class DefaultOwnerResolverTests
     {
         await ResolveAsync(new ChatAgent { Email = " o'brien@x.com " });
 
-        _reader.Queries.Should().ContainSingle().Which.Should().Be(@"SELECT Id FROM User WHERE Email = 'o\'brien@x.com' AND IsActive = true ORDER BY LastModifiedDate DESC, Id LIMIT 1");
+        _reader.Lookups.Should().ContainSingle().Which.Should().BeEquivalentTo(DefaultOwnerResolver.AgentUserLookup("o'brien@x.com"));
+        _reader.Queries.Should().ContainSingle().Which.Should().Contain(@"Email = 'o\'brien@x.com'");
     }
 
     [Fact]

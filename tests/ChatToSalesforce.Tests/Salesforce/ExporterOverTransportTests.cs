@@ -112,6 +112,11 @@ public sealed class ExporterOverTransportTests
                 return Fixtures.Response(Fixtures.Load("36"));
             }
 
+            if (r.Uri.AbsolutePath.EndsWith("/composite/graph", StringComparison.Ordinal))
+            {
+                return Graph(r, usage);
+            }
+
             if (!r.Uri.AbsolutePath.EndsWith("/composite", StringComparison.Ordinal))
             {
                 return StubHttpHandler.Json(200, """{"totalSize":0,"done":true,"records":[]}""", usage);
@@ -156,6 +161,37 @@ public sealed class ExporterOverTransportTests
             }
 
             return StubHttpHandler.Json(200, new JsonObject { ["compositeResponse"] = responses }, usage);
+        }
+
+        /// <summary>Answers a graph write: every graph succeeds, every node gets a new id.</summary>
+        private HttpResponseMessage Graph(RecordedRequest r, (string, string) usage)
+        {
+            if (ExpireTokenOnNextWrite)
+            {
+                ExpireTokenOnNextWrite = false;
+                return StubHttpHandler.Json(401, """[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]""");
+            }
+
+            Interlocked.Increment(ref _writes);
+            var graphs = new JsonArray();
+            foreach (var graph in JsonNode.Parse(r.Body!)!["graphs"]!.AsArray())
+            {
+                var nodes = new JsonArray();
+                foreach (var node in graph!["compositeRequest"]!.AsArray())
+                {
+                    nodes.Add(new JsonObject
+                    {
+                        ["body"] = new JsonObject { ["id"] = $"00Xxx{Interlocked.Increment(ref _ids):D10}", ["success"] = true, ["errors"] = new JsonArray(), ["created"] = true },
+                        ["httpHeaders"] = new JsonObject(),
+                        ["httpStatusCode"] = 201,
+                        ["referenceId"] = node!["referenceId"]!.GetValue<string>(),
+                    });
+                }
+
+                graphs.Add(new JsonObject { ["graphId"] = graph["graphId"]!.GetValue<string>(), ["graphResponse"] = new JsonObject { ["compositeResponse"] = nodes }, ["isSuccessful"] = true });
+            }
+
+            return StubHttpHandler.Json(200, new JsonObject { ["graphs"] = graphs }, usage);
         }
 
         private static JsonNode Describe(string name)

@@ -24,6 +24,28 @@ internal static class ActivityMarker
         return "[chat " + token + "]";
     }
 
+    /// <summary>
+    /// Whether an export must look for the activity an earlier export wrote. Always without
+    /// <see cref="SalesforceChatExportOptions.ConversationIdField"/>; with it, the activity is upserted on the key, so only
+    /// to find the files an interrupted export did not attach (when the conversation has files, or a transcript long
+    /// enough to be attached as one).
+    /// </summary>
+    public static bool NeedsLookup(Conversation conversation, SalesforceChatExportOptions options)
+    {
+        if (options.ConversationIdField is null || conversation.Attachments.Count > 0)
+        {
+            return true;
+        }
+
+        var characters = 0L;
+        foreach (var message in conversation.Messages)
+        {
+            characters += (message.Text?.Length ?? 0) + 64;
+        }
+
+        return characters > ChatToSalesforce.Transcripts.Internal.DefaultTranscriptWriter.DefaultDescriptionLength / 2;
+    }
+
     /// <summary>The lookup that finds the activity an earlier export of the conversation wrote (one merged read).</summary>
     public static SalesforceLookup Lookup(string activityObject, string conversationId, string? conversationIdField) =>
         conversationIdField is { } key

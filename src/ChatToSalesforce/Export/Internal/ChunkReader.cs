@@ -398,7 +398,7 @@ internal sealed class ChunkReader : ISalesforceReader
         }
         else
         {
-            source.TrySetResult(result.Query ?? new SalesforceQueryResult(0, [], 0));
+            source.TrySetResult(result.Query ?? new SalesforceQueryResult(0, []) { Requests = 0 });
         }
     }
 
@@ -411,7 +411,7 @@ internal sealed class ChunkReader : ISalesforceReader
             copies.Add((JsonObject)record.DeepClone());
         }
 
-        return new SalesforceQueryResult(result.TotalSize, copies, 0);
+        return new SalesforceQueryResult(result.TotalSize, copies) { Requests = 0 };
     }
 
     private static void FailAll(Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> waiting, Exception ex)

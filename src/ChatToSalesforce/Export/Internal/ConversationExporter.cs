@@ -383,7 +383,9 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         var describes = DescribedObjects(options, personObject, activityObject).Select(o => reader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
         var matching = _identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
         var resolving = _ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, Salesforce = reader }, cancellationToken).AsTask();
-        var earlier = activityObject is null ? null : reader.LookupAsync(ActivityMarker.Lookup(activityObject, conversation.Id, options.ConversationIdField), cancellationToken).AsTask();
+        var earlier = activityObject is null || !ActivityMarker.NeedsLookup(conversation, options)
+            ? null
+            : reader.LookupAsync(ActivityMarker.Lookup(activityObject, conversation.Id, options.ConversationIdField), cancellationToken).AsTask();
 
         IdentityMatch match;
         try
@@ -516,7 +518,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     /// </summary>
     private static ConversationExportResult[] Results(List<ExportItem> items, int chunkCalls)
     {
-        var first = items.FirstOrDefault(i => i.Result is null || i.Plan is not null || i.Error is not null);
+        var first = items.FirstOrDefault(i => i.Match is not null || i.Plan is not null || i.Error is not null);
         var results = new ConversationExportResult[items.Count];
         for (var i = 0; i < items.Count; i++)
         {

@@ -168,7 +168,7 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
             }
         }
 
-        if (IsOwnerRejection(error) && FallBackOwner(item))
+        if (IsOwnerRejection(error) && FallBackOwner(item, code))
         {
             return Verdict.Resend;
         }
@@ -225,7 +225,7 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
             || (error.ErrorCode is "INVALID_CROSS_REFERENCE_KEY" && (error.Fields.Contains("OwnerId") || error.Message.Contains("owner", StringComparison.OrdinalIgnoreCase))));
 
     /// <summary>Moves to the next fallback owner after Salesforce rejected the current one; <see langword="false"/> when none is left.</summary>
-    private bool FallBackOwner(ExportItem item)
+    private bool FallBackOwner(ExportItem item, string? code)
     {
         var plan = item.Plan!;
         var rejected = plan.Owner;
@@ -257,7 +257,7 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
             plan.Person = new ResolvedRecord { Action = RecordAction.Keep, ObjectType = plan.Person.ObjectType, Id = plan.Person.Id };
         }
 
-        plan.Warnings.Add($"Salesforce rejected the {rejected.Strategy} owner; fell back to {plan.Owner.Strategy}.");
+        plan.Warnings.Add($"Salesforce rejected the {rejected.Strategy} owner ({code}); fell back to {plan.Owner.Strategy}.");
         if (rejected.Strategy == OwnerStrategy.AgentUser && item.Conversation?.Agent?.Email is { } agentEmail)
         {
             // Forget the agent's User so the next export looks again.
@@ -342,13 +342,15 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
     internal static bool IsNotProcessed(SalesforceApiException ex) =>
         ex.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests && ex.ErrorCode is not "TIMEOUT" and not "NETWORK_ERROR";
 
+    /// <summary>Waits before a resend: exponential from <see cref="SalesforceResilienceOptions.BaseDelay"/>, capped by
+    /// <see cref="SalesforceResilienceOptions.MaxDelay"/>, with jitter (the same backoff as the transport's retries).</summary>
     private Task DelayAsync(int attempt, CancellationToken cancellationToken)
     {
-        var baseDelay = options.Resilience.BaseDelay > TimeSpan.Zero ? options.Resilience.BaseDelay : TimeSpan.FromMilliseconds(200);
-        var exponential = baseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 8));
-        var max = options.Resilience.MaxDelay > TimeSpan.Zero ? options.Resilience.MaxDelay.TotalMilliseconds : 30_000;
-        var jittered = Math.Min(exponential, max) * (0.5 + (Random.Shared.NextDouble() / 2));
-        return Task.Delay(TimeSpan.FromMilliseconds(jittered), timeProvider, cancellationToken);
+        var resilience = options.Resilience;
+        var exponential = resilience.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 8));
+        var capped = Math.Min(exponential, resilience.MaxDelay.TotalMilliseconds);
+        var jittered = capped * (0.5 + (Random.Shared.NextDouble() / 2));
+        return jittered <= 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromMilliseconds(jittered), timeProvider, cancellationToken);
     }
 
     private enum Verdict

@@ -88,7 +88,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
             requests++;
         }
 
-        return new SalesforceQueryResult(totalSize, records, requests);
+        return new SalesforceQueryResult(totalSize, records) { Requests = requests };
     }
 
     /// <summary>Sends a <c>/composite</c> request (one API call); subrequest failures are in the response, not thrown.</summary>
@@ -211,6 +211,21 @@ internal sealed class SalesforceRestClient : ISalesforceClient
     public async Task<SalesforceReadBatchResult> ReadAsync(IReadOnlyList<SalesforceRead> reads, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reads);
+        if (reads.Count == 1 && reads[0].Kind == SalesforceReadKind.Query)
+        {
+            // One query needs no envelope: a plain GET, paged through.
+            try
+            {
+                var single = await QueryAsync(reads[0].Text, cancellationToken).ConfigureAwait(false);
+                return new SalesforceReadBatchResult([new SalesforceReadResult { Query = single with { Requests = 0 } }], single.Requests);
+            }
+            catch (SalesforceApiException ex) when (!ex.IsTransient && ex.StatusCode is >= System.Net.HttpStatusCode.BadRequest and < System.Net.HttpStatusCode.InternalServerError and not System.Net.HttpStatusCode.Unauthorized and not System.Net.HttpStatusCode.Forbidden)
+            {
+                // Salesforce rejected this query (not the call): reported as the read's error, as in a composite.
+                return new SalesforceReadBatchResult([new SalesforceReadResult { Error = ex }], 1);
+            }
+        }
+
         var results = new SalesforceReadResult[reads.Count];
         var calls = 0;
         foreach (var indexes in TypedOperationsWire.PlanReads(reads))

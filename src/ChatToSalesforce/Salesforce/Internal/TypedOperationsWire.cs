@@ -93,7 +93,7 @@ internal static class TypedOperationsWire
         }
 
         var more = body?["done"] is JsonValue done && done.TryGetValue<bool>(out var isDone) && !isDone;
-        return new SalesforceReadResult { Query = new SalesforceQueryResult(total, records, 0), HasMorePages = more };
+        return new SalesforceReadResult { Query = new SalesforceQueryResult(total, records) { Requests = 0 }, HasMorePages = more };
     }
 
     /// <summary><c>query?q=</c> and the URL-encoded SOQL.</summary>
