@@ -33,12 +33,12 @@ public sealed class RetryTests
         await using var host = EmulatorHost.Create();
         await WarmUpAsync(host);
         host.Emulator.ClearRequestLog();
-        host.Emulator.Faults.Add(new FaultRule { Method = "POST", PathContains = "/sobjects/Task", Times = 1, StatusCode = 400, ErrorCode = "UNABLE_TO_LOCK_ROW", Message = "unable to obtain exclusive access to this record" });
+        host.Emulator.Faults.Add(new FaultRule { Method = "POST", PathContains = "/composite/graph", Times = 1, StatusCode = 400, ErrorCode = "UNABLE_TO_LOCK_ROW", Message = "unable to obtain exclusive access to this record" });
 
         var result = await host.Exporter.ExportAsync(Chats.New());
 
         result.Status.Should().Be(ExportStatus.Exported);
-        host.Emulator.RequestLog.Count(r => r.Path.EndsWith("/composite/graph", StringComparison.Ordinal)).Should().Be(2, "the graph rolled back as a whole, so resending it is safe");
+        host.Emulator.RequestLog.Count(r => r.Path.EndsWith("/composite/graph", StringComparison.Ordinal)).Should().Be(2, "Salesforce rolled the write back, so resending it is safe");
         ContactsWithEmail(host, "ada@example.com").Should().Be(1);
         TasksOf(host, result.Person!.Id).Should().Be(1);
     }

@@ -338,9 +338,14 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
         return ex;
     }
 
-    /// <summary>Whether Salesforce answered the request before processing any of it (so sending it again is safe).</summary>
+    /// <summary>
+    /// Whether Salesforce's answer proves it applied nothing of the request, so sending it again is safe: it was
+    /// unavailable (503, 429), or it rolled the request back on a transient error such as <c>UNABLE_TO_LOCK_ROW</c>.
+    /// A lost connection or a timeout proves nothing.
+    /// </summary>
     internal static bool IsNotProcessed(SalesforceApiException ex) =>
-        ex.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests && ex.ErrorCode is not "TIMEOUT" and not "NETWORK_ERROR";
+        ex.ErrorCode is not "TIMEOUT" and not "NETWORK_ERROR"
+        && (ex.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests || (ex.ErrorCode is { } code && RolledBackTransient.Contains(code)));
 
     /// <summary>Waits before a resend: exponential from <see cref="SalesforceResilienceOptions.BaseDelay"/>, capped by
     /// <see cref="SalesforceResilienceOptions.MaxDelay"/>, with jitter (the same backoff as the transport's retries).</summary>
