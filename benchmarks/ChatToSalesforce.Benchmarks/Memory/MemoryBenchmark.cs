@@ -60,6 +60,15 @@ internal static class MemoryBenchmark
             }
         }
 
+        var shapeProblems = await InstantOrgSelfCheck.RunAsync();
+        if (shapeProblems.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"The fake org's answers differ from the emulator's ({shapeProblems.Count}):{Environment.NewLine}  {string.Join($"{Environment.NewLine}  ", shapeProblems)}");
+            return 1;
+        }
+
+        Console.WriteLine("Self-check: the fake org answers composite, composite graph, sObject Collections, query and create requests in the emulator's shapes.");
+
         // The emulator only answers what the fake passes on (token, userinfo, describes): no request log, no records.
         await using var emulator = new SalesforceEmulator(new SalesforceEmulatorOptions { RequestLogCapacity = 0, DailyApiLimit = long.MaxValue });
         var org = new InstantOrg();
@@ -156,6 +165,7 @@ internal static class MemoryBenchmark
                     ["os"] = RuntimeInformation.OSDescription,
                     ["runtime"] = RuntimeInformation.FrameworkDescription,
                     ["gc"] = GCSettings.IsServerGC ? "server" : "workstation",
+                    ["loadAverage"] = EconomyBenchmark.LoadAverage(),
                 },
                 ["workload"] = new JsonObject
                 {
