@@ -1,11 +1,19 @@
 using BenchmarkDotNet.Running;
 using ChatToSalesforce.Benchmarks.Economy;
+using ChatToSalesforce.Benchmarks.Memory;
 
-// `economy [--conversations <n>] [--latency-ms <ms>] [--json <file>]` runs the API-economy benchmark against the
-// emulator; anything else goes to BenchmarkDotNet (micro benchmarks).
+// `economy [--conversations <n>] [--latency-ms <ms>] [--runs <a,b>] [--label <text>] [--json <file>]` runs the
+// API-economy benchmark against the emulator; `memory [--conversations <n>] [--checkpoints <k>] [--label <text>]
+// [--json <file>]` streams conversations through ExportManyAsync against an instant fake org and measures the heap;
+// anything else goes to BenchmarkDotNet (micro benchmarks).
 if (args.Length > 0 && string.Equals(args[0], "economy", StringComparison.OrdinalIgnoreCase))
 {
     return await EconomyBenchmark.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && string.Equals(args[0], "memory", StringComparison.OrdinalIgnoreCase))
+{
+    return await MemoryBenchmark.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -9,12 +9,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ChatToSalesforce.Benchmarks.Economy;
 
 /// <summary>
-/// The API-economy benchmark: the same workload exported three ways against a fresh emulator each (in-process handler,
-/// injected latency per request): the SDK one conversation at a time, the SDK's batch export, and a naive integration.
+/// The API-economy benchmark: the same workload exported four ways against a fresh emulator each (in-process handler,
+/// injected latency per request): the SDK one conversation at a time, the SDK's batch export, a skilled hand-written
+/// integration (<see cref="SkilledPeer"/>) and a naive one.
 /// API calls are counted by the emulator; every run must leave the org in the same end state.
 /// </summary>
 /// <remarks>
-/// Usage: <c>dotnet run -c Release --project benchmarks/ChatToSalesforce.Benchmarks -- economy [--conversations n] [--latency-ms ms] [--json file]</c>.
+/// Usage: <c>dotnet run -c Release --project benchmarks/ChatToSalesforce.Benchmarks -- economy [--conversations n] [--latency-ms ms] [--runs a,b] [--label text] [--json file]</c>.
 /// Exit code 0 when every run verified; 1 when an end state differed; 2 on bad arguments.
 /// </remarks>
 internal static class EconomyBenchmark
@@ -23,11 +24,27 @@ internal static class EconomyBenchmark
     internal const int Agents = 10;
     internal const string SubjectTemplate = "Chat {conversationId} with {visitor}";
 
+    /// <summary>Issue #10's target: sdk-batch's wall time at most this fraction of skilled-peer's, with fewer API calls.</summary>
+    internal const double TargetWallRatio = 0.7;
+
+    private const string Usage = "Usage: economy [--conversations <n>] [--latency-ms <ms>] [--runs <name,name,...>] [--label <text>] [--json <file>]; runs: sdk-single, sdk-batch, skilled-peer, naive (default: all).";
+
+    /// <summary>The runs, in the order they run; <c>--runs</c> selects among them.</summary>
+    private static readonly (string Name, Func<SalesforceEmulator, EconomyWorkload, Task> Run)[] AllRuns =
+    [
+        ("sdk-single", SdkSingleAsync),
+        ("sdk-batch", SdkBatchAsync),
+        ("skilled-peer", SkilledPeer.RunAsync),
+        ("naive", NaiveAsync),
+    ];
+
     public static async Task<int> RunAsync(string[] args)
     {
         var conversations = 1000;
         var latencyMs = 20;
         string? jsonPath = null;
+        string? label = null;
+        var selected = AllRuns.Select(r => r.Name).ToList();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -40,27 +57,45 @@ internal static class EconomyBenchmark
                     latencyMs = ms;
                     i++;
                     break;
+                case "--runs" when i + 1 < args.Length:
+                    selected = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    var unknown = selected.FirstOrDefault(s => !AllRuns.Any(r => r.Name == s));
+                    if (selected.Count == 0 || unknown is not null)
+                    {
+                        await Console.Error.WriteLineAsync($"Unknown run '{unknown}' in --runs. {Usage}");
+                        return 2;
+                    }
+
+                    break;
+                case "--label" when i + 1 < args.Length:
+                    label = args[++i];
+                    break;
                 case "--json" when i + 1 < args.Length:
                     jsonPath = args[++i];
                     break;
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown or invalid argument '{args[i]}'. Usage: economy [--conversations <n>] [--latency-ms <ms>] [--json <file>]");
+                    await Console.Error.WriteLineAsync($"Unknown or invalid argument '{args[i]}'. {Usage}");
                     return 2;
             }
         }
 
         var workload = EconomyWorkload.Create(conversations);
         var latency = TimeSpan.FromMilliseconds(latencyMs);
-        Console.WriteLine($"Workload: {conversations} conversations of {MessagesPerConversation} messages, {workload.ExistingCount} existing contacts, {Agents} agents; latency {latencyMs} ms per request.");
+        Console.WriteLine($"Workload: {conversations} conversations of {MessagesPerConversation} messages, {workload.ExistingCount} existing contacts, {Agents} agents; latency {latencyMs} ms per request; runs: {string.Join(", ", selected)}.");
+
+        // Warm-up: each selected run once on a small workload without latency, not reported, so that no run pays for
+        // the JIT compilation of code the others share (HttpClient, JSON, the emulator).
+        var warmup = EconomyWorkload.Create(Math.Min(conversations, 2 * SkilledPeer.ChunkSize));
+        foreach (var (_, run) in AllRuns.Where(r => selected.Contains(r.Name)))
+        {
+            await using var emulator = new SalesforceEmulator(new SalesforceEmulatorOptions { DailyApiLimit = 10_000_000 });
+            warmup.Seed(emulator);
+            await run(emulator, warmup);
+        }
 
         var runs = new List<RunResult>();
         var ok = true;
-        foreach (var (name, run) in new (string, Func<SalesforceEmulator, EconomyWorkload, Task>)[]
-        {
-            ("sdk-single", SdkSingleAsync),
-            ("sdk-batch", SdkBatchAsync),
-            ("naive", NaiveAsync),
-        })
+        foreach (var (name, run) in AllRuns.Where(r => selected.Contains(r.Name)))
         {
             await using var emulator = new SalesforceEmulator(new SalesforceEmulatorOptions { Latency = latency, DailyApiLimit = 10_000_000 });
             workload.Seed(emulator);
@@ -74,17 +109,33 @@ internal static class EconomyBenchmark
             var problems = workload.Verify(emulator);
             ok &= problems.Count == 0;
             runs.Add(new RunResult(name, conversations, calls, (double)calls / conversations, stopwatch.Elapsed.TotalSeconds, problems));
-            Console.WriteLine($"  {name}: {calls} calls, {stopwatch.Elapsed.TotalSeconds:F2} s{(problems.Count == 0 ? string.Empty : $", END STATE WRONG: {problems[0]}")}");
+            Console.WriteLine($"  {name}: {calls} calls, {stopwatch.Elapsed.TotalSeconds:F2} s{(problems.Count == 0 ? string.Empty : $", END STATE WRONG ({problems.Count} problems): {problems[0]}")}");
         }
 
-        Print(runs);
+        var comparison = Compare(runs);
+        Print(runs, comparison);
         if (jsonPath is not null)
         {
-            await File.WriteAllTextAsync(jsonPath, ToJson(workload, latencyMs, runs).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            await File.WriteAllTextAsync(jsonPath, ToJson(workload, latencyMs, label, runs, comparison).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             Console.WriteLine($"Wrote {jsonPath}");
         }
 
         return ok ? 0 : 1;
+    }
+
+    /// <summary>sdk-batch against skilled-peer: wall time ratio (target at most 0.7) and API call ratio (target below 1).</summary>
+    private static Comparison? Compare(List<RunResult> runs)
+    {
+        var batch = runs.FirstOrDefault(r => r.Name == "sdk-batch");
+        var peer = runs.FirstOrDefault(r => r.Name == "skilled-peer");
+        if (batch is null || peer is null || peer.WallSeconds <= 0 || peer.ApiCalls == 0)
+        {
+            return null;
+        }
+
+        var wall = batch.WallSeconds / peer.WallSeconds;
+        var calls = (double)batch.ApiCalls / peer.ApiCalls;
+        return new Comparison(wall, calls, wall <= TargetWallRatio && batch.ApiCalls < peer.ApiCalls);
     }
 
     private static async Task SdkSingleAsync(SalesforceEmulator emulator, EconomyWorkload workload)
@@ -187,22 +238,29 @@ internal static class EconomyBenchmark
         return JsonNode.Parse(text)!["id"]!.GetValue<string>();
     }
 
-    private static void Print(List<RunResult> runs)
+    private static void Print(List<RunResult> runs, Comparison? comparison)
     {
         var naive = runs.FirstOrDefault(r => r.Name == "naive");
+        var peer = runs.FirstOrDefault(r => r.Name == "skilled-peer");
         Console.WriteLine();
-        Console.WriteLine("| Run        | Conversations | API calls | Calls / conversation | Wall time (s) | vs naive (wall) |");
-        Console.WriteLine("|------------|--------------:|----------:|---------------------:|--------------:|----------------:|");
+        Console.WriteLine("| Run          | Conversations | API calls | Calls / conversation | Wall time (s) | Speed-up vs naive | Wall time / skilled-peer's |");
+        Console.WriteLine("|--------------|--------------:|----------:|---------------------:|--------------:|------------------:|---------------------------:|");
         foreach (var r in runs)
         {
             var speedup = naive is null || r.WallSeconds <= 0 ? "-" : $"{naive.WallSeconds / r.WallSeconds:F1}x";
-            Console.WriteLine($"| {r.Name,-10} | {r.Conversations,13} | {r.ApiCalls,9} | {r.ApiCallsPerConversation,20:F3} | {r.WallSeconds,13:F2} | {speedup,15} |");
+            var vsPeer = peer is null || peer.WallSeconds <= 0 ? "-" : $"{r.WallSeconds / peer.WallSeconds:F2}";
+            Console.WriteLine($"| {r.Name,-12} | {r.Conversations,13} | {r.ApiCalls,9} | {r.ApiCallsPerConversation,20:F4} | {r.WallSeconds,13:F2} | {speedup,17} | {vsPeer,26} |");
         }
 
         Console.WriteLine();
+        if (comparison is not null)
+        {
+            Console.WriteLine($"sdk-batch / skilled-peer: wall time {comparison.WallRatio:F2} (target <= {TargetWallRatio:F1}), API calls {comparison.CallsRatio:F2} (target < 1): {(comparison.TargetMet ? "met" : "NOT met")}.");
+            Console.WriteLine();
+        }
     }
 
-    private static JsonObject ToJson(EconomyWorkload workload, int latencyMs, List<RunResult> runs)
+    private static JsonObject ToJson(EconomyWorkload workload, int latencyMs, string? label, List<RunResult> runs, Comparison? comparison)
     {
         var array = new JsonArray();
         foreach (var r in runs)
@@ -218,8 +276,17 @@ internal static class EconomyBenchmark
             });
         }
 
-        return new JsonObject
+        var json = new JsonObject
         {
+            ["label"] = label,
+            ["measuredAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture),
+            ["machine"] = new JsonObject
+            {
+                ["processors"] = Environment.ProcessorCount,
+                ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+                ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+                ["loadAverage"] = LoadAverage(),
+            },
             ["workload"] = new JsonObject
             {
                 ["conversations"] = workload.Conversations.Count,
@@ -231,7 +298,34 @@ internal static class EconomyBenchmark
             },
             ["runs"] = array,
         };
+        if (comparison is not null)
+        {
+            json["sdkBatchVsSkilledPeer"] = new JsonObject
+            {
+                ["wallRatio"] = Math.Round(comparison.WallRatio, 3),
+                ["apiCallsRatio"] = Math.Round(comparison.CallsRatio, 3),
+                ["target"] = $"wall ratio at most {TargetWallRatio.ToString(CultureInfo.InvariantCulture)}, fewer API calls",
+                ["targetMet"] = comparison.TargetMet,
+            };
+        }
+
+        return json;
     }
+
+    /// <summary>The 1-, 5- and 15-minute load averages (Linux), to judge how much the wall times were inflated by other work.</summary>
+    internal static string? LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Comparison(double WallRatio, double CallsRatio, bool TargetMet);
 
     private sealed record RunResult(string Name, int Conversations, long ApiCalls, double ApiCallsPerConversation, double WallSeconds, IReadOnlyList<string> Problems);
 }
