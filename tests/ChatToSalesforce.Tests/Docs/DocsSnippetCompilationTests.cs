@@ -8,10 +8,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace ChatToSalesforce.Tests.Docs;
 
 /// <summary>
-/// Compiles every C# block of README.md and docs/*.md exactly as a reader would paste it: the block's own text, with
-/// only what the project the page names gives for free (the SDK's implicit usings) and the packages the page names.
-/// The harness adds no using and no type. A block may build on earlier blocks of the same page when the page says so;
-/// a <c>&lt;!-- snippet: ... --&gt;</c> comment on the line above the block tells the harness which project and which blocks:
+/// Compiles every C# block of README.md, docs/*.md and the packages' READMEs exactly as a reader would paste it: the
+/// block's own text, with only what the project the page names gives for free (the SDK's implicit usings) and the
+/// packages the page names. The harness adds no using and no type. A block may build on earlier blocks when the page
+/// says so; a <c>&lt;!-- snippet: ... --&gt;</c> comment on the line above the block tells the harness which project
+/// and which blocks:
 /// <list type="bullet">
 /// <item><c>console</c> (the default, <c>dotnet new console</c>), <c>worker</c> (<c>dotnet new worker</c>), <c>web</c>
 /// (<c>dotnet new web</c>) or <c>xunit</c> (<c>dotnet new xunit</c>);</item>
@@ -40,6 +41,7 @@ public sealed partial class DocsSnippetCompilationTests
     {
         [("docs/emulator.md", 2)] = "continues a test class: 'services' and FluentAssertions come from the reader's test; emulator.md is being reworked by the emulator's owners",
         [("docs/emulator.md", 3)] = "a fragment of the options lambda of block 2; emulator.md is being reworked by the emulator's owners",
+        [("src/ChatToSalesforce.Testing/README.md", 1)] = "the emulator package's README continues 'services' from the reader's code; it is being reworked by the emulator's owners",
         [("docs/emulator.md", 4)] = "continues block 1's 'emulator'; emulator.md is being reworked by the emulator's owners",
     };
 
@@ -337,7 +339,7 @@ public sealed partial class DocsSnippetCompilationTests
 /// <summary>A C# block of a docs page: its number on the page (from 1), the line it starts on, and its snippet comment.</summary>
 internal sealed record DocsBlock(string Page, int Number, int Line, string Project, IReadOnlyList<string> After, IReadOnlyList<string> Packages, string Code);
 
-/// <summary>Reads the C# blocks of README.md and docs/*.md.</summary>
+/// <summary>Reads the C# blocks of README.md, docs/*.md and the packages' READMEs.</summary>
 internal static partial class DocsPages
 {
     public static readonly string RepositoryRoot = FindRepositoryRoot();
@@ -346,6 +348,8 @@ internal static partial class DocsPages
         Directory.GetFiles(Path.Combine(RepositoryRoot, "docs"), "*.md")
             .Select(p => "docs/" + Path.GetFileName(p))
             .Append("README.md")
+            .Append("src/ChatToSalesforce/README.md")
+            .Append("src/ChatToSalesforce.Testing/README.md")
             .Order(StringComparer.Ordinal);
 
     /// <summary>A block by reference: <c>docs/page.md#2</c>.</summary>
