@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChatToSalesforce.Tests.Docs;
 
-/// <summary>The C# blocks of docs/getting-started.md, compiled (G22); the export runs against the emulator.</summary>
+/// <summary>What docs/getting-started.md claims, run against the emulator with copies of its code (the page's blocks themselves are compiled by <see cref="DocsSnippetCompilationTests"/>).</summary>
 public sealed class GettingStartedSnippets
 {
     internal static WebApplicationBuilder Register(string[] args)
@@ -29,7 +29,7 @@ public sealed class GettingStartedSnippets
         {
             options.InstanceUrl = new Uri("https://acme.my.salesforce.com");
             options.Authentication.Flow = SalesforceAuthFlow.JwtBearer;
-            options.Authentication.ClientId = builder.Configuration["Salesforce:ClientId"];
+            options.Authentication.ClientId = builder.Configuration["Salesforce:Authentication:ClientId"];
             options.Authentication.Username = "chat-integration@acme.com";
             options.Authentication.PrivateKeyPath = "/run/secrets/salesforce-jwt.key";
             options.Mode = ExportMode.ContactAndTask;
@@ -37,14 +37,14 @@ public sealed class GettingStartedSnippets
         #endregion
     }
 
-    #region Snippet:getting-started-3
+    #region Snippet:getting-started-4
     public sealed class ChatClosedHandler(IConversationExporter exporter, ILogger<ChatClosedHandler> logger)
     {
         public async Task HandleAsync(MyChat chat, CancellationToken cancellationToken)
         {
             var conversation = new Conversation
             {
-                Id = chat.Id,                       // stable and unique: it is the idempotency key
+                Id = chat.Id,                       // stable and unique: it identifies the conversation in Salesforce
                 Channel = "Website chat",
                 StartedAt = chat.StartedAt,
                 EndedAt = chat.EndedAt,
@@ -72,7 +72,7 @@ public sealed class GettingStartedSnippets
 
     internal static async Task ExportMany(IConversationExporter exporter, ILogger logger, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        #region Snippet:getting-started-4
+        #region Snippet:getting-started-6
         await foreach (var result in exporter.ExportManyAsync(LoadClosedChatsAsync(since), cancellationToken))
         {
             if (result.Status == ExportStatus.Failed)
@@ -85,7 +85,7 @@ public sealed class GettingStartedSnippets
 
     internal static SalesforceEmulator WireTheEmulator(IHostApplicationBuilder builder)
     {
-        #region Snippet:getting-started-5
+        #region Snippet:getting-started-7
         var emulator = new SalesforceEmulator();
 
         builder.Services
@@ -133,6 +133,49 @@ public sealed class GettingStartedSnippets
         var task = emulator.Records("Task").Should().ContainSingle().Subject;
         task["WhoId"]!.GetValue<string>().Should().Be(contact["Id"]!.GetValue<string>());
         emulator.ApiCallsUsed.Should().BeLessThanOrEqualTo(2);
+    }
+
+    [Fact]
+    public async Task ExportAgain_WithTheDefaultConfiguration_AddsASecondTask()
+    {
+        // getting-started.md, "Exporting the same conversation again": without ConversationIdField a re-export adds an
+        // activity. When re-export becomes idempotent by default, this test and that paragraph change together.
+        var builder = Host.CreateApplicationBuilder();
+        using var emulator = WireTheEmulator(builder);
+        using var host = builder.Build();
+        var exporter = host.Services.GetRequiredService<IConversationExporter>();
+
+        var first = await exporter.ExportAsync(DocsConversations.Ann());
+        var second = await exporter.ExportAsync(DocsConversations.Ann());
+
+        second.Person!.Id.Should().Be(first.Person!.Id);
+        second.Activity!.Id.Should().NotBe(first.Activity!.Id);
+        emulator.Records("Contact").Should().ContainSingle();
+        emulator.Records("Task").Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task ApiCalls_WithTheDefaultConfiguration_AreTwoColdAndWarm()
+    {
+        // getting-started.md, the ApiCalls row: 2 with the default configuration, also once the metadata is cached.
+        var builder = Host.CreateApplicationBuilder();
+        using var emulator = WireTheEmulator(builder);
+        using var host = builder.Build();
+        var exporter = host.Services.GetRequiredService<IConversationExporter>();
+
+        var cold = await exporter.ExportAsync(DocsConversations.Ann("chat-1"));
+        var other = DocsConversations.Ann("chat-2");
+        var warm = await exporter.ExportAsync(new Conversation
+        {
+            Id = other.Id,
+            StartedAt = other.StartedAt,
+            Agent = other.Agent,
+            Visitor = new ChatVisitor { LastName = "Kay", Email = "bo@example.com" },
+            Messages = other.Messages,
+        });
+
+        cold.ApiCalls.Should().Be(2);
+        warm.ApiCalls.Should().Be(2);
     }
 
     [Fact]

@@ -230,7 +230,7 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
                     CheckField(rule.Field, where + ".Field", errors);
                     break;
                 case IdentificationRuleKind.Soql:
-                    if (SoqlTemplate.Validate(rule.Soql) is { } soqlProblem)
+                    foreach (var soqlProblem in SoqlTemplate.ValidateForConversation(rule.Soql))
                     {
                         errors.Add($"{where}.Soql: {soqlProblem}");
                     }

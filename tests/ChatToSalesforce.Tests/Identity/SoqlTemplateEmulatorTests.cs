@@ -1,0 +1,118 @@
+using ChatToSalesforce.Identity;
+using ChatToSalesforce.Identity.Internal;
+using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Testing;
+using ChatToSalesforce.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatToSalesforce.Tests.Identity;
+
+/// <summary>Hostile values bound through every placeholder position reach only the record that holds exactly that value, in the emulator.</summary>
+public sealed class SoqlTemplateEmulatorTests
+{
+    public static readonly TheoryData<string> Positions = new()
+    {
+        "SELECT Id FROM Contact WHERE Member_Id__c = {!custom:memberId}",
+        "SELECT Id FROM Contact WHERE Member_Id__c IN ({!custom:memberId})",
+        "SELECT Id FROM Contact WHERE Member_Id__c IN ('no such id', {!custom:memberId})",
+        "SELECT Id FROM Contact WHERE Member_Id__c LIKE {!custom:memberId}",
+        "SELECT Id FROM Contact WHERE LastName = 'Target' AND Member_Id__c = {!custom:memberId}",
+        "SELECT Id FROM Contact WHERE (Member_Id__c = {!custom:memberId} OR Member_Id__c LIKE {!custom:memberId}) ORDER BY LastName LIMIT 10",
+    };
+
+    public static TheoryData<string, string> PositionsAndValues()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var template in Positions)
+        {
+            foreach (var value in SoqlTemplateTests.HostileValues)
+            {
+                data.Add(template, value);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PositionsAndValues))]
+    public async Task Query_HostileValue_ReachesOnlyTheRecordHoldingThatValue(string template, string value)
+    {
+        await using var emulator = new SalesforceEmulator();
+        var target = Seed(emulator, value);
+        await using var provider = Services(emulator);
+        var bound = SoqlTemplate.Parse(template).Template!.Bind(_ => value)!;
+
+        var result = await provider.GetRequiredService<ISalesforceClient>().QueryAsync(bound);
+
+        result.Records.Select(r => r["Id"]!.GetValue<string>()).Should().Equal([target], "the bound query was {0}", bound);
+    }
+
+    [Theory]
+    [MemberData(nameof(Positions))]
+    public async Task Query_ValueHeldByNoRecord_ReachesNone(string template)
+    {
+        await using var emulator = new SalesforceEmulator();
+        Seed(emulator, "M-100");
+        await using var provider = Services(emulator);
+
+        foreach (var value in new[] { "%", "_____", "' OR Name != '", "M-1%", "m-10_" })
+        {
+            var bound = SoqlTemplate.Parse(template).Template!.Bind(_ => value)!;
+
+            var result = await provider.GetRequiredService<ISalesforceClient>().QueryAsync(bound);
+
+            result.Records.Should().BeEmpty("no record holds {0}; the bound query was {1}", value, bound);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SoqlTemplateTests.HostileValues), MemberType = typeof(SoqlTemplateTests))]
+    public async Task Export_SoqlRuleWithHostileValue_MatchesOnlyTheRecordHoldingThatValue(string value)
+    {
+        await using var emulator = new SalesforceEmulator();
+        var target = Seed(emulator, value);
+        await using var provider = Services(emulator, o => o.Identity.Rules =
+        [
+            new IdentificationRule { Kind = IdentificationRuleKind.Soql, Soql = "SELECT Id FROM Contact WHERE Member_Id__c = {!custom:memberId}" },
+        ]);
+        var contactsBefore = emulator.Records("Contact").Count;
+
+        var result = await provider.GetRequiredService<IConversationExporter>().ExportAsync(
+            TestData.Conversation(email: "nobody@example.com", custom: new Dictionary<string, string?> { ["memberId"] = value }));
+
+        result.Status.Should().Be(ExportStatus.Exported);
+        result.Person!.Id.Should().Be(target);
+        emulator.Records("Contact").Should().HaveCount(contactsBefore);
+    }
+
+    // One Contact holds the value; the others hold what a wildcard or a broken-out literal would reach.
+    private static string Seed(SalesforceEmulator emulator, string value)
+    {
+        emulator.DefineField("Contact", new EmulatorField { Name = "Member_Id__c", Length = 255 });
+        var target = emulator.Insert("Contact", new Dictionary<string, object?> { ["LastName"] = "Target", ["Member_Id__c"] = value });
+        foreach (var other in new[] { "M-100", "x", "X1", "decoy", "", "a\\b", "Zoe", "line1", "line2", "'" + value + "'" })
+        {
+            if (!string.Equals(other, value, StringComparison.OrdinalIgnoreCase))
+            {
+                emulator.Insert("Contact", new Dictionary<string, object?> { ["LastName"] = "Other", ["Member_Id__c"] = other.Length == 0 ? null : other });
+            }
+        }
+
+        return target;
+    }
+
+    private static ServiceProvider Services(SalesforceEmulator emulator, Action<SalesforceChatExportOptions>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSalesforceChatExport(options =>
+            {
+                options.InstanceUrl = emulator.InstanceUrl;
+                options.Authentication.Flow = SalesforceAuthFlow.AccessToken;
+                options.Authentication.AccessToken = emulator.IssueAccessToken();
+                configure?.Invoke(options);
+            })
+            .HttpClient.ConfigurePrimaryHttpMessageHandler(() => emulator.CreateHandler());
+        return services.BuildServiceProvider();
+    }
+}
