@@ -222,6 +222,22 @@ public class DefaultIdentityMatcherTests
     }
 
     [Fact]
+    public async Task MatchAsync_SoqlRuleWithAChildSubquery_RunsOnTheOuterObject()
+    {
+        // Regression: the rule's object was read from the first FROM, which is the subquery's.
+        var options = TestData.Options(o => o.Identity.Rules =
+        [
+            new IdentificationRule { Kind = IdentificationRuleKind.Soql, Soql = "SELECT Id, (SELECT Id FROM Cases) FROM Contact WHERE Email = {!visitor.email}" },
+        ]);
+        _reader.Answer("FROM Contact WHERE", new JsonObject { ["Id"] = TestData.ContactId });
+
+        var match = await MatchAsync(TestData.Conversation(), options);
+
+        _reader.Queries.Should().ContainSingle().Which.Should().StartWith("SELECT Id, (SELECT Id FROM Cases) FROM Contact WHERE Email = ");
+        match.Id.Should().Be(TestData.ContactId);
+    }
+
+    [Fact]
     public async Task MatchAsync_SoqlRuleWithSeveralRows_TakesTheFirstRow()
     {
         var options = TestData.Options(o =>

@@ -139,13 +139,11 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
                 var field = rule.Field ?? "Phone";
                 return $"{select} WHERE {field} LIKE '%{Soql.EscapeLike(digits[^4..])}'{order}";
             case IdentificationRuleKind.Soql:
-                var from = System.Text.RegularExpressions.Regex.Match(rule.Soql!, @"\bFROM\s+([A-Za-z0-9_]+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
-                if (!from.Success || !string.Equals(from.Groups[1].Value, objectType, StringComparison.OrdinalIgnoreCase))
-                {
-                    return null;
-                }
-
-                return SoqlTemplate.Bind(rule.Soql!, conversation);
+                // The template's own FROM object (a parent-child subquery's FROM does not count).
+                var template = SoqlTemplate.Cached(rule.Soql!);
+                return template is not null && string.Equals(template.ObjectType, objectType, StringComparison.OrdinalIgnoreCase)
+                    ? template.Bind(conversation)
+                    : null;
             default:
                 return null;
         }

@@ -107,7 +107,12 @@ internal sealed class SoqlTemplate
     /// <param name="template">The rule's <c>Soql</c> (validated with the options).</param>
     /// <param name="conversation">The conversation whose values fill the placeholders.</param>
     /// <returns>The query, or <see langword="null"/>.</returns>
-    public static string? Bind(string template, Conversation conversation)
+    public static string? Bind(string template, Conversation conversation) => Cached(template)?.Bind(conversation);
+
+    /// <summary>The parsed form of a configured template (parsed once, cached); <see langword="null"/> when it is invalid.</summary>
+    /// <param name="template">The rule's <c>Soql</c>.</param>
+    /// <returns>The template, or <see langword="null"/>.</returns>
+    public static SoqlTemplate? Cached(string template)
     {
         ArgumentNullException.ThrowIfNull(template);
         if (!ParsedTemplates.TryGetValue(template, out var parsed))
@@ -119,7 +124,7 @@ internal sealed class SoqlTemplate
             }
         }
 
-        return parsed?.Bind(conversation);
+        return parsed;
     }
 
     /// <summary>Binds the placeholders to a conversation's values.</summary>
