@@ -47,7 +47,7 @@ public sealed class PreviewAndCheckTests
     public async Task Check_reports_a_read_only_field()
     {
         var config = CliRunner.TempFile(".json", """{ "Salesforce": { "FieldMappings": [ { "Value": "x", "Target": "Contact.CreatedDate" } ] } }""");
-        var result = await CliRunner.RunAsync(["check", "--config", config]);
+        var result = await CliRunner.RunAsync(["check", "--config", config, "--emulator"]);
 
         result.ExitCode.Should().Be(1, result.ToString());
         result.Out.Should().Contain("read-only");
