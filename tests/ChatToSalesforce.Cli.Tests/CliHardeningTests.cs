@@ -154,6 +154,10 @@ public sealed class CliHardeningTests
         var check = await CliRunner.RunAsync(["check", "--emulator"], emulator => emulator.RegisterClient("chat2sf", "another-secret"));
         check.ExitCode.Should().Be(3, "check and export agree: " + check);
         check.Err.Should().Contain("Salesforce rejected the credentials");
+
+        var preview = await CliRunner.RunAsync(["preview", CliRunner.Sample("conversations.json"), "--emulator"], emulator => emulator.RegisterClient("chat2sf", "another-secret"));
+        preview.ExitCode.Should().Be(3, "preview agrees too: " + preview);
+        preview.Err.Split("rejected the credentials").Should().HaveCount(2, "one message, not one per conversation");
     }
 
     [Fact]

@@ -29,6 +29,16 @@ public sealed class PreviewAndCheckTests
     }
 
     [Fact]
+    public async Task The_check_example_of_the_docs_passes_against_the_sample_seed()
+    {
+        // docs/cli.md: chat2sf check --emulator --seed docs/samples/emulator-seed.json
+        var result = await CliRunner.RunAsync(["check", "--emulator", "--seed", CliRunner.Sample("emulator-seed.json")]);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Out.Should().Contain("Check passed");
+    }
+
+    [Fact]
     public async Task Check_names_a_mapping_to_a_missing_field_and_exits_1()
     {
         var config = CliRunner.TempFile(".json", """
