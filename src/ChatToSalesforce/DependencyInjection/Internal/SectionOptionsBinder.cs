@@ -84,11 +84,17 @@ internal sealed class SectionOptionsBinder(IConfiguration section) : IConfigureO
             throw new OptionsValidationException(
                 nameof(SalesforceChatExportOptions),
                 typeof(SalesforceChatExportOptions),
-                [$"Salesforce export configuration could not be bound: {ex.Message} Check the key names against docs/configuration.md."]);
+                [BinderProblem(ex.Message)]);
         }
     }
 
     private bool Has(string key) => section.GetSection(key).Exists();
+
+    // What the binder found that the checks above did not: its message names .NET types, so only the key is kept.
+    private static string BinderProblem(string message) =>
+        System.Text.RegularExpressions.Regex.Match(message, "at '(?<key>[^']+)'", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)) is { Success: true } m
+            ? $"{m.Groups["key"].Value.Replace(':', '.')}: the value cannot be read for this setting; check it against docs/configuration.md."
+            : "The Salesforce export configuration cannot be read: check the key names and values against docs/configuration.md.";
 
     /// <summary>The candidate closest to <paramref name="name"/> (case-insensitive edit distance), if one is close enough to be a typo.</summary>
     /// <param name="name">The unknown name.</param>
