@@ -71,7 +71,6 @@ internal sealed class SectionOptionsBinder(IConfiguration section) : IConfigureO
 
         if (problems.Count > 0)
         {
-            problems.Add("See docs/configuration.md for every setting.");
             throw new OptionsValidationException(nameof(SalesforceChatExportOptions), typeof(SalesforceChatExportOptions), problems);
         }
 
