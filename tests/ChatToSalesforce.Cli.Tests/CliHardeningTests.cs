@@ -367,11 +367,13 @@ public sealed class CliHardeningTests
     [Fact]
     public void The_documented_exit_codes_match_the_program()
     {
-        var readme = File.ReadAllText(Path.Combine(CliRunner.RepoRoot, "README.md"));
-        var readmeLine = readme.Split('\n').Single(l => l.StartsWith("Exit codes:", StringComparison.Ordinal));
-        readmeLine.Should().Contain($"{CliApp.Success} all exported or skipped").And.Contain($"{CliApp.SomeFailed} some failed")
-            .And.Contain($"{CliApp.BadInput} bad input or configuration").And.Contain($"{CliApp.ConnectionFailed} credentials rejected or Salesforce unreachable")
-            .And.Contain($"{CliApp.Interrupted} interrupted");
+        foreach (var readme in new[] { "README.md", Path.Combine("src", "ChatToSalesforce.Cli", "README.md") })
+        {
+            var readmeLine = File.ReadAllText(Path.Combine(CliRunner.RepoRoot, readme)).Split('\n').Single(l => l.StartsWith("Exit codes:", StringComparison.Ordinal));
+            readmeLine.Should().Contain($"{CliApp.Success} all exported or skipped").And.Contain($"{CliApp.SomeFailed} some failed")
+                .And.Contain($"{CliApp.BadInput} bad input or configuration").And.Contain($"{CliApp.ConnectionFailed} credentials rejected or Salesforce unreachable")
+                .And.Contain($"{CliApp.Interrupted} interrupted", readme);
+        }
 
         var cli = File.ReadAllText(Path.Combine(CliRunner.RepoRoot, "docs", "cli.md"));
         foreach (var code in new[] { CliApp.Success, CliApp.SomeFailed, CliApp.BadInput, CliApp.ConnectionFailed, CliApp.Interrupted })
