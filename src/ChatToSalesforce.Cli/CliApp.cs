@@ -16,6 +16,12 @@ internal static class CliApp
     /// <summary>Exit code: bad input file, bad command line, or bad configuration (nothing was exported).</summary>
     public const int BadInput = 2;
 
+    /// <summary>
+    /// Exit code: Salesforce could not be used: the credentials were rejected, the org could not be reached, or the daily API
+    /// limit is reached. An export stops at the first such failure instead of failing every conversation the same way.
+    /// </summary>
+    public const int ConnectionFailed = 3;
+
     /// <summary>Exit code: interrupted by Ctrl+C after the in-flight exports finished (the summary so far is printed).</summary>
     public const int Interrupted = 130;
 
@@ -37,7 +43,7 @@ internal static class CliApp
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(PreviewCommand.Create(console));
         root.Subcommands.Add(CheckCommand.Create(console));
-        root.Subcommands.Add(EmulatorCommand.Create());
+        root.Subcommands.Add(EmulatorCommand.Create(console));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = stdout, Error = stderr };
@@ -70,14 +76,25 @@ internal static class CliApp
 }
 
 /// <summary>Where a command writes: Spectre output (stdout), plain errors (stderr), and whether progress bars may be drawn.</summary>
+/// <remarks>Every line goes through <see cref="ConsoleText.Escape"/>: file names, values and Salesforce's messages cannot inject control characters.</remarks>
 internal sealed record CliConsole(IAnsiConsole Out, TextWriter Error, bool Interactive, CliHooks Hooks)
 {
+    /// <summary>Writes one line to standard output, its control characters escaped.</summary>
+    public void Line(string text) => Out.Write(new Text(ConsoleText.Escape(text) + Environment.NewLine));
+
+    /// <summary>Writes one line to standard error, its control characters escaped.</summary>
+    public void WriteError(string line)
+    {
+        Error.WriteLine(ConsoleText.Escape(line));
+        Error.Flush();
+    }
+
     public void WriteErrors(string heading, IEnumerable<string> lines)
     {
-        Error.WriteLine(heading);
+        Error.WriteLine(ConsoleText.Escape(heading));
         foreach (var line in lines)
         {
-            Error.WriteLine($"  - {line}");
+            Error.WriteLine($"  - {ConsoleText.Escape(line)}");
         }
 
         Error.Flush();

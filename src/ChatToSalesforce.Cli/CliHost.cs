@@ -22,6 +22,9 @@ internal sealed class CliHost : IAsyncDisposable
 {
     public const string SectionName = "Salesforce";
 
+    private const string EmulatorClientId = "chat2sf";
+    private const string EmulatorClientSecret = "chat2sf";
+
     private CliHost(ServiceProvider services, SalesforceEmulator? emulator, SalesforceChatExportOptions options)
     {
         Services = services;
@@ -37,8 +40,15 @@ internal sealed class CliHost : IAsyncDisposable
     /// <summary>Gets the validated options.</summary>
     public SalesforceChatExportOptions Options { get; }
 
+    /// <summary>Gets the loopback URL the emulator is served on (<c>--open</c>), or <see langword="null"/>.</summary>
+    public Uri? ServedUrl => Emulator is not null && Served ? Emulator.InstanceUrl : null;
+
+    private bool Served { get; init; }
+
     public string TargetDescription => Emulator is not null
-        ? $"the in-process Salesforce org emulator ({Emulator.InstanceUrl.ToString().TrimEnd('/')})"
+        ? Served
+            ? $"the Salesforce org emulator served at {Emulator.InstanceUrl.ToString().TrimEnd('/')}"
+            : $"the in-process Salesforce org emulator ({Emulator.InstanceUrl.ToString().TrimEnd('/')})"
         : Options.InstanceUrl?.ToString().TrimEnd('/') ?? "(no instance URL)";
 
     public IConversationExporter Exporter => Services.GetRequiredService<IConversationExporter>();
@@ -51,10 +61,20 @@ internal sealed class CliHost : IAsyncDisposable
     public ISalesforceApiUsage ApiUsage => Services.GetRequiredService<ISalesforceApiUsage>();
 
     /// <summary>Builds the host and validates the options (nothing is sent to Salesforce).</summary>
+    /// <remarks>
+    /// The in-process emulator is used only when asked (<c>--emulator</c>, or <c>--seed</c> without a configured
+    /// <c>InstanceUrl</c>) or when no configuration at all is given (no <c>--config</c>, no <c>Salesforce__*</c> environment
+    /// variable). A configuration that does not say where to export is an error, never a silent export into the emulator.
+    /// </remarks>
+    /// <param name="request">The command line's choices.</param>
+    /// <param name="hooks">Test hooks.</param>
+    /// <param name="configure">Extra option settings (progress callbacks).</param>
     /// <exception cref="CliConfigurationException">The configuration file is unreadable, has unknown keys, or misses a credential.</exception>
-    public static CliHost Create(FileInfo? configFile, bool useEmulator, FileInfo? seedFile, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null)
+    public static CliHost Create(HostRequest request, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null)
     {
+        var (configFile, explicitEmulator, seedFile, serve) = request;
         IConfiguration configuration;
+        var fileHasSection = false;
         try
         {
             var builder = new ConfigurationBuilder();
@@ -66,6 +86,7 @@ internal sealed class CliHost : IAsyncDisposable
                 }
 
                 builder.AddJsonFile(configFile.FullName, optional: false, reloadOnChange: false);
+                fileHasSection = new ConfigurationBuilder().AddJsonFile(configFile.FullName, optional: false, reloadOnChange: false).Build().GetSection(SectionName).Exists();
             }
 
             builder.AddEnvironmentVariables();
@@ -77,10 +98,23 @@ internal sealed class CliHost : IAsyncDisposable
         }
 
         var section = configuration.GetSection(SectionName);
-        useEmulator |= string.IsNullOrWhiteSpace(section["InstanceUrl"]);
+        if (configFile is not null && !fileHasSection && !explicitEmulator)
+        {
+            throw new CliConfigurationException([
+                $"--config: the file '{configFile.FullName}' has no \"{SectionName}\" section, so it does not say which org to export into. " +
+                $"Put the settings inside \"{SectionName}\": {{ \"InstanceUrl\": ..., \"Authentication\": ... }} (docs/configuration.md), or add --emulator to use the in-process emulator."]);
+        }
+
+        var hasInstanceUrl = !string.IsNullOrWhiteSpace(section["InstanceUrl"]);
+        var useEmulator = explicitEmulator || (configFile is null && !section.Exists()) || (seedFile is not null && !hasInstanceUrl);
         if (!useEmulator && seedFile is not null)
         {
             throw new CliConfigurationException(["--seed: only applies to the emulator; add --emulator, or remove Salesforce:InstanceUrl from the configuration."]);
+        }
+
+        if (serve && !useEmulator)
+        {
+            throw new CliConfigurationException(["--open: opens the emulator's dashboard, so it needs the emulator; add --emulator."]);
         }
 
         SalesforceEmulator? emulator = null;
@@ -95,7 +129,21 @@ internal sealed class CliHost : IAsyncDisposable
                 throw new CliConfigurationException([$"--seed: {e.Message}"]);
             }
 
+            // The CLI's own client, so the emulator accepts it whether or not it accepts any client.
+            emulator.RegisterClient(EmulatorClientId, EmulatorClientSecret);
             hooks.EmulatorCreated?.Invoke(emulator);
+            if (serve)
+            {
+                try
+                {
+                    emulator.StartServerAsync(0).GetAwaiter().GetResult(); // completes synchronously: it only binds a socket
+                }
+                catch (System.Net.Sockets.SocketException e)
+                {
+                    emulator.Dispose();
+                    throw new CliConfigurationException([$"--open: cannot listen on 127.0.0.1 ({e.SocketErrorCode})."]);
+                }
+            }
         }
 
         var services = new ServiceCollection();
@@ -109,12 +157,15 @@ internal sealed class CliHost : IAsyncDisposable
             {
                 // The mapping, mode and filters come from the configuration; the connection is the emulator's.
                 o.InstanceUrl = instanceUrl;
-                // Client credentials (the emulator accepts any client unless its seed says otherwise): the token names the org and user.
-                o.Authentication = new SalesforceAuthenticationOptions { Flow = SalesforceAuthFlow.ClientCredentials, ClientId = "chat2sf", ClientSecret = "chat2sf" };
+                o.AllowTestEndpoint = serve; // http://127.0.0.1:<port>
+                o.Authentication = new SalesforceAuthenticationOptions { Flow = SalesforceAuthFlow.ClientCredentials, ClientId = EmulatorClientId, ClientSecret = EmulatorClientSecret };
                 o.Resilience.BaseDelay = TimeSpan.Zero;
                 o.Resilience.MaxDelay = TimeSpan.Zero;
             });
-            exportBuilder.HttpClient.ConfigurePrimaryHttpMessageHandler(() => emulator.CreateHandler());
+            if (!serve)
+            {
+                exportBuilder.HttpClient.ConfigurePrimaryHttpMessageHandler(() => emulator.CreateHandler());
+            }
         }
 
         if (configure is not null)
@@ -126,13 +177,19 @@ internal sealed class CliHost : IAsyncDisposable
         try
         {
             var options = provider.GetRequiredService<IOptions<SalesforceChatExportOptions>>().Value;
-            return new CliHost(provider, emulator, options);
+            return new CliHost(provider, emulator, options) { Served = serve };
         }
         catch (OptionsValidationException e)
         {
             provider.Dispose();
             emulator?.Dispose();
-            throw new CliConfigurationException(e.Failures.ToList());
+            var failures = e.Failures.ToList();
+            if (emulator is null && !hasInstanceUrl)
+            {
+                failures.Add("To try this configuration against the in-process emulator instead of an org, add --emulator.");
+            }
+
+            throw new CliConfigurationException(failures);
         }
     }
 
@@ -146,6 +203,9 @@ internal sealed class CliHost : IAsyncDisposable
     }
 }
 
+/// <summary>What a command asks of the host: its configuration, whether it wants the emulator, a seed, and whether to serve it on loopback.</summary>
+internal sealed record HostRequest(FileInfo? ConfigFile, bool Emulator, FileInfo? SeedFile, bool Serve = false);
+
 /// <summary>Test hooks for in-process runs.</summary>
 internal sealed class CliHooks
 {
@@ -153,6 +213,12 @@ internal sealed class CliHooks
 
     /// <summary>Called with the in-process emulator before anything is exported (fault injection, inspection).</summary>
     public Action<SalesforceEmulator>? EmulatorCreated { get; init; }
+
+    /// <summary>Replaces opening the dashboard in a browser (<c>--open</c>); tests record the URL instead of starting xdg-open.</summary>
+    public Action<Uri>? OpenBrowser { get; init; }
+
+    /// <summary>Called when a command serves the emulator and waits for Ctrl+C (tests fetch from it, then cancel).</summary>
+    public Action<Uri>? Serving { get; init; }
 
     /// <summary>Whether the console is interactive (progress bars); <see langword="null"/> detects it.</summary>
     public bool? Interactive { get; init; }

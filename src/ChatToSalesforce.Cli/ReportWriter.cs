@@ -16,6 +16,12 @@ internal static class ReportWriter
             conversations.Add(Outcome(r));
         }
 
+        var invalid = new JsonArray();
+        foreach (var i in run.Invalid)
+        {
+            invalid.Add(new JsonObject { ["where"] = i.Where, ["line"] = i.Line, ["reason"] = i.Reason });
+        }
+
         return new JsonObject
         {
             ["file"] = run.File,
@@ -23,6 +29,7 @@ internal static class ReportWriter
             ["startedAt"] = run.StartedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["completedAt"] = run.CompletedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["cancelled"] = run.Cancelled,
+            ["stoppedEarly"] = run.StoppedBecause,
             ["exitCode"] = run.ExitCode,
             ["summary"] = new JsonObject
             {
@@ -31,10 +38,12 @@ internal static class ReportWriter
                 ["skipped"] = run.Skipped,
                 ["failed"] = run.Failed,
                 ["notStarted"] = run.Total - run.Results.Count,
+                ["invalid"] = run.Invalid.Count,
                 ["apiCalls"] = run.ApiCalls,
             },
             ["apiUsage"] = run.UsageUsed is null ? null : new JsonObject { ["used"] = run.UsageUsed, ["limit"] = run.UsageLimit },
             ["conversations"] = conversations,
+            ["invalid"] = invalid,
         };
     }
 
@@ -107,6 +116,12 @@ internal sealed class ExportRun
     public List<ConversationExportResult> Results { get; } = [];
 
     public bool Cancelled { get; set; }
+
+    /// <summary>Gets or sets why the export stopped before the end (rejected credentials, unreachable org), or <see langword="null"/>.</summary>
+    public string? StoppedBecause { get; set; }
+
+    /// <summary>Gets the input skipped with <c>--skip-invalid</c>.</summary>
+    public IReadOnlyList<InvalidInput> Invalid { get; init; } = [];
 
     public long? UsageUsed { get; set; }
 

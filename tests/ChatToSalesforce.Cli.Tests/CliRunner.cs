@@ -9,7 +9,12 @@ internal static class CliRunner
 
     public static string Sample(string name) => Path.Combine(RepoRoot, "docs", "samples", name);
 
-    public static async Task<CliResult> RunAsync(string[] args, Action<SalesforceEmulator>? onEmulator = null, CancellationToken cancellationToken = default)
+    public static async Task<CliResult> RunAsync(
+        string[] args,
+        Action<SalesforceEmulator>? onEmulator = null,
+        Action<Uri>? serving = null,
+        Action<Uri>? openBrowser = null,
+        CancellationToken cancellationToken = default)
     {
         SalesforceEmulator? emulator = null;
         var hooks = new CliHooks
@@ -20,6 +25,8 @@ internal static class CliRunner
                 emulator = e;
                 onEmulator?.Invoke(e);
             },
+            Serving = serving,
+            OpenBrowser = openBrowser ?? (_ => { }), // never start a real browser from a test
         };
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -32,6 +39,20 @@ internal static class CliRunner
         var path = Path.Combine(Path.GetTempPath(), $"chat2sf-test-{Guid.NewGuid():N}{extension}");
         File.WriteAllText(path, content);
         return path;
+    }
+
+    public static string TempFile(string extension, byte[] content)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"chat2sf-test-{Guid.NewGuid():N}{extension}");
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    /// <summary>A JSON Lines conversation with a visitor (email and last name) so it is exported, or without an email so it is skipped.</summary>
+    public static string Conversation(string id, string? email, string startedAt = "2026-03-02T09:30:00Z")
+    {
+        var emailProperty = email is null ? string.Empty : ",\"email\":\"" + email + "\"";
+        return $$"""{"id":"{{id}}","startedAt":"{{startedAt}}","visitor":{"lastName":"Visitor {{id}}"{{emailProperty}}},"messages":[{"role":"visitor","text":"Hello","sentAt":"{{startedAt}}"}]}""";
     }
 
     private static string FindRepoRoot()

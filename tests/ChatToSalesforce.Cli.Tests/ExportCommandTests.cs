@@ -59,7 +59,7 @@ public sealed class ExportCommandTests
             """);
         var report = Path.Combine(Path.GetTempPath(), $"chat2sf-report-{Guid.NewGuid():N}.json");
         var result = await CliRunner.RunAsync(
-            ["export", CliRunner.Sample("conversations.json"), "--config", config, "--report", report],
+            ["export", CliRunner.Sample("conversations.json"), "--config", config, "--emulator", "--report", report],
             emulator => emulator.DefineField("Contact", new EmulatorField { Name = "Student_Type__c", Length = 40, Unique = true }));
 
         result.ExitCode.Should().Be(1, result.ToString());
@@ -138,8 +138,9 @@ public sealed class ExportCommandTests
         var result = await CliRunner.RunAsync(["export", CliRunner.Sample("conversations.json"), "--config", config]);
 
         result.ExitCode.Should().Be(2, result.ToString());
-        result.Err.Should().Contain("Mood");
-        result.Emulator!.ApiCallsUsed.Should().Be(0);
+        result.Err.Should().Contain("Mood").And.Contain("did you mean 'Mode'?");
+        result.Err.Should().NotContain("ChatToSalesforce.").And.NotContain("ErrorOnUnknownConfiguration");
+        result.Emulator.Should().BeNull("nothing is set up when the configuration is invalid");
     }
 
     [Fact]

@@ -29,6 +29,16 @@ public sealed class PreviewAndCheckTests
     }
 
     [Fact]
+    public async Task The_check_example_of_the_docs_passes_against_the_sample_seed()
+    {
+        // docs/cli.md: chat2sf check --emulator --seed docs/samples/emulator-seed.json
+        var result = await CliRunner.RunAsync(["check", "--emulator", "--seed", CliRunner.Sample("emulator-seed.json")]);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Out.Should().Contain("Check passed");
+    }
+
+    [Fact]
     public async Task Check_names_a_mapping_to_a_missing_field_and_exits_1()
     {
         var config = CliRunner.TempFile(".json", """
@@ -47,7 +57,7 @@ public sealed class PreviewAndCheckTests
     public async Task Check_reports_a_read_only_field()
     {
         var config = CliRunner.TempFile(".json", """{ "Salesforce": { "FieldMappings": [ { "Value": "x", "Target": "Contact.CreatedDate" } ] } }""");
-        var result = await CliRunner.RunAsync(["check", "--config", config]);
+        var result = await CliRunner.RunAsync(["check", "--config", config, "--emulator"]);
 
         result.ExitCode.Should().Be(1, result.ToString());
         result.Out.Should().Contain("read-only");

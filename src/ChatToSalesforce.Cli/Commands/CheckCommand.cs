@@ -12,7 +12,7 @@ internal static class CheckCommand
     public static Command Create(CliConsole console)
     {
         var common = new CommonOptions();
-        var command = new Command("check", "Test the connection: authenticate with the configured flow, print the org, user, instance URL, API version and daily API usage, and verify every mapped field exists and is writable. Exit codes: 0 all OK, 1 a mapped field is missing or read-only (or the org cannot be reached), 2 bad configuration or rejected credentials.");
+        var command = new Command("check", "Test the connection: authenticate with the configured flow, print the org, user, instance URL, API version and daily API usage, and verify every mapped field exists and is writable. Exit codes: 0 all OK, 1 a mapped field is missing, read-only or not an external id, 2 bad configuration, 3 credentials rejected or Salesforce unreachable.");
         common.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => RunAsync(console, common, parseResult, cancellationToken));
         return command;
@@ -34,15 +34,11 @@ internal static class CheckCommand
             {
                 connection = await client.GetConnectionAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (SalesforceAuthenticationException e)
+            catch (Exception e) when (ConnectionProblem.From(e, host.TargetDescription) is { } problem)
             {
-                await console.Error.WriteLineAsync($"Authentication failed ({options.Authentication.Flow} flow): {e.Error ?? "error"}: {e.ErrorDescription ?? e.Message}").ConfigureAwait(false);
-                return CliApp.BadInput;
-            }
-            catch (Exception e) when (e is SalesforceApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                await console.Error.WriteLineAsync($"Cannot reach Salesforce at {options.InstanceUrl}: {ExportCommand.ErrorText(e)}").ConfigureAwait(false);
-                return CliApp.SomeFailed;
+                // The same classification and exit code as export: credentials rejected or org unreachable.
+                console.WriteError($"Check failed ({options.Authentication.Flow} flow): {problem.Summary}");
+                return CliApp.ConnectionFailed;
             }
 
             var info = new Table().Title("Connection").HideHeaders().AddColumn("What").AddColumn("Value");

@@ -12,7 +12,7 @@ internal sealed class CommonOptions
 
     public Option<bool> Emulator { get; } = new("--emulator")
     {
-        Description = "Use an in-process Salesforce org emulator (the default when no Salesforce:InstanceUrl is configured). The configuration's mapping, mode and filters still apply.",
+        Description = "Use an in-process Salesforce org emulator even if an org is configured (the default only when no configuration at all is given). The configuration's mapping, mode and filters still apply.",
     };
 
     public Option<FileInfo?> Seed { get; } = new("--seed")
@@ -27,15 +27,15 @@ internal sealed class CommonOptions
         command.Options.Add(Seed);
     }
 
-    public CliHost CreateHost(ParseResult parseResult, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null) =>
-        CliHost.Create(parseResult.GetValue(Config), parseResult.GetValue(Emulator), parseResult.GetValue(Seed), hooks, configure);
+    public CliHost CreateHost(ParseResult parseResult, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null, bool serve = false) =>
+        CliHost.Create(new HostRequest(parseResult.GetValue(Config), parseResult.GetValue(Emulator), parseResult.GetValue(Seed), serve), hooks, configure);
 
     /// <summary>Creates the host, or reports the configuration errors (before anything is sent) and returns <see langword="null"/>.</summary>
-    public CliHost? TryCreateHost(ParseResult parseResult, CliConsole console, Action<SalesforceChatExportOptions>? configure = null)
+    public CliHost? TryCreateHost(ParseResult parseResult, CliConsole console, Action<SalesforceChatExportOptions>? configure = null, bool serve = false)
     {
         try
         {
-            return CreateHost(parseResult, console.Hooks, configure);
+            return CreateHost(parseResult, console.Hooks, configure, serve);
         }
         catch (CliConfigurationException e)
         {

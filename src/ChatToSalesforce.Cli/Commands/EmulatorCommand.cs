@@ -1,13 +1,12 @@
 using System.CommandLine;
 using ChatToSalesforce.Testing;
-using Spectre.Console;
 
 namespace ChatToSalesforce.Cli.Commands;
 
-/// <summary><c>chat2sf emulator --port &lt;n&gt; [--seed &lt;file&gt;]</c>: serves the Salesforce org emulator on 127.0.0.1 until Ctrl+C.</summary>
+/// <summary><c>chat2sf emulator --port &lt;n&gt; [--seed &lt;file&gt;] [--open]</c>: serves the Salesforce org emulator and its dashboard on 127.0.0.1 until Ctrl+C.</summary>
 internal static class EmulatorCommand
 {
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var port = new Option<int>("--port", "-p")
         {
@@ -18,22 +17,27 @@ internal static class EmulatorCommand
         {
             Description = "A seed file with custom objects and fields, duplicate rules, clients and records (see docs/emulator.md).",
         };
-        var command = new Command("emulator", "Serve an in-memory Salesforce org emulator over HTTP on 127.0.0.1. Any client id/secret is accepted for the client_credentials grant.")
+        var open = new Option<bool>("--open")
+        {
+            Description = "Open the dashboard in a browser (xdg-open; nothing happens where no browser can be started).",
+        };
+        var command = new Command("emulator", "Serve an in-memory Salesforce org emulator over HTTP on 127.0.0.1, with its dashboard at the base URL. Any client id/secret is accepted for the client_credentials grant unless the seed registers clients.")
         {
             port,
             seed,
+            open,
         };
-        command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult.GetValue(port), parseResult.GetValue(seed), cancellationToken));
+        command.SetAction((parseResult, cancellationToken) => RunAsync(console, parseResult.GetValue(port), parseResult.GetValue(seed), parseResult.GetValue(open), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, FileInfo? seed, CancellationToken invocationToken)
+    private static async Task<int> RunAsync(CliConsole console, int port, FileInfo? seed, bool open, CancellationToken invocationToken)
     {
         using var shutdown = new ShutdownSignal(invocationToken);
         var cancellationToken = shutdown.Token;
         if (port is < 0 or > 65535)
         {
-            await Console.Error.WriteLineAsync($"--port must be between 0 and 65535, not {port}.").ConfigureAwait(false);
+            console.WriteError($"--port must be between 0 and 65535, not {port}.");
             return 2;
         }
 
@@ -44,12 +48,13 @@ internal static class EmulatorCommand
         }
         catch (EmulatorSeedException e)
         {
-            await Console.Error.WriteLineAsync($"Seed file error: {e.Message}").ConfigureAwait(false);
+            console.WriteError($"Seed file error: {e.Message}");
             return 1;
         }
 
         await using (emulator.ConfigureAwait(false))
         {
+            console.Hooks.EmulatorCreated?.Invoke(emulator);
             Uri url;
             try
             {
@@ -57,16 +62,30 @@ internal static class EmulatorCommand
             }
             catch (System.Net.Sockets.SocketException e)
             {
-                await Console.Error.WriteLineAsync($"Cannot listen on 127.0.0.1:{port}: {e.Message}").ConfigureAwait(false);
+                console.WriteError($"Cannot listen on 127.0.0.1:{port}: {e.Message}");
                 return 1;
             }
 
-            // The first stdout line is the base URL alone, so scripts can read it.
-            Console.Out.WriteLine(url.ToString().TrimEnd('/'));
-            await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            AnsiConsole.MarkupLine($"[grey]Salesforce org emulator ready. Organization {emulator.OrganizationId}, integration user {emulator.IntegrationUserId}.[/]");
-            AnsiConsole.MarkupLine($"[grey]Token: POST {url}services/oauth2/token (grant_type=client_credentials, any client id/secret). Press Ctrl+C to stop.[/]");
+            // The first stdout line is the base URL alone, so scripts can read it; the rest goes to stderr.
+            console.Out.Profile.Out.Writer.WriteLine(url.ToString().TrimEnd('/'));
+            await console.Out.Profile.Out.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var dashboard = new Uri(url, "/");
+            console.WriteError($"Salesforce org emulator ready. Organization {emulator.OrganizationId}, integration user {emulator.IntegrationUserId}.");
+            console.WriteError($"Dashboard: {dashboard}");
+            console.WriteError($"Token: POST {url}services/oauth2/token (grant_type=client_credentials). Press Ctrl+C to stop.");
+            if (open)
+            {
+                if (console.Hooks.OpenBrowser is { } openBrowser)
+                {
+                    openBrowser(dashboard);
+                }
+                else if (!Browser.TryOpen(dashboard))
+                {
+                    console.WriteError("(No browser could be started here; open the dashboard link yourself.)");
+                }
+            }
+
+            console.Hooks.Serving?.Invoke(url);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -76,7 +95,7 @@ internal static class EmulatorCommand
                 // Ctrl+C
             }
 
-            AnsiConsole.MarkupLine($"[grey]Stopping. {emulator.RequestLog.Count} requests answered, {emulator.ApiCallsUsed} API calls counted.[/]");
+            console.WriteError($"Stopping. {emulator.RequestLog.Count} requests answered, {emulator.ApiCallsUsed} API calls counted.");
         }
 
         return 0;

@@ -15,26 +15,28 @@ internal static class PreviewCommand
     public static Command Create(CliConsole console)
     {
         var file = new Argument<FileInfo>("file") { Description = "Conversations: a JSON array, or JSON Lines (.jsonl). Format: docs/conversation-format.md." };
+        var assumeUtc = new Option<bool>("--assume-utc") { Description = "Read date-times without a zone (2026-03-02T10:00:00) as UTC. Without it they are rejected, because they would be read in this machine's zone." };
         var common = new CommonOptions();
-        var command = new Command("preview", "Dry run: show, per conversation, the person it would match or create, the field values it would write, the owner and the files, without writing anything. Exit codes: 0 ok, 1 some previews failed, 2 bad input or configuration, 130 interrupted.")
+        var command = new Command("preview", "Dry run: show, per conversation, the person it would match or create, the field values it would write, the owner and the files, without writing anything. Exit codes: 0 ok, 1 some previews failed, 2 bad input or configuration, 3 credentials rejected or Salesforce unreachable, 130 interrupted.")
         {
             file,
+            assumeUtc,
         };
         common.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) => RunAsync(console, common, parseResult, parseResult.GetValue(file)!, cancellationToken));
+        command.SetAction((parseResult, cancellationToken) => RunAsync(console, common, parseResult, parseResult.GetValue(file)!, new ConversationFileOptions(AssumeUtc: parseResult.GetValue(assumeUtc)), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, CommonOptions common, ParseResult parseResult, FileInfo file, CancellationToken stopToken)
+    private static async Task<int> RunAsync(CliConsole console, CommonOptions common, ParseResult parseResult, FileInfo file, ConversationFileOptions readOptions, CancellationToken stopToken)
     {
         IReadOnlyList<Conversation> conversations;
         try
         {
-            conversations = ConversationFileReader.Read(file.FullName);
+            conversations = ConversationFileReader.Read(file.FullName, readOptions).Conversations;
         }
         catch (ConversationFileException e)
         {
-            await console.Error.WriteLineAsync($"Input error: {e.Message}").ConfigureAwait(false);
+            console.WriteError($"Input error: {e.Message}");
             return CliApp.BadInput;
         }
 
@@ -45,7 +47,7 @@ internal static class PreviewCommand
 
         await using (host.ConfigureAwait(false))
         {
-            console.Out.MarkupLine($"Previewing [bold]{conversations.Count}[/] conversation(s) from [blue]{Markup.Escape(file.Name)}[/] against {Markup.Escape(host.TargetDescription)} ({host.Options.Mode}). [grey]Nothing is written.[/]");
+            console.Out.MarkupLine($"Previewing [bold]{conversations.Count}[/] conversation(s) from [blue]{Markup.Escape(ConsoleText.Escape(file.Name))}[/] against {Markup.Escape(ConsoleText.Escape(host.TargetDescription))} ({host.Options.Mode}). [grey]Nothing is written.[/]");
             int wouldExport = 0, wouldSkip = 0, failed = 0, readCalls = 0;
             var byId = conversations.GroupBy(c => c.Id ?? string.Empty).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
@@ -56,11 +58,18 @@ internal static class PreviewCommand
                 {
                     var conversation = byId[preview.ConversationId];
                     readCalls += preview.ReadCalls;
-                    if (preview.Error is { } e)
+                    if (preview.Error is { } e && ConnectionProblem.From(e, host.TargetDescription) is { } problem)
+                    {
+                        // Every further preview would fail the same way: stop with one message (the exit code of export and check).
+                        console.WriteError($"Stopped: {problem.Summary}");
+                        return CliApp.ConnectionFailed;
+                    }
+
+                    if (preview.Error is { } error)
                     {
                         failed++;
-                        console.Out.Write(new Rule($"[red]{Markup.Escape(conversation.Id)}: preview failed[/]").LeftJustified());
-                        console.Out.Write(new Text(ExportCommand.ErrorText(e) + Environment.NewLine));
+                        console.Out.Write(new Rule($"[red]{Markup.Escape(ConsoleText.Escape(conversation.Id))}: preview failed[/]").LeftJustified());
+                        console.Line(ExportCommand.ErrorText(error));
                         continue;
                     }
 
@@ -87,7 +96,7 @@ internal static class PreviewCommand
                 $"Preview: {wouldExport} would be exported, {wouldSkip} skipped, {failed} failed; {readCalls} read API call(s); nothing was written.{Environment.NewLine}")));
             if (total < conversations.Count)
             {
-                await console.Error.WriteLineAsync($"Interrupted: {total} of {conversations.Count} conversation(s) previewed.").ConfigureAwait(false);
+                console.WriteError($"Interrupted: {total} of {conversations.Count} conversation(s) previewed.");
                 return CliApp.Interrupted;
             }
 
@@ -97,7 +106,7 @@ internal static class PreviewCommand
 
     private static Table Render(ExportPreview preview, Conversation conversation)
     {
-        var table = new Table().Title(conversation.Id).HideHeaders().AddColumn("What").AddColumn("Value");
+        var table = new Table().Title(Markup.Escape(ConsoleText.Escape(conversation.Id))).HideHeaders().AddColumn("What").AddColumn("Value");
         if (preview.SkipReason is not null)
         {
             table.AddRow(ExportCommand.Cells("Would skip", preview.SkipReason));
