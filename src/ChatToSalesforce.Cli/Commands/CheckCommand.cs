@@ -36,7 +36,7 @@ internal static class CheckCommand
             }
             catch (SalesforceAuthenticationException e)
             {
-                await console.Error.WriteLineAsync($"Authentication failed ({options.Authentication.Flow} flow): {e.Error ?? "error"}: {e.ErrorDescription ?? e.Message}").ConfigureAwait(false);
+                await console.Error.WriteLineAsync($"Authentication failed: {e.Message}{ExportCommand.SalesforceSaid(e.ErrorDescription)}").ConfigureAwait(false);
                 return CliApp.BadInput;
             }
             catch (Exception e) when (e is SalesforceApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)

@@ -101,7 +101,8 @@ public sealed class BatchExportTests
         results[1].SkipReason.Should().Contain("visitor.email");
         var error = results[2].Error.Should().BeOfType<SalesforceApiException>().Subject;
         error.ErrorCode.Should().Be("FIELD_CUSTOM_VALIDATION_EXCEPTION");
-        error.Message.Should().Contain("Last name 'Rejected' is not allowed.").And.Contain("rejected");
+        error.Message.Should().Contain("rejected").And.NotContain("Last name 'Rejected' is not allowed.");
+        error.SalesforceMessage.Should().Be("Last name 'Rejected' is not allowed.");
         error.Fields.Should().Equal("LastName");
         results[4].SkipReason.Should().Contain("already contains a conversation with this Id");
 

@@ -176,7 +176,8 @@ public class BatchedSalesforceReaderTests
         error.ErrorCode.Should().Be("INVALID_FIELD");
         error.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         error.FailedSubrequest.Should().Be("read1");
-        error.Message.Should().Contain("The query failed").And.Contain("No such column");
+        error.Message.Should().Contain("The query failed");
+        error.SalesforceMessage.Should().Contain("No such column");
     }
 
     [Fact]
