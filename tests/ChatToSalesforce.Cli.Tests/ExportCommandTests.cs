@@ -70,7 +70,8 @@ public sealed class ExportCommandTests
         var failed = json["conversations"]!.AsArray().Single(c => (string)c!["status"]! == "failed")!;
         ((string)failed["id"]!).Should().Be("chat-1003");
         ((string)failed["error"]!["errorCode"]!).Should().Be("DUPLICATE_VALUE");
-        ((string)failed["error"]!["message"]!).Should().Contain("duplicate value");
+        ((string)failed["error"]!["message"]!).Should().Contain("DUPLICATE_VALUE [Student_Type__c]").And.NotContain("duplicate value found", "the report never holds Salesforce's verbatim text");
+        result.Out.Replace("\n", string.Empty, StringComparison.Ordinal).Should().Contain("Salesforce said: \"duplicate value found", "the operator's console shows it (the console wraps long lines)");
     }
 
     [Fact]

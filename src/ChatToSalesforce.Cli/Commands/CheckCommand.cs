@@ -37,7 +37,8 @@ internal static class CheckCommand
             catch (Exception e) when (ConnectionProblem.From(e, host.TargetDescription) is { } problem)
             {
                 // The same classification and exit code as export: credentials rejected or org unreachable.
-                console.WriteError($"Check failed ({options.Authentication.Flow} flow): {problem.Summary}");
+                var said = e is SalesforceAuthenticationException auth ? ExportCommand.SalesforceSaid(auth.ErrorDescription) : string.Empty;
+                console.WriteError($"Check failed ({options.Authentication.Flow} flow): {problem.Summary}{said}");
                 return CliApp.ConnectionFailed;
             }
 

@@ -263,12 +263,37 @@ internal static class ExportCommand
 
     private static string Describe(SalesforceRecordRef? r) => r is null ? "-" : $"{r.ObjectType} {r.Id} ({r.Change.ToString().ToLowerInvariant()})";
 
+    /// <summary>The error for the operator's console. Salesforce's verbatim message is shown (escaped) here, never in the report file.</summary>
     internal static string ErrorText(Exception? e) => e switch
     {
         null => "unknown error",
-        SalesforceApiException api => $"{api.ErrorCode ?? ((int)api.StatusCode).ToString(CultureInfo.InvariantCulture)}: {api.Message}",
+        SalesforceApiException api => $"{api.ErrorCode ?? ((int)api.StatusCode).ToString(CultureInfo.InvariantCulture)}: {api.Message}{SalesforceSaid(api.SalesforceMessage)}",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
+
+    /// <summary>Salesforce's own text, quoted, with control characters escaped (it can hold record values and anything a record holds).</summary>
+    internal static string SalesforceSaid(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        var escaped = new System.Text.StringBuilder(" Salesforce said: \"");
+        foreach (var c in text)
+        {
+            if (char.IsControl(c) || c is '\u2028' or '\u2029' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            {
+                escaped.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                escaped.Append(c);
+            }
+        }
+
+        return escaped.Append('"').ToString();
+    }
 
     private static Table SummaryTable(ExportRun run)
     {

@@ -39,9 +39,30 @@ public sealed class BadInputBehaviourTests
         var result = await host.Exporter.ExportAsync(Chats.New(email: email));
 
         result.Status.Should().Be(ExportStatus.Skipped);
-        result.SkipReason.Should().Be("The visitor's email address is malformed; nothing was written.");
+        result.SkipReason.Should().Be("The visitor's email address is malformed as written (it is never corrected, for example by removing control characters); nothing was written.");
         result.ApiCalls.Should().Be(0);
         host.Emulator.ApiCallsUsed.Should().Be(0);
+    }
+
+    // Issue 11 item 6: the lookup missed the existing Contact while the write stripped the NUL, creating a duplicate.
+    [Theory]
+    [InlineData("victim@example.com\0")]
+    [InlineData("victim@example.com\u0001")]
+    [InlineData("victim@example.com\n")]
+    public async Task EmailWithControlCharacters_IsSkipped_AndNoDuplicateOfTheExistingContactIsCreated(string email)
+    {
+        await using var host = EmulatorHost.Create(seed: e => e.Insert("Contact", new Dictionary<string, object?> { ["LastName"] = "Victim", ["Email"] = "victim@example.com" }));
+
+        var single = await host.Exporter.ExportAsync(Chats.New(id: "chat-single", email: email));
+        var batch = await host.Exporter.ExportManyAsync(new[] { Chats.New(id: "chat-batch", email: email), Chats.New(id: "chat-ok", email: "ada@example.com") }).ToListAsync();
+
+        single.Status.Should().Be(ExportStatus.Skipped);
+        single.SkipReason.Should().Contain("malformed as written").And.NotContain("victim");
+        batch[0].Status.Should().Be(ExportStatus.Skipped);
+        batch[0].SkipReason.Should().Be(single.SkipReason);
+        batch[1].Status.Should().Be(ExportStatus.Exported);
+        host.Emulator.Records("Contact").Should().HaveCount(2, "the existing victim Contact and Ada; no second victim Contact")
+            .And.ContainSingle(c => string.Equals((string?)c["Email"], "victim@example.com", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace ChatToSalesforce.IntegrationTests.Packaging;
 
 /// <summary>
-/// Issue #2: <c>dotnet pack</c> yields ChatToSalesforce and ChatToSalesforce.Testing packages (with symbols, both targets, XML docs
+/// Issue #2: <c>dotnet pack</c> yields ChatToSalesforce and ChatToSalesforce.Testing packages (with symbols, the net10.0 target, XML docs
 /// and the README), and a project outside the repository restores them from the local folder feed and exports a conversation.
 /// </summary>
 /// <remarks>
@@ -17,7 +17,7 @@ namespace ChatToSalesforce.IntegrationTests.Packaging;
 public sealed class PackageConsumptionTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(4);
-    private static readonly string[] Targets = ["net8.0", "net10.0"];
+    private static readonly string[] Targets = ["net10.0"];
 
     [Fact(Timeout = 8 * 60 * 1000)]
     public async Task Pack_ProducesCompletePackages_ThatAConsumerOutsideTheRepoRestoresAndRuns()
@@ -148,7 +148,7 @@ public sealed class PackageConsumptionTests(ITestOutputHelper output)
               <ItemGroup>
                 <PackageReference Include="ChatToSalesforce" Version="[{version}]" />
                 <PackageReference Include="ChatToSalesforce.Testing" Version="[{version}]" />
-                <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="9.0.3" />
+                <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="10.0.15" />
               </ItemGroup>
             </Project>
             """);

@@ -41,7 +41,7 @@ public class DefaultIdentityMatcherTests
     [Fact]
     public async Task MatchAsync_EmailWithSurroundingSpaces_QueriesTheTrimmedEmail()
     {
-        await MatchAsync(TestData.Conversation(email: "  ada@example.com \t"), TestData.Options());
+        await MatchAsync(TestData.Conversation(email: "  ada@example.com \u00A0"), TestData.Options());
 
         _reader.Queries.Should().ContainSingle().Which.Should().Contain("WHERE Email = 'ada@example.com' ORDER BY");
     }

@@ -1,5 +1,6 @@
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Identity.Internal;
+using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Tests.Infrastructure;
 
 namespace ChatToSalesforce.Tests.Identity;
@@ -116,5 +117,30 @@ public class IdentityReadinessTests
 
         IdentityReadiness.Check(TestData.Conversation(email: "nope"), options).Should().Contain("malformed");
         IdentityReadiness.Check(TestData.Conversation(email: null), options).Should().BeNull();
+    }
+
+    // Issue 11 item 6: an address that is not valid as written is never cleaned up into another, existing person's address.
+    [Theory]
+    [InlineData("victim@example.com\0")]
+    [InlineData("victim@exam\0ple.com")]
+    [InlineData("victim@example.com\r\n")]
+    [InlineData("\tvictim@example.com")]
+    [InlineData("victim@example.com\u0085")]
+    [InlineData("vic\u200Btim@example.com")]
+    [InlineData("victim@example.com\u2028")]
+    public void Check_EmailWithControlOrInvisibleCharacters_IsSkippedNotCleaned(string email)
+    {
+        ConversationValues.Read(TestData.Conversation(email: email), "visitor.email").Should().Be(email, "the value is read as written, never stripped");
+
+        var reason = IdentityReadiness.Check(TestData.Conversation(email: email), TestData.Options());
+
+        reason.Should().Contain("malformed as written").And.NotContain("victim");
+    }
+
+    [Fact]
+    public void Check_EmailWithSurroundingSpaces_IsTheSameAddress()
+    {
+        ConversationValues.Read(TestData.Conversation(email: "  ada@example.com\u00A0"), "visitor.email").Should().Be("ada@example.com");
+        IdentityReadiness.Check(TestData.Conversation(email: "  ada@example.com "), TestData.Options()).Should().BeNull();
     }
 }

@@ -92,7 +92,7 @@ public sealed class FixtureReplayTests
         var ex = (await act.Should().ThrowAsync<SalesforceAuthenticationException>()).Which;
         ex.Error.Should().Be(body["error"]!.GetValue<string>());
         ex.ErrorDescription.Should().Be(body["error_description"]!.GetValue<string>());
-        ex.Message.Should().Contain(ex.ErrorDescription);
+        ex.Message.Should().Contain(ex.Error).And.NotContain(ex.ErrorDescription, "Salesforce's own text stays in ErrorDescription");
         h.Handler.TokenRequests.Should().HaveCount(1);
         h.Handler.ApiRequests.Should().BeEmpty();
     }

@@ -32,6 +32,8 @@ public sealed class InstanceUrlRulesTests
     [InlineData("https://www.salesforce.com", "not a")]
     [InlineData("https://acme.my.salesforce.com/services/data", "path")]
     [InlineData("http://localhost:5000", "https")]
+    [InlineData("https://user@acme.my.salesforce.com", "user name or password")]
+    [InlineData("https://acme.my.salesforce.com:8443", "port 8443")]
     public void Check_NonInstanceUrls_AreRejectedWithAReason(string url, string reason) =>
         InstanceUrlRules.Check(new Uri(url), allowTestEndpoint: false).Should().Contain(reason);
 
@@ -61,4 +63,31 @@ public sealed class InstanceUrlRulesTests
     [InlineData(null, false, false)]
     public void CheckTokenInstanceUrl_RequiresHttpsUnlessTestEndpoint(string? url, bool allowTest, bool ok) =>
         (InstanceUrlRules.CheckTokenInstanceUrl(url, allowTest) is null).Should().Be(ok);
+
+    [Theory]
+    [InlineData("https://login.salesforce.com")]
+    [InlineData("https://test.salesforce.com")]
+    [InlineData("https://acme.my.salesforce.com")]
+    [InlineData("https://acme--uat.sandbox.my.salesforce.com")]
+    [InlineData("https://acme.patch.my.salesforce.com/services/oauth2/token")]
+    [InlineData("https://acme.my.salesforce.mil")]
+    public void CheckTokenUrl_LoginAndMyDomainHosts_AreAccepted(string url) =>
+        InstanceUrlRules.CheckTokenUrl(new Uri(url), allowTestEndpoint: false).Should().BeNull();
+
+    [Theory]
+    [InlineData("https://evil.example.com", "not a Salesforce login host or My Domain host")]
+    [InlineData("https://na1.salesforce.com", "not a Salesforce login host or My Domain host")]
+    [InlineData("https://acme.lightning.force.com", "Lightning Experience")]
+    [InlineData("http://acme.my.salesforce.com", "https")]
+    [InlineData("https://acme.my.salesforce.com:444", "port 444")]
+    [InlineData("https://me@acme.my.salesforce.com", "user name or password")]
+    public void CheckTokenUrl_OtherHosts_AreRejected(string url, string reason) =>
+        InstanceUrlRules.CheckTokenUrl(new Uri(url), allowTestEndpoint: false).Should().Contain(reason);
+
+    [Fact]
+    public void CheckTokenUrl_TestEndpoint_AcceptsLoopbackButNeverUserInfo()
+    {
+        InstanceUrlRules.CheckTokenUrl(new Uri("http://127.0.0.1:5055"), allowTestEndpoint: true).Should().BeNull();
+        InstanceUrlRules.CheckTokenUrl(new Uri("http://me:pw@127.0.0.1:5055"), allowTestEndpoint: true).Should().Contain("user name or password").And.NotContain("pw");
+    }
 }

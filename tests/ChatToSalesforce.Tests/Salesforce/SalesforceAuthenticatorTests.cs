@@ -75,7 +75,8 @@ public sealed class SalesforceAuthenticatorTests
         var ex = (await act.Should().ThrowAsync<SalesforceApiException>()).Which;
         ex.StatusCode.Should().Be(System.Net.HttpStatusCode.Unauthorized);
         ex.ErrorCode.Should().Be("INVALID_SESSION_ID");
-        ex.Message.Should().Contain("not valid for use with the REST API");
+        ex.Message.Should().Contain("issued for a use other than the REST API");
+        ex.SalesforceMessage.Should().Contain("not valid for use with the REST API");
         h.Handler.TokenRequests.Should().HaveCount(1);
         h.Handler.ApiRequests.Should().HaveCount(1);
     }

@@ -88,7 +88,8 @@ public sealed class SalesforceErrorParserTests
         ex.DuplicateRecordIds.Should().Equal("003aj000002oTldAAE");
         ex.FailedSubrequest.Should().Be("person");
         ex.IsTransient.Should().BeFalse();
-        ex.Message.Should().Contain("subrequest 'person'").And.Contain("Use one of these records?");
+        ex.Message.Should().Contain("subrequest 'person'").And.Contain("DUPLICATES_DETECTED").And.NotContain("Use one of these records?");
+        ex.SalesforceMessage.Should().Contain("Use one of these records?");
     }
 
     [Fact]
@@ -100,7 +101,8 @@ public sealed class SalesforceErrorParserTests
         var ex = SalesforceErrorParser.ToException(400, allErrors, "Composite request");
 
         ex.ErrorCode.Should().Be("INVALID_FIELD");
-        ex.Message.Should().Contain("Foreign key external ID");
+        ex.SalesforceMessage.Should().Contain("Foreign key external ID");
+        ex.Errors.Should().HaveCountGreaterThan(1);
     }
 
     [Fact]
@@ -136,5 +138,35 @@ public sealed class SalesforceErrorParserTests
 
         result.Should().BeEquivalentTo(new { Id = "00190000001pPvHAAU", Success = true, Created = (bool?)true });
         result.Errors.Should().BeEmpty();
+    }
+
+    // Issue 11 item 4: Salesforce's messages echo record values; Message, ToString() and SalesforceError.ToString() never carry them.
+    [Fact]
+    public void ToException_VerbatimMessageWithRecordValues_StaysOutOfMessageAndToString()
+    {
+        var body = JsonNode.Parse("""
+            [{"message":"Email: invalid email address: victim@example.com","errorCode":"INVALID_EMAIL_ADDRESS","fields":["Email"]},
+             {"message":"Phone must look like +1 555 0100 (was 555-SECRET)","errorCode":"FIELD_CUSTOM_VALIDATION_EXCEPTION","fields":["Phone"]}]
+            """);
+
+        var ex = SalesforceErrorParser.ToException(400, body, "Salesforce rejected the export of conversation 'c-1'", "person");
+
+        ex.Message.Should().Be(
+            "Salesforce rejected the export of conversation 'c-1' (subrequest 'person'): HTTP 400 INVALID_EMAIL_ADDRESS [Email] (and 1 more error). "
+            + "Salesforce did not accept the email address as written; check the value the mapping sends to the named field (Salesforce's message is in SalesforceMessage).");
+        ex.ToString().Should().NotContain("victim@example.com").And.NotContain("555-SECRET");
+        ex.Fields.Should().Equal("Email", "Phone");
+        ex.SalesforceMessage.Should().Be("Email: invalid email address: victim@example.com");
+        ex.Errors.Select(e => e.Message).Should().Equal("Email: invalid email address: victim@example.com", "Phone must look like +1 555 0100 (was 555-SECRET)");
+        ex.Errors[1].ToString().Should().Be("FIELD_CUSTOM_VALIDATION_EXCEPTION [Phone]");
+    }
+
+    [Fact]
+    public void ToException_ErrorWithoutCode_PointsToSalesforceMessage()
+    {
+        var ex = SalesforceErrorParser.ToException(400, JsonNode.Parse("""{"message":"Bad value 'ada@example.com'"}"""), "Query");
+
+        ex.Message.Should().Be("Query: HTTP 400 (no error code; Salesforce's message is in SalesforceMessage).");
+        ex.SalesforceMessage.Should().Be("Bad value 'ada@example.com'");
     }
 }

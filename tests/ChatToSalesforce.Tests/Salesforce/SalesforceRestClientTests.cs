@@ -120,7 +120,8 @@ public sealed class SalesforceRestClientTests
 
         var ex = (await act.Should().ThrowAsync<SalesforceApiException>()).Which;
         ex.ErrorCode.Should().Be("JSON_PARSER_ERROR");
-        ex.Message.Should().StartWith("Composite request: HTTP 400 JSON_PARSER_ERROR: Json Deserialization failed");
+        ex.Message.Should().StartWith("Composite request: HTTP 400 JSON_PARSER_ERROR.");
+        ex.SalesforceMessage.Should().Be("Json Deserialization failed on token 'compositeRequest'");
     }
 
     [Fact]

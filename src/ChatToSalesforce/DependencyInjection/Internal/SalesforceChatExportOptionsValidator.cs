@@ -86,9 +86,17 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
             }
         }
 
-        if (a.TokenUrl is { } customTokenUrl && !(customTokenUrl.IsAbsoluteUri && (customTokenUrl.Scheme == Uri.UriSchemeHttps || o.AllowTestEndpoint)))
+        // The token request carries the client secret, refresh token or signed JWT: it only goes to Salesforce.
+        if (a.TokenUrl is { } customTokenUrl && InstanceUrlRules.CheckTokenUrl(customTokenUrl, o.AllowTestEndpoint) is { } tokenUrlProblem)
         {
-            errors.Add("Authentication.TokenUrl: must be an absolute https URL (the org's My Domain, for example https://acme.my.salesforce.com), or unset to use InstanceUrl.");
+            errors.Add($"Authentication.TokenUrl: {tokenUrlProblem} Or leave TokenUrl unset to use InstanceUrl.");
+        }
+
+        // The JWT flow has its own, stricter rule for LoginUrl (the audience) below.
+        var jwtAudienceProblem = a.Flow == SalesforceAuthFlow.JwtBearer && !o.AllowTestEndpoint && !IsLoginAudience(a.LoginUrl);
+        if (!jwtAudienceProblem && a.LoginUrl is { } loginUrl && InstanceUrlRules.CheckTokenUrl(loginUrl, o.AllowTestEndpoint) is { } loginUrlProblem)
+        {
+            errors.Add($"Authentication.LoginUrl: {loginUrlProblem}");
         }
 
         if (a.Flow == SalesforceAuthFlow.JwtBearer && !string.IsNullOrWhiteSpace(a.PrivateKeyPem) && !a.PrivateKeyPem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
@@ -110,7 +118,7 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
                     errors.Add("Authentication.PrivateKeyPath: the file does not exist; point it at the PEM file holding the RSA private key.");
                 }
 
-                if (!IsLoginAudience(a.LoginUrl) && !(o.AllowTestEndpoint && a.LoginUrl is not null))
+                if (jwtAudienceProblem || (o.AllowTestEndpoint && a.LoginUrl is null))
                 {
                     errors.Add("Authentication.LoginUrl: the JWT audience must be https://login.salesforce.com (production) or https://test.salesforce.com (sandbox).");
                 }

@@ -18,21 +18,6 @@ namespace ChatToSalesforce.DependencyInjection.Internal;
 /// </remarks>
 internal sealed class SectionOptionsBinder(IConfiguration section) : IConfigureOptions<SalesforceChatExportOptions>
 {
-    // The configuration binder's source generator intercepts this call on net8.0 but not (with the 9.0 package) on
-    // net10.0, where the reflection binder runs. Every type it binds is an options class of this assembly whose members
-    // are kept by the DynamicDependency attributes below, and all collections are of reference types, so the shared
-    // generic code AOT produces is sufficient.
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Bound types are preserved by DynamicDependency.")]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only reference-type collections of preserved option types are created.")]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(SalesforceChatExportOptions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(SalesforceAuthenticationOptions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(SalesforceResilienceOptions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(IdentityOptions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(IdentificationRule))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(TranscriptOptions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(RecordTargetOptions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(FieldMapping))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ExportCondition))]
     public void Configure(SalesforceChatExportOptions options)
     {
         if (section is IConfigurationSection s && !s.Exists())

@@ -19,7 +19,8 @@ internal static class IdentityReadiness
 
         if (options.Mode != ExportMode.Record && ConversationValues.Read(conversation, "visitor.email") is { } email && !EmailAddress.IsValid(email))
         {
-            return "The visitor's email address is malformed; nothing was written.";
+            // One rule (EmailAddress): an address that is not valid as written is never corrected, so it is a missing identity.
+            return "The visitor's email address is malformed as written (it is never corrected, for example by removing control characters); nothing was written.";
         }
 
         return null;

@@ -58,7 +58,7 @@ internal static class FieldValues
                 problem = $"{target}: the value is not a date-time and was left out.";
                 return null;
             case "email":
-                var email = text.Trim();
+                var email = EmailAddress.AsWritten(text)!;
                 if (!EmailAddress.IsValid(email) || (field.Length > 0 && email.Length > field.Length))
                 {
                     problem = $"{target}: the value is not a valid email address (or is longer than {field.Length}) and was left out.";
@@ -182,9 +182,37 @@ internal static class FieldValues
     }
 }
 
-/// <summary>A pragmatic email check (what Salesforce's email fields accept: local@domain.tld, no spaces).</summary>
+/// <summary>
+/// The one rule for email addresses, used for identity readiness, the lookup and the write alike: an address is used
+/// exactly as written (only surrounding spaces are dropped) or not at all. Control characters (NUL, CR, LF, tab, ...),
+/// invisible format characters and spaces inside it make it invalid instead of being removed: a silently "cleaned"
+/// address would miss the existing Contact in the lookup and then create a duplicate with the cleaned value.
+/// </summary>
 internal static class EmailAddress
 {
+    /// <summary>The address as written: surrounding space characters removed, nothing else changed.</summary>
+    public static string? AsWritten(string? raw)
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        int start = 0, end = raw.Length;
+        while (start < end && char.GetUnicodeCategory(raw[start]) == UnicodeCategory.SpaceSeparator)
+        {
+            start++;
+        }
+
+        while (end > start && char.GetUnicodeCategory(raw[end - 1]) == UnicodeCategory.SpaceSeparator)
+        {
+            end--;
+        }
+
+        return raw[start..end];
+    }
+
+    /// <summary>A pragmatic check (what Salesforce's email fields accept: local@domain.tld), with no control, format or space characters anywhere.</summary>
     public static bool IsValid(string? email)
     {
         if (string.IsNullOrWhiteSpace(email) || email.Length > 254)
@@ -200,6 +228,9 @@ internal static class EmailAddress
 
         var domain = email[(at + 1)..];
         var dot = domain.LastIndexOf('.');
-        return dot > 0 && dot < domain.Length - 2 && !email.Any(char.IsWhiteSpace) && !domain.Contains("..", StringComparison.Ordinal);
+        return dot > 0 && dot < domain.Length - 2 && !email.Any(IsForbidden) && !domain.Contains("..", StringComparison.Ordinal);
     }
+
+    private static bool IsForbidden(char c) =>
+        char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

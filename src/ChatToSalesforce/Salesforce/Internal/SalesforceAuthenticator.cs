@@ -297,8 +297,18 @@ internal sealed class SalesforceAuthenticator : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form()) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
+        if (RedirectAnswer.IsRedirect(status))
+        {
+            var target = RedirectAnswer.TargetHost(endpoint, response.Headers);
+            TransportLog.TokenRequestFailed(_logger, flow, status, "redirect");
+            throw new SalesforceAuthenticationException(
+                "redirect",
+                null,
+                $"The token endpoint {endpoint.Host} answered with a redirect (HTTP {status}) to {target}; redirects are never followed, so no credentials were sent there. Point Authentication.TokenUrl (or InstanceUrl) at the org's My Domain token host directly.");
+        }
+
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
             try

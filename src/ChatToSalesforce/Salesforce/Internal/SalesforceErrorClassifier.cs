@@ -92,6 +92,9 @@ internal static class SalesforceErrorClassifier
         "INVALID_FIELD" or "INVALID_TYPE" => "Check the field and object names in the mapping and that the integration user can see them (field-level security).",
         "REQUIRED_FIELD_MISSING" => "Map a value to the named field(s) or give them a default in Salesforce.",
         "DUPLICATES_DETECTED" => "A duplicate rule matched an existing record (see DuplicateRecordIds).",
+        "INVALID_EMAIL_ADDRESS" => "Salesforce did not accept the email address as written; check the value the mapping sends to the named field (Salesforce's message is in SalesforceMessage).",
+        "FIELD_CUSTOM_VALIDATION_EXCEPTION" => "A validation rule in the org rejected the record; its message is in SalesforceMessage (it can quote record values). Fix the data, the mapping or the rule.",
+        "STRING_TOO_LONG" => "A value is longer than the field allows; map a shorter value or widen the field.",
         _ => null,
     };
 }

@@ -9,7 +9,8 @@ namespace ChatToSalesforce.Salesforce.Internal;
 /// <remarks>
 /// Accepts every shape Salesforce uses: the array <c>[{"message","errorCode","fields"}]</c>, a single object, the per-record
 /// <c>{"success":false,"errors":[{"statusCode",...}]}</c> of collections, and <c>duplicateResult</c> details of
-/// <c>DUPLICATES_DETECTED</c>. Messages are Salesforce's own; nothing the SDK sent (tokens, record content) is added.
+/// <c>DUPLICATES_DETECTED</c>. An exception's message carries the context, status, error code, fields and a hint, never
+/// Salesforce's own text (it can echo record values); that text is kept on the exception as data (<c>SalesforceMessage</c>, <c>Errors</c>).
 /// </remarks>
 internal static class SalesforceErrorParser
 {
@@ -53,8 +54,11 @@ internal static class SalesforceErrorParser
             {
                 message.Append(' ').Append(primary.ErrorCode);
             }
+            else
+            {
+                message.Append(" (no error code; Salesforce's message is in SalesforceMessage)");
+            }
 
-            message.Append(": ").Append(primary.Message);
             if (primary.Fields.Count > 0)
             {
                 message.Append(" [").AppendJoin(", ", primary.Fields).Append(']');
@@ -67,20 +71,23 @@ internal static class SalesforceErrorParser
         }
         else
         {
-            message.Append(", no error details in the response.");
+            message.Append(", no error details in the response");
         }
 
+        var fields = errors.SelectMany(e => e.Fields).Distinct(StringComparer.Ordinal).ToArray();
+        var duplicates = errors.SelectMany(e => e.DuplicateRecordIds).Distinct(StringComparer.Ordinal).ToArray();
+        message.Append('.');
         if (SalesforceErrorClassifier.Hint(status, primary) is { } hint)
         {
             message.Append(' ').Append(hint);
         }
 
-        var fields = errors.SelectMany(e => e.Fields).Distinct(StringComparer.Ordinal).ToArray();
-        var duplicates = errors.SelectMany(e => e.DuplicateRecordIds).Distinct(StringComparer.Ordinal).ToArray();
         return new SalesforceApiException((HttpStatusCode)status, primary?.ErrorCode, message.ToString(), fields, kind == SalesforceErrorKind.Transient)
         {
             DuplicateRecordIds = duplicates,
             FailedSubrequest = failedSubrequest,
+            SalesforceMessage = string.IsNullOrEmpty(primary?.Message) ? null : primary.Message,
+            Errors = errors,
         };
     }
 

@@ -477,6 +477,16 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         ChatToSalesforceDiagnostics.RecordRequest(operation.Tag, status);
+        if (RedirectAnswer.IsRedirect(status))
+        {
+            // Never followed (the bearer token would go along): an error that names where it pointed.
+            var target = RedirectAnswer.TargetHost(request.RequestUri!, response.Headers);
+            throw new SalesforceApiException(
+                (System.Net.HttpStatusCode)status,
+                "UNEXPECTED_REDIRECT",
+                $"{operation.Name}: {request.RequestUri!.Host} answered with a redirect (HTTP {status}) to {target}; redirects are never followed, so the access token was not sent there. Check InstanceUrl and the instance_url Salesforce returns, and that no proxy rewrites requests.");
+        }
+
         if (response.Headers.TryGetValues("Sforce-Limit-Info", out var limitInfo))
         {
             _usage.Observe(string.Join(';', limitInfo));

@@ -1,16 +1,20 @@
 namespace ChatToSalesforce.Salesforce.Internal;
 
 /// <summary>Turns OAuth token endpoint errors into <see cref="SalesforceAuthenticationException"/>s with an actionable hint.</summary>
+/// <remarks>
+/// The message carries the flow, the status, the OAuth <c>error</c> code and a hint; Salesforce's own <c>error_description</c>
+/// is kept verbatim in <see cref="SalesforceAuthenticationException.ErrorDescription"/> only, like every text Salesforce writes.
+/// </remarks>
 internal static class TokenErrors
 {
     public static SalesforceAuthenticationException ToException(SalesforceAuthFlow flow, int status, string? error, string? description)
     {
-        var what = error is null ? $"HTTP {status}" : description is null ? error : $"{error}: {description}";
-        var hint = Hint(flow, error, description);
+        var hint = Hint(flow, error, description)
+                   ?? (string.IsNullOrEmpty(description) ? null : "Salesforce's description of the error is in ErrorDescription.");
         return new SalesforceAuthenticationException(
             error,
             description,
-            $"Salesforce refused the token request ({flow} flow, HTTP {status}, {what}).{(hint is null ? string.Empty : " " + hint)}");
+            $"Salesforce refused the token request ({flow} flow, HTTP {status}{(error is null ? string.Empty : ", " + error)}).{(hint is null ? string.Empty : " " + hint)}");
     }
 
     public static string? Hint(SalesforceAuthFlow flow, string? error, string? description)
