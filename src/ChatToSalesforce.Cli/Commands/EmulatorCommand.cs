@@ -18,7 +18,7 @@ internal static class EmulatorCommand
         {
             Description = "A seed file with custom objects and fields, duplicate rules, clients and records (see docs/emulator.md).",
         };
-        var command = new Command("emulator", "Serve an in-memory Salesforce org emulator over HTTP on 127.0.0.1. Any client id/secret is accepted for the client_credentials grant.")
+        var command = new Command("emulator", "Serve an in-memory Salesforce org emulator over HTTP on 127.0.0.1, with a dashboard at its base URL. Its token endpoint accepts the client id chat2sf with the secret chat2sf (and clients registered in the seed file).")
         {
             port,
             seed,
@@ -66,7 +66,8 @@ internal static class EmulatorCommand
             await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
             AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             AnsiConsole.MarkupLine($"[grey]Salesforce org emulator ready. Organization {emulator.OrganizationId}, integration user {emulator.IntegrationUserId}.[/]");
-            AnsiConsole.MarkupLine($"[grey]Token: POST {url}services/oauth2/token (grant_type=client_credentials, any client id/secret). Press Ctrl+C to stop.[/]");
+            AnsiConsole.MarkupLine($"[grey]Token: POST {url}services/oauth2/token (grant_type=client_credentials, client id chat2sf, secret chat2sf).[/]");
+            AnsiConsole.MarkupLine($"[grey]Dashboard: {url} (open it in a browser). Press Ctrl+C to stop.[/]");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -88,6 +88,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
                     {
                         // Malformed HTTP: answer it (the connection cannot be resynchronised, so it closes).
                         await WriteAsync(stream, e.Status, Reason(e.Status), PlainText, Encoding.UTF8.GetBytes(e.Message + "\n"), close: true).ConfigureAwait(false);
+                        await LingerAsync(client, stream).ConfigureAwait(false);
                         return;
                     }
 
@@ -128,6 +129,36 @@ internal sealed class LoopbackServer : IAsyncDisposable
         {
             _connections.TryRemove(client, out _);
             client.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Closes gracefully after an error answer: stop sending, then discard what the client still sends (bounded), so the close
+    /// does not reset the connection and destroy the answer before the client read it.
+    /// </summary>
+    private async Task LingerAsync(TcpClient client, NetworkStream stream)
+    {
+        try
+        {
+            client.Client.Shutdown(SocketShutdown.Send);
+            using var linger = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            linger.CancelAfter(TimeSpan.FromSeconds(2));
+            var buffer = new byte[16 * 1024];
+            var discarded = 0;
+            while (discarded < 1024 * 1024)
+            {
+                var read = await stream.ReadAsync(buffer, linger.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                discarded += read;
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            // The client went away first, or kept sending: close anyway.
         }
     }
 
