@@ -40,7 +40,7 @@ internal sealed class Dashboard
         _port = port;
     }
 
-    public static bool Handles(string path) => path == "/" || path.StartsWith(Prefix, StringComparison.Ordinal);
+    public static bool Handles(string path) => path is "/" or "/favicon.ico" || path.StartsWith(Prefix, StringComparison.Ordinal);
 
     public ApiResponse Handle(ApiRequest request)
     {
@@ -76,6 +76,11 @@ internal sealed class Dashboard
         {
             RequireMethod(request, "GET");
             return new ApiResponse(200) { Raw = ReadAsset(asset.Resource), ContentType = asset.ContentType };
+        }
+
+        if (request.Path == "/favicon.ico")
+        {
+            return new ApiResponse(204); // browsers ask for it; the page has none, and the request log stays for Salesforce requests
         }
 
         const string api = Prefix + "api/";
