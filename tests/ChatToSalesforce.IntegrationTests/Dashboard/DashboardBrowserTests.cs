@@ -12,8 +12,9 @@ namespace ChatToSalesforce.IntegrationTests.Dashboard;
 /// </summary>
 public sealed class DashboardBrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-    private const string ChromeDriverPath = "/usr/bin/chromedriver";
+    // Debian's paths; the environment variables point the test elsewhere (or at nothing, to see the skip).
+    private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CHAT2SF_TEST_CHROMIUM") ?? "/usr/bin/chromium";
+    private static readonly string ChromeDriverPath = Environment.GetEnvironmentVariable("CHAT2SF_TEST_CHROMEDRIVER") ?? "/usr/bin/chromedriver";
     private const string VisitorLine = "Hello, my parcel 7731 never arrived at the depot";
     private const string Hostile = "<img src=x onerror=\"window.__xss=1\">Mallory";
 
