@@ -311,6 +311,11 @@ public sealed class DashboardTests : IAsyncLifetime
         var (contact, _) = SeedConversation();
         _emulator.Update(contact, new { OwnerId = agent, Visitor_Id__c = "v-1", Tier__c = "Gold" });
         _emulator.Insert("Chat_Session__c", new { Key__c = "s-1", Contact__c = contact });
+        var former = _emulator.Insert("User", new { Username = "former@acme.example", Email = "former@acme.example", LastName = "Former" });
+        _emulator.Insert("Lead", new { LastName = "Owned", Company = "Old Co", OwnerId = former });
+        _emulator.Update(former, new { IsActive = false });
+        var converted = _emulator.Insert("Lead", new { LastName = "Lovelace", Company = "Acme" });
+        _emulator.Update(converted, new { IsConverted = true, ConvertedContactId = contact, ConvertedDate = "2026-11-02" });
 
         // A record that points at a record created after it: the file must hold the later one first.
         var child = _emulator.Insert("Account", new { Name = "Child" });
@@ -326,7 +331,7 @@ public sealed class DashboardTests : IAsyncLifetime
         {
             await using var reloaded = SalesforceEmulator.FromSeedFile(path);
 
-            foreach (var type in new[] { "User", "Account", "Contact", "Task", "Case", "Event", "ContentDocument", "ContentVersion", "ContentDocumentLink", "Campaign", "CampaignMember", "Chat_Session__c" })
+            foreach (var type in new[] { "User", "Lead", "Account", "Contact", "Task", "Case", "Event", "ContentDocument", "ContentVersion", "ContentDocumentLink", "Campaign", "CampaignMember", "Chat_Session__c" })
             {
                 var before = _emulator.Records(type);
                 var after = reloaded.Records(type);
@@ -334,7 +339,7 @@ public sealed class DashboardTests : IAsyncLifetime
                 foreach (var record in before.Where(r => (string)r["Id"]! != _emulator.IntegrationUserId))
                 {
                     var twin = after.Single(r => (string)r["Id"]! == (string)record["Id"]!);
-                    foreach (var field in new[] { "Name", "Email", "OwnerId", "AccountId", "ParentId", "WhoId", "Description", "Subject", "ContentDocumentId", "LinkedEntityId", "Contact__c", "Key__c", "Visitor_Id__c", "Tier__c", "CreatedDate", "Title", "ContentSize", "Checksum" })
+                    foreach (var field in new[] { "Name", "Email", "OwnerId", "AccountId", "ParentId", "WhoId", "Description", "Subject", "ContentDocumentId", "LinkedEntityId", "Contact__c", "Key__c", "Visitor_Id__c", "Tier__c", "CreatedDate", "Title", "ContentSize", "Checksum", "IsActive", "Company", "IsConverted", "ConvertedContactId", "ConvertedDate" })
                     {
                         if (record.ContainsKey(field))
                         {

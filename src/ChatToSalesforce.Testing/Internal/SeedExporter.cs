@@ -16,6 +16,12 @@ internal static class SeedExporter
         "Id", "IsDeleted", "CreatedById", "LastModifiedDate", "LastModifiedById", "SystemModstamp",
     };
 
+    /// <summary>Read-only fields that hold state the org does not derive again on insert (a converted Lead, a Task's completion time).</summary>
+    private static readonly HashSet<string> KeptReadOnly = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CreatedDate", "IsConverted", "ConvertedDate", "ConvertedContactId", "ConvertedAccountId", "CompletedDateTime",
+    };
+
     public static JsonObject Export(OrgState org, long dailyApiLimit, int queryBatchSize, string integrationUserId, DateTimeOffset now)
     {
         var root = new JsonObject
@@ -77,6 +83,19 @@ internal static class SeedExporter
         }
 
         root["records"] = Records(stores, integrationUserId);
+
+        // Inactive users are written active (records they own load only under an active owner) and deactivated afterwards.
+        var inactive = new JsonArray();
+        foreach (var user in stores.First(s => s.Def.Name == "User").All.Where(u => !u.IsDeleted && u.Id != integrationUserId && !Json.Bool(u["IsActive"], true)))
+        {
+            inactive.Add(new JsonObject { ["Id"] = user.Id, ["IsActive"] = false });
+        }
+
+        if (inactive.Count > 0)
+        {
+            root["updates"] = new JsonObject { ["User"] = inactive };
+        }
+
         return root;
     }
 
@@ -154,7 +173,7 @@ internal static class SeedExporter
 
     /// <summary>The fields of a record a seed carries: what can be written on create (and the creation date), never a value the org derives.</summary>
     private static IEnumerable<FieldDef> Writable(ObjectDef def) =>
-        def.Fields.Where(f => !SystemFields.Contains(f.Name) && (f.Createable || f.Name == "CreatedDate") && f.Type != "base64"
+        def.Fields.Where(f => !SystemFields.Contains(f.Name) && (f.Createable || KeptReadOnly.Contains(f.Name)) && f.Type != "base64"
             && !(def.Name == "ContentDocument" && f.Name == "LatestPublishedVersionId"));
 
     private static JsonObject Records(List<ObjectStore> stores, string integrationUserId)
@@ -251,6 +270,11 @@ internal static class SeedExporter
             }
 
             o[field.Name] = value.DeepClone();
+        }
+
+        if (record.Def.Name == "User")
+        {
+            o["IsActive"] = true;
         }
 
         if (record.Def.Name == "ContentVersion")
