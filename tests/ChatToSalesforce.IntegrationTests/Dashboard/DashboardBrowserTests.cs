@@ -72,6 +72,9 @@ public sealed class DashboardBrowserTests
             wait.Until(d => d.FindElement(By.Id("fault-form")));
             driver.FindElement(By.CssSelector("#fault-status option[value='503']")).Click();
             driver.FindElement(By.Id("fault-path")).SendKeys("/services/data/");
+            Script(driver, "return [...document.querySelectorAll('input, select')].filter(e => e.labels.length === 0).map(e => e.id).join(',');")
+                .Should().BeEmpty("every field has a label");
+            Script(driver, "return ['header', 'nav', 'main'].filter(t => !document.querySelector(t)).join(',');").Should().BeEmpty("the landmarks are there");
             driver.FindElement(By.Id("add-fault")).Click();
             wait.Until(d => d.FindElement(By.Id("status")).Text.StartsWith("Fault added", StringComparison.Ordinal));
             emulator.Faults.Pending.Should().Be(1);
@@ -83,7 +86,7 @@ public sealed class DashboardBrowserTests
             var faultRow = wait.Until(d => d.FindElements(By.CssSelector("#requests tr.fault")).FirstOrDefault());
             faultRow!.FindElement(By.CssSelector(".fault-cell")).Text.Should().Be("injected");
             faultRow.Text.Should().Contain("503").And.Contain("SERVER_UNAVAILABLE");
-            var logText = (string)((IJavaScriptExecutor)driver).ExecuteScript("return document.getElementById('requests').textContent;")!;
+            var logText = Script(driver, "return document.getElementById('requests').textContent;");
             logText.Should().Contain("(redacted)").And.NotContain("Bearer");
 
             // Untrusted values are shown as text, never run.
@@ -98,6 +101,8 @@ public sealed class DashboardBrowserTests
             profile.Delete(recursive: true);
         }
     }
+
+    private static string Script(IWebDriver driver, string script) => (string)((IJavaScriptExecutor)driver).ExecuteScript(script)!;
 
     private static ChromeDriver StartBrowser(string profile)
     {
