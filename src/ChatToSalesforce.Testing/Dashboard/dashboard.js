@@ -177,14 +177,14 @@
           group.total > group.records.length ? el("li", null, "…and " + (group.total - group.records.length) + " more") : null)));
     return show(record.name,
       el("p", { className: "muted" }, record.label + " · ", el("code", null, record.id), " · ", link(objectHref(record.object), "all " + record.object + " records")),
-      el("h3", null, "Fields"),
-      table("fields", empty.length ? "Empty fields not shown: " + empty.join(", ") : null,
-        [{ label: "Field" }, { label: "API name" }, { label: "Value" }], fieldRows),
+      el("h3", null, "Related records"),
+      related.length ? el("div", { id: "related" }, related) : el("p", { id: "related" }, "No records point to this one."),
       record.preview !== undefined && record.preview !== null
         ? el("section", { "aria-labelledby": "preview-title" }, el("h3", { id: "preview-title" }, "File content"), el("pre", { className: "preview", id: "preview" }, record.preview))
         : null,
-      el("h3", null, "Related records"),
-      related.length ? el("div", { id: "related" }, related) : el("p", { id: "related" }, "No records point to this one."));
+      el("h3", null, "Fields"),
+      table("fields", empty.length ? "Empty fields not shown: " + empty.join(", ") : null,
+        [{ label: "Field" }, { label: "API name" }, { label: "Value" }], fieldRows));
   }
 
   async function requestsView() {
