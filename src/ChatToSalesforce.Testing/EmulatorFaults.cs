@@ -67,6 +67,15 @@ public sealed class EmulatorFaults
         }
     }
 
+    /// <summary>The rules with their uses left, and the random failure rate (for the dashboard).</summary>
+    internal (IReadOnlyList<(FaultRule Rule, int Remaining)> Rules, double Probability, int Status, string ErrorCode) Snapshot()
+    {
+        lock (_gate)
+        {
+            return ([.. _rules], _random is null ? 0 : _probability, _randomStatus, _randomErrorCode);
+        }
+    }
+
     internal FaultRule? Take(string method, string pathAndQuery, bool apiRequest)
     {
         lock (_gate)

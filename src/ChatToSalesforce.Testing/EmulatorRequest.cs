@@ -46,6 +46,9 @@ public sealed class EmulatorRequest
 
     /// <summary>For <c>/composite</c> and <c>/composite/graph</c>: the subrequests, in order.</summary>
     public IReadOnlyList<EmulatorSubrequest> Subrequests { get; }
+
+    /// <summary>How long the emulator took to answer, including added latency (shown by the dashboard).</summary>
+    internal TimeSpan Duration { get; init; }
 }
 
 /// <summary>A subrequest of a composite request.</summary>

@@ -203,7 +203,7 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
     /// <summary>
     /// Registers a connected app / External Client App. A registered client must present its secret (when one is given),
     /// and JWT assertions it issues are verified against its RSA public key or certificate (PEM) when one is given.
-    /// Unregistered clients are accepted while <see cref="SalesforceEmulatorOptions.AcceptAnyClient"/> is true.
+    /// Other clients are accepted as <see cref="SalesforceEmulatorOptions.AcceptAnyClient"/> says.
     /// </summary>
     /// <param name="clientId">The consumer key.</param>
     /// <param name="clientSecret">The consumer secret, if any.</param>
@@ -346,6 +346,7 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
 
     internal async Task<ApiResponse> ProcessAsync(ApiRequest request, CancellationToken cancellationToken)
     {
+        var started = _options.TimeProvider.GetTimestamp();
         var latency = _options.Latency;
         if (latency > TimeSpan.Zero)
         {
@@ -413,7 +414,10 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
 
             if (capacity > 0)
             {
-                _log.Enqueue(new EmulatorRequest(_options.TimeProvider.GetUtcNow(), request.Method, request.PathAndQuery, response.Status, headers, counted, fault is not null, response.FirstErrorCode(), subrequests));
+                _log.Enqueue(new EmulatorRequest(_options.TimeProvider.GetUtcNow(), request.Method, request.PathAndQuery, response.Status, headers, counted, fault is not null, response.FirstErrorCode(), subrequests)
+                {
+                    Duration = _options.TimeProvider.GetElapsedTime(started),
+                });
             }
 
             return response;
@@ -528,6 +532,15 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
     }
 
     // ---------- helpers ----------
+
+    /// <summary>The org as a seed file (for the dashboard's export).</summary>
+    internal JsonObject ExportSeed()
+    {
+        lock (_gate)
+        {
+            return SeedExporter.Export(_org, _options.DailyApiLimit, _options.QueryBatchSize, IntegrationUserId, _options.TimeProvider.GetUtcNow());
+        }
+    }
 
     internal void WithLock(Action<OrgState> action)
     {

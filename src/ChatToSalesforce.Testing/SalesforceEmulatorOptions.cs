@@ -18,8 +18,19 @@ public sealed class SalesforceEmulatorOptions
     /// <summary>When <see langword="true"/>, every refresh-token grant returns a new refresh token and invalidates the old one (Refresh Token Rotation).</summary>
     public bool RefreshTokenRotation { get; set; }
 
-    /// <summary>When <see langword="true"/> (the default), the token endpoint accepts any client id and secret that was not registered with <see cref="SalesforceEmulator.RegisterClient"/>.</summary>
-    public bool AcceptAnyClient { get; set; } = true;
+    /// <summary>
+    /// Which clients the token endpoint accepts besides <see cref="ClientId"/>/<see cref="ClientSecret"/> and the clients registered with
+    /// <see cref="SalesforceEmulator.RegisterClient"/>. <see langword="true"/>: any client id and secret. <see langword="false"/>: no other client.
+    /// <see langword="null"/> (the default): any client in-process (<see cref="SalesforceEmulator.CreateHandler"/>), none over HTTP
+    /// (<see cref="SalesforceEmulator.StartServerAsync"/>), so a served emulator gives tokens only to the configured credentials.
+    /// </summary>
+    public bool? AcceptAnyClient { get; set; }
+
+    /// <summary>The client id (consumer key) the token endpoint always accepts, with <see cref="ClientSecret"/>. Defaults to <c>chat2sf</c>, as the chat2sf CLI uses.</summary>
+    public string ClientId { get; set; } = "chat2sf";
+
+    /// <summary>The client secret that goes with <see cref="ClientId"/>. Defaults to <c>chat2sf</c>, as the chat2sf CLI uses; set your own for an emulator other processes can reach.</summary>
+    public string ClientSecret { get; set; } = "chat2sf";
 
     /// <summary>Added latency per request (applied with <c>Task.Delay</c>, outside the org lock, honoring cancellation).</summary>
     public TimeSpan Latency { get; set; }

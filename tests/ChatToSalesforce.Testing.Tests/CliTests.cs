@@ -39,8 +39,8 @@ public sealed class CliTests
             using var token = await http.PostAsync("/services/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["grant_type"] = "client_credentials",
-                ["client_id"] = "whatever",
-                ["client_secret"] = "whatever",
+                ["client_id"] = "chat2sf",
+                ["client_secret"] = "chat2sf",
             }), timeout.Token);
             var body = JsonNode.Parse(await token.Content.ReadAsStringAsync(timeout.Token))!;
             http.DefaultRequestHeaders.Authorization = new("Bearer", (string)body["access_token"]!);

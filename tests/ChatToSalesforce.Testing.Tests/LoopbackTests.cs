@@ -23,8 +23,8 @@ public sealed class LoopbackTests : IAsyncLifetime
         using var token = await _http.PostAsync("/services/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
-            ["client_id"] = "anything",
-            ["client_secret"] = "anything",
+            ["client_id"] = "chat2sf",
+            ["client_secret"] = "chat2sf",
         }));
         token.EnsureSuccessStatusCode();
         var body = (await token.Content.ReadFromJsonAsync<JsonObject>())!;

@@ -21,7 +21,7 @@ internal static class EmulatorCommand
         {
             Description = "Open the dashboard in a browser (xdg-open; nothing happens where no browser can be started).",
         };
-        var command = new Command("emulator", "Serve an in-memory Salesforce org emulator over HTTP on 127.0.0.1, with its dashboard at the base URL. Any client id/secret is accepted for the client_credentials grant unless the seed registers clients.")
+        var command = new Command("emulator", "Serve an in-memory Salesforce org emulator over HTTP on 127.0.0.1, with its dashboard at the base URL. Its token endpoint accepts the client id chat2sf with the secret chat2sf (and clients registered in the seed file).")
         {
             port,
             seed,
@@ -72,7 +72,7 @@ internal static class EmulatorCommand
             var dashboard = new Uri(url, "/");
             console.WriteError($"Salesforce org emulator ready. Organization {emulator.OrganizationId}, integration user {emulator.IntegrationUserId}.");
             console.WriteError($"Dashboard: {dashboard}");
-            console.WriteError($"Token: POST {url}services/oauth2/token (grant_type=client_credentials). Press Ctrl+C to stop.");
+            console.WriteError($"Token: POST {url}services/oauth2/token (grant_type=client_credentials, client id chat2sf, secret chat2sf). Press Ctrl+C to stop.");
             if (open)
             {
                 if (console.Hooks.OpenBrowser is { } openBrowser)

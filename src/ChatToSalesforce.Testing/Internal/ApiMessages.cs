@@ -18,6 +18,9 @@ internal sealed class ApiRequest
     /// <summary>The host the request was addressed to, when known.</summary>
     public string? Host { get; init; }
 
+    /// <summary>Whether the request came over HTTP through the loopback server (not in-process).</summary>
+    public bool Served { get; init; }
+
     public Dictionary<string, string> Headers { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 
     public byte[] Body { get; init; } = [];

@@ -128,7 +128,7 @@ internal sealed class OAuthServer
                     return ApiResponse.OAuthError(400, "invalid_grant", "request not supported on this domain");
                 }
 
-                if (CheckClient(clientId, clientSecret, requireSecret: true) is { } error)
+                if (CheckClient(clientId, clientSecret, requireSecret: true, request.Served) is { } error)
                 {
                     return error;
                 }
@@ -138,7 +138,7 @@ internal sealed class OAuthServer
 
             case "password":
             {
-                if (CheckClient(clientId, clientSecret, requireSecret: false) is { } error)
+                if (CheckClient(clientId, clientSecret, requireSecret: false, request.Served) is { } error)
                 {
                     return error;
                 }
@@ -153,9 +153,9 @@ internal sealed class OAuthServer
             }
 
             case "refresh_token":
-                return Refresh(form.GetValueOrDefault("refresh_token"), clientId, clientSecret);
+                return Refresh(form.GetValueOrDefault("refresh_token"), clientId, clientSecret, request.Served);
             case "urn:ietf:params:oauth:grant-type:jwt-bearer":
-                return JwtBearer(form.GetValueOrDefault("assertion"));
+                return JwtBearer(form.GetValueOrDefault("assertion"), request.Served);
             case null or "":
                 return ApiResponse.OAuthError(400, "unsupported_grant_type", "grant type not supported");
             default:
@@ -208,7 +208,10 @@ internal sealed class OAuthServer
         return new ApiResponse(200, body);
     }
 
-    private ApiResponse? CheckClient(string? clientId, string? clientSecret, bool requireSecret)
+    /// <summary>Whether clients other than the configured and registered ones get tokens (see <see cref="SalesforceEmulatorOptions.AcceptAnyClient"/>).</summary>
+    private bool AcceptAny(bool served) => _options.AcceptAnyClient ?? !served;
+
+    private ApiResponse? CheckClient(string? clientId, string? clientSecret, bool requireSecret, bool served)
     {
         if (string.IsNullOrEmpty(clientId))
         {
@@ -217,7 +220,7 @@ internal sealed class OAuthServer
 
         if (_clients.TryGetValue(clientId, out var client))
         {
-            if (client.ClientSecret is not null && (requireSecret || clientSecret is not null) && !string.Equals(client.ClientSecret, clientSecret, StringComparison.Ordinal))
+            if (client.ClientSecret is not null && (requireSecret || clientSecret is not null) && !FixedEquals(client.ClientSecret, clientSecret))
             {
                 return ApiResponse.OAuthError(400, "invalid_client", "invalid client credentials");
             }
@@ -225,12 +228,27 @@ internal sealed class OAuthServer
             return null;
         }
 
-        return _options.AcceptAnyClient ? null : ApiResponse.OAuthError(400, "invalid_client_id", "client identifier invalid");
+        if (AcceptAny(served))
+        {
+            return null;
+        }
+
+        if (string.Equals(clientId, _options.ClientId, StringComparison.Ordinal))
+        {
+            return (requireSecret || clientSecret is not null) && !FixedEquals(_options.ClientSecret, clientSecret)
+                ? ApiResponse.OAuthError(400, "invalid_client", "invalid client credentials")
+                : null;
+        }
+
+        return ApiResponse.OAuthError(400, "invalid_client_id", "client identifier invalid");
     }
 
-    private ApiResponse Refresh(string? token, string? clientId, string? clientSecret)
+    private static bool FixedEquals(string expected, string? actual) =>
+        actual is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(actual));
+
+    private ApiResponse Refresh(string? token, string? clientId, string? clientSecret, bool served)
     {
-        if (!string.IsNullOrEmpty(clientId) && CheckClient(clientId, clientSecret, requireSecret: false) is { } error)
+        if (!string.IsNullOrEmpty(clientId) && CheckClient(clientId, clientSecret, requireSecret: false, served) is { } error)
         {
             return error;
         }
@@ -274,7 +292,7 @@ internal sealed class OAuthServer
         return Success(entry.UserId, clientSecret, next);
     }
 
-    private ApiResponse JwtBearer(string? assertion)
+    private ApiResponse JwtBearer(string? assertion, bool served)
     {
         var parts = assertion?.Split('.');
         if (parts is not { Length: 3 })
@@ -318,7 +336,7 @@ internal sealed class OAuthServer
                 }
             }
         }
-        else if (!_options.AcceptAnyClient)
+        else if (!AcceptAny(served))
         {
             return ApiResponse.OAuthError(400, "invalid_client_id", "client identifier invalid");
         }

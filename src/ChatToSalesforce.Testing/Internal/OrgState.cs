@@ -864,6 +864,11 @@ internal sealed partial class OrgState
         }
 
         var id = explicitId ?? SalesforceId.Create(def.KeyPrefix, ++_sequence);
+        while (explicitId is null && _byId.ContainsKey(id))
+        {
+            id = SalesforceId.Create(def.KeyPrefix, ++_sequence); // a seed's explicit id took this number
+        }
+
         values["Id"] = id;
         values["IsDeleted"] = false;
         if (values.GetValueOrDefault("CreatedDate") is null || !options.System)

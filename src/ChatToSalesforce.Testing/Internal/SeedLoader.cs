@@ -120,8 +120,29 @@ internal static class SeedLoader
                         }
 
                         break;
+                    case "updates":
+                        // Changes applied after every record exists, e.g. deactivating a User that owns records.
+                        foreach (var (objectName, list) in Obj(value))
+                        {
+                            foreach (var (item, i) in Arr(list).Select((n, i) => (n, i)))
+                            {
+                                location = $"$.updates.{objectName}[{i}]";
+                                var o = Obj(item);
+                                var id = Str(o, "Id") ?? throw new FormatException("'Id' is required");
+                                var changes = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+                                foreach (var (field, fieldValue) in o.Where(p => p.Key != "Id"))
+                                {
+                                    changes[field] = fieldValue?.DeepClone();
+                                }
+
+                                var target = emulator.Find(objectName, id) ?? throw new FormatException($"no {objectName} with Id '{id}'");
+                                emulator.Update((string)target["Id"]!, changes);
+                            }
+                        }
+
+                        break;
                     default:
-                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, duplicateRules, clients or records)");
+                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, duplicateRules, clients, records or updates)");
                 }
             }
         }

@@ -20,8 +20,8 @@ public sealed class LoopbackAndHeaderTests
                 o.InstanceUrl = baseUrl;
                 o.AllowTestEndpoint = true;
                 o.Authentication.Flow = SalesforceAuthFlow.ClientCredentials;
-                o.Authentication.ClientId = "any";
-                o.Authentication.ClientSecret = "any";
+                o.Authentication.ClientId = "chat2sf"; // the served emulator's configured credentials (SalesforceEmulatorOptions defaults)
+                o.Authentication.ClientSecret = "chat2sf";
             },
             inProcess: false);
 

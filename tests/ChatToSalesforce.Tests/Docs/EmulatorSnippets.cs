@@ -78,7 +78,7 @@ public sealed class EmulatorSnippets
         #region Snippet:emulator-3
         options.InstanceUrl = emulator.InstanceUrl;
         options.Authentication.Flow = SalesforceAuthFlow.ClientCredentials;
-        options.Authentication.ClientId = "any"; options.Authentication.ClientSecret = "any";
+        options.Authentication.ClientId = "chat2sf"; options.Authentication.ClientSecret = "chat2sf"; // the defaults; any pair works in-process
         #endregion
     }
 
