@@ -175,9 +175,11 @@ public sealed class WriteEngineFaultTests : IDisposable
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task An_interrupted_file_upload_fails_naming_the_attachment_and_the_next_export_adds_only_the_missing_file(bool batch)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task An_interrupted_file_upload_fails_naming_the_attachment_and_the_next_export_adds_only_the_missing_file(bool batch, bool conversationIdField)
     {
         var big = new byte[600 * 1024];
         big.AsSpan().Fill(7);
@@ -186,7 +188,12 @@ public sealed class WriteEngineFaultTests : IDisposable
             new ChatAttachment { FileName = "notes.txt", ContentType = "text/plain", Content = "hello"u8.ToArray() },
             new ChatAttachment { FileName = "recording.bin", ContentType = "application/octet-stream", Content = big });
         _org.Faults.Add(new FaultRule { Method = "POST", PathContains = "sobjects/ContentVersion", StatusCode = 503, ErrorCode = "SERVER_UNAVAILABLE", Times = 10 });
-        var exporter = Exporter();
+        if (conversationIdField)
+        {
+            SingleExportTests.DefineKeys(_org);
+        }
+
+        var exporter = Exporter(o => o.ConversationIdField = conversationIdField ? "Chat_Conversation_Id__c" : null);
 
         ConversationExportResult first;
         if (batch)
