@@ -38,6 +38,36 @@ public sealed class SalesforceObjectDescription
     /// <returns>The field, or <see langword="null"/>.</returns>
     public SalesforceFieldDescription? FindField(string name) => _fields.GetValueOrDefault(name);
 
+    /// <summary>Writes the description as a describe body <see cref="FromJson"/> reads back (what a shared cache stores).</summary>
+    /// <returns>The compact describe body.</returns>
+    internal JsonObject ToJson()
+    {
+        var fields = new JsonArray();
+        foreach (var f in _fields.Values)
+        {
+            var picklist = new JsonArray();
+            foreach (var value in f.PicklistValues)
+            {
+                picklist.Add((JsonNode)new JsonObject { ["value"] = value, ["active"] = true });
+            }
+
+            var references = new JsonArray();
+            foreach (var target in f.ReferenceTo)
+            {
+                references.Add((JsonNode)JsonValue.Create(target));
+            }
+
+            fields.Add((JsonNode)new JsonObject
+            {
+                ["name"] = f.Name, ["type"] = f.Type, ["length"] = f.Length, ["nillable"] = f.Nillable, ["createable"] = f.Createable,
+                ["updateable"] = f.Updateable, ["defaultedOnCreate"] = f.DefaultedOnCreate, ["externalId"] = f.IsExternalId,
+                ["restrictedPicklist"] = f.IsRestrictedPicklist, ["unique"] = f.IsUnique, ["picklistValues"] = picklist, ["referenceTo"] = references,
+            });
+        }
+
+        return new JsonObject { ["name"] = Name, ["keyPrefix"] = KeyPrefix, ["fields"] = fields };
+    }
+
     /// <summary>Reads a describe response body (<c>GET sobjects/{name}/describe</c>).</summary>
     /// <param name="describe">The JSON body.</param>
     /// <returns>The description.</returns>
@@ -92,37 +122,4 @@ public sealed class SalesforceObjectDescription
         static int Int(JsonNode? n) => n is JsonValue v && v.TryGetValue<int>(out var i) ? i : 0;
         static bool Bool(JsonNode? n, bool fallback) => n is JsonValue v && v.TryGetValue<bool>(out var b) ? b : fallback;
     }
-}
-
-/// <summary>The describe metadata of one field.</summary>
-/// <param name="Name">The API name.</param>
-/// <param name="Type">Salesforce's field type, for example <c>string</c>, <c>email</c>, <c>picklist</c>, <c>datetime</c>.</param>
-/// <param name="Length">The maximum length in characters (text fields), else 0.</param>
-/// <param name="Nillable">Whether the field may be empty.</param>
-/// <param name="Createable">Whether the field can be set on create.</param>
-/// <param name="Updateable">Whether the field can be set on update.</param>
-/// <param name="DefaultedOnCreate">Whether Salesforce fills it on create when it is not given.</param>
-/// <param name="IsExternalId">Whether it is an external-id field.</param>
-/// <param name="IsRestrictedPicklist">Whether only <paramref name="PicklistValues"/> are accepted.</param>
-/// <param name="PicklistValues">The active picklist values.</param>
-public sealed record SalesforceFieldDescription(
-    string Name,
-    string Type,
-    int Length,
-    bool Nillable,
-    bool Createable,
-    bool Updateable,
-    bool DefaultedOnCreate,
-    bool IsExternalId,
-    bool IsRestrictedPicklist,
-    IReadOnlyList<string> PicklistValues)
-{
-    /// <summary>Gets whether the field is unique.</summary>
-    public bool IsUnique { get; init; }
-
-    /// <summary>Gets the objects a reference field points to.</summary>
-    public IReadOnlyList<string> ReferenceTo { get; init; } = [];
-
-    /// <summary>Gets whether the field must be given on create (not nillable, not defaulted, createable, not boolean).</summary>
-    public bool IsRequiredOnCreate => !Nillable && !DefaultedOnCreate && Createable && !string.Equals(Type, "boolean", StringComparison.OrdinalIgnoreCase);
 }

@@ -30,6 +30,7 @@ internal sealed class ChunkReader : ISalesforceReader
     private readonly TimeSpan _cacheDuration;
     private readonly object _gate = new();
     private readonly Dictionary<LookupKey, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>>> _lookups = [];
+    private readonly List<(LookupKey Key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> Waiting)> _splits = [];
     private readonly Dictionary<string, TaskCompletionSource<SalesforceQueryResult>> _queries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskCompletionSource<SalesforceObjectDescription>> _describes = new(StringComparer.OrdinalIgnoreCase);
     private TaskCompletionSource _queued = NewSignal();
@@ -175,7 +176,7 @@ internal sealed class ChunkReader : ISalesforceReader
         await all.ConfigureAwait(false);
     }
 
-    private bool HasPending => _lookups.Count > 0 || _queries.Count > 0 || _describes.Count > 0;
+    private bool HasPending => _lookups.Count > 0 || _splits.Count > 0 || _queries.Count > 0 || _describes.Count > 0;
 
     /// <summary>Sends everything queued as one round.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -192,6 +193,12 @@ internal sealed class ChunkReader : ISalesforceReader
                     var waiting = slice.ToDictionary(v => v, v => byValue[v], StringComparer.OrdinalIgnoreCase);
                     AddLookup(reads, answers, failures, key, waiting);
                 }
+            }
+
+            foreach (var (key, waiting) in _splits)
+            {
+                // Halves of a query Salesforce rejected: each goes as a query of its own, never merged back.
+                AddLookup(reads, answers, failures, key, waiting);
             }
 
             foreach (var (soql, source) in _queries)
@@ -220,6 +227,7 @@ internal sealed class ChunkReader : ISalesforceReader
             }
 
             _lookups.Clear();
+            _splits.Clear();
             _queries.Clear();
             _describes.Clear();
         }
@@ -313,16 +321,7 @@ internal sealed class ChunkReader : ISalesforceReader
     {
         lock (_gate)
         {
-            if (!_lookups.TryGetValue(key, out var byValue))
-            {
-                byValue = new Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>>(StringComparer.OrdinalIgnoreCase);
-                _lookups[key] = byValue;
-            }
-
-            foreach (var (value, sources) in waiting)
-            {
-                byValue[value] = sources;
-            }
+            _splits.Add((key, waiting));
         }
     }
 

@@ -50,6 +50,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     private readonly TimeProvider _timeProvider;
     private readonly GatedSalesforceClient _client;
     private readonly ConcurrentDictionary<string, Task<string?>> _creatingPersons = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CreatedPersons _createdPersons;
 
     public ConversationExporter(
         ISalesforceClient client,
@@ -74,6 +75,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         _optionsMonitor = optionsMonitor;
         _logger = logger;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _createdPersons = new CreatedPersons(RememberedIds, _timeProvider);
 
         // Reading the options here validates them when the exporter is first resolved, not on the first export.
         var options = optionsMonitor.CurrentValue;
@@ -233,8 +235,15 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         {
             foreach (var (key, source, item) in owned)
             {
+                var created = item.Error is null && item.Person?.Change == RecordChange.Created ? item.Person.Id : null;
+                if (created is not null)
+                {
+                    // Remembered before the in-flight entry goes, so an export that read before this create sees one or the other.
+                    _createdPersons.Add(key, created);
+                }
+
                 _creatingPersons.TryRemove(new KeyValuePair<string, Task<string?>>(key, source.Task));
-                source.TrySetResult(item.Error is null && item.Person?.Change == RecordChange.Created ? item.Person.Id : null);
+                source.TrySetResult(created);
             }
         }
 
@@ -243,8 +252,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         {
             if (await joiner.JoinedPerson!.WaitAsync(cancellationToken).ConfigureAwait(false) is { } personId)
             {
-                var plan = joiner.Plan!;
-                plan.Person = new ResolvedRecord { Action = RecordAction.Keep, ObjectType = plan.Person.ObjectType, Id = personId };
+                UseCreatedPerson(joiner.Plan!, personId);
             }
         }
 
@@ -281,9 +289,25 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         {
             var plan = item.Plan!;
             var key = (options.InstanceUrl?.ToString() ?? string.Empty) + "|" + plan.Person.ObjectType + "|" + plan.VisitorEmail!.Trim().ToLowerInvariant();
+            if (_createdPersons.TryGet(key, out var createdId))
+            {
+                // Another export created this person after this one read: link to it instead of creating a second one.
+                UseCreatedPerson(plan, createdId);
+                continue;
+            }
+
             var source = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_creatingPersons.TryAdd(key, source.Task))
             {
+                if (_createdPersons.TryGet(key, out createdId))
+                {
+                    // Created between the two looks above: step back.
+                    _creatingPersons.TryRemove(new KeyValuePair<string, Task<string?>>(key, source.Task));
+                    source.TrySetResult(createdId);
+                    UseCreatedPerson(plan, createdId);
+                    continue;
+                }
+
                 owned.Add((key, source, item));
             }
             else if (_creatingPersons.TryGetValue(key, out var other))
@@ -293,6 +317,11 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         }
 
         return owned;
+    }
+
+    private static void UseCreatedPerson(ExportWritePlan plan, string personId)
+    {
+        plan.Person = new ResolvedRecord { Action = RecordAction.Keep, ObjectType = plan.Person.ObjectType, Id = personId };
     }
 
     /// <summary>Prechecks, then runs the deciding stages of every conversation of the chunk on one reader; returns the read calls.</summary>
@@ -597,6 +626,46 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Conversation {ConversationId} failed: {ExceptionType} {ErrorCode}")]
     internal static partial void LogFailed(ILogger logger, string conversationId, string exceptionType, string? errorCode);
+
+    /// <summary>
+    /// New persons this process created lately (org, object and email → id), for exports that read before the create:
+    /// at most <c>capacity</c> entries, each for <see cref="Lifetime"/> (by then every such export has read again).
+    /// </summary>
+    private sealed class CreatedPersons(int capacity, TimeProvider timeProvider)
+    {
+        internal static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
+        private readonly Dictionary<string, (string Id, DateTimeOffset At)> _ids = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Queue<string> _order = new();
+
+        public void Add(string key, string id)
+        {
+            lock (_ids)
+            {
+                _ids[key] = (id, timeProvider.GetUtcNow());
+                _order.Enqueue(key);
+                while (_order.Count > capacity)
+                {
+                    _ids.Remove(_order.Dequeue());
+                }
+            }
+        }
+
+        public bool TryGet(string key, out string id)
+        {
+            lock (_ids)
+            {
+                if (_ids.TryGetValue(key, out var entry) && timeProvider.GetUtcNow() - entry.At < Lifetime)
+                {
+                    id = entry.Id;
+                    return true;
+                }
+
+                id = null!;
+                return false;
+            }
+        }
+    }
 
     /// <summary>The conversation ids a batch has seen lately: at most <c>capacity</c>, the oldest forgotten first.</summary>
     private sealed class RecentIds(int capacity)

@@ -40,13 +40,13 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
     /// <summary>Gets the host's distributed cache backing this one, if any.</summary>
     public IDistributedCache? Distributed { get; init; }
 
-    /// <summary>Caches a describe result; <paramref name="json"/> (the describe body) is what the distributed cache stores.</summary>
-    public void SetDescribe(string org, SalesforceObjectDescription description, TimeSpan duration, JsonNode? json = null)
+    /// <summary>Caches a describe result (the distributed cache stores its compact describe body).</summary>
+    public void SetDescribe(string org, SalesforceObjectDescription description, TimeSpan duration)
     {
         Set(new Key(org, DescribeKind, description.Name), description, duration);
-        if (Distributed is not null && json is not null)
+        if (Distributed is not null)
         {
-            Share(DistributedKey(org, DescribeKind, description.Name), Encoding.UTF8.GetBytes(json.ToJsonString()), duration);
+            Share(DistributedKey(org, DescribeKind, description.Name), Encoding.UTF8.GetBytes(description.ToJson().ToJsonString()), duration);
         }
     }
 
