@@ -19,7 +19,7 @@ internal enum TokenKind
     End,
 }
 
-internal sealed record Token(TokenKind Kind, string Text, int Position, string? Value = null, string? LikeRegex = null)
+internal sealed record Token(TokenKind Kind, string Text, int Position, string? Value = null, string? LikeRegex = null, string? LikeSuffix = null)
 {
     public bool Is(string keyword) => Kind == TokenKind.Ident && string.Equals(Text, keyword, StringComparison.OrdinalIgnoreCase);
 }
@@ -57,7 +57,7 @@ internal sealed record CompareExpr(FieldPath Path, string Op, Literal Value) : E
 
 internal sealed record InExpr(FieldPath Path, bool Negated, List<Literal> Values) : Expr;
 
-internal sealed record LikeExpr(FieldPath Path, Regex Pattern) : Expr;
+internal sealed record LikeExpr(FieldPath Path, Regex Pattern, string? Suffix = null) : Expr;
 
 internal sealed record OrderItem(FieldPath Path, bool Descending, bool NullsFirst);
 
@@ -100,6 +100,8 @@ internal sealed partial class SoqlEngine
                 i++;
                 var value = new StringBuilder();
                 var like = new StringBuilder();
+                var wildcards = 0;
+                var leadingPercent = i < soql.Length && soql[i] == '%';
                 var closed = false;
                 while (i < soql.Length)
                 {
@@ -146,6 +148,7 @@ internal sealed partial class SoqlEngine
 
                     value.Append(ch);
                     like.Append(ch switch { '%' => ".*", '_' => ".", _ => Regex.Escape(ch.ToString()) });
+                    wildcards += ch is '%' or '_' ? 1 : 0;
                     i++;
                 }
 
@@ -154,7 +157,9 @@ internal sealed partial class SoqlEngine
                     throw Malformed(soql, start, $"line 1:{start} mismatched character '<EOF>' expecting '''");
                 }
 
-                tokens.Add(new Token(TokenKind.String, soql[start..i], start, value.ToString(), "^" + like + "$"));
+                // '%literal' (an ends-with pattern) is compared without a regular expression: a scan of many records stays fast.
+                var suffix = leadingPercent && wildcards == 1 ? value.ToString(1, value.Length - 1) : null;
+                tokens.Add(new Token(TokenKind.String, soql[start..i], start, value.ToString(), "^" + like + "$", suffix));
                 continue;
             }
 
@@ -536,7 +541,7 @@ internal sealed partial class SoqlEngine
                 throw new ApiException(400, "INVALID_FIELD", $"\n{soql}\n{new string(' ', path.Position)}^\nERROR at Row:1:Column:{path.Position + 1}\ninvalid operator on {path.Field.Type} field: {path.Text}");
             }
 
-            return new LikeExpr(path, new Regex(v.LikeRegex!, RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+            return new LikeExpr(path, new Regex(v.LikeRegex!, RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), v.LikeSuffix);
         }
 
         throw Unexpected(soql, op);
@@ -789,7 +794,7 @@ internal sealed partial class SoqlEngine
             {
                 var (value, _) = Value(like.Path, record);
                 var text = Json.Str(value);
-                return text is not null && like.Pattern.IsMatch(text);
+                return text is not null && (like.Suffix is { } suffix ? text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) : like.Pattern.IsMatch(text));
             }
 
             case InExpr inExpr:
