@@ -59,6 +59,56 @@ internal sealed partial class OrgState
 
     public string Now() => FormatDateTime(_time.GetUtcNow());
 
+    /// <summary>The emulator's clock (SalesforceEmulatorOptions.TimeProvider): timestamps and SOQL date literals.</summary>
+    public DateTimeOffset UtcNow => _time.GetUtcNow();
+
+    /// <summary>The child relationships of <paramref name="parent"/> (Account.Contacts, Contact.Tasks, X__c.Ys__r).</summary>
+    public IReadOnlyList<ChildRelationship> ChildRelationships(ObjectDef parent)
+    {
+        var result = new List<ChildRelationship>();
+        foreach (var store in _stores.Values)
+        {
+            var child = store.Def;
+            foreach (var field in child.Fields)
+            {
+                if (field.Type != "reference" || !field.ReferenceTo.Any(t => t == "*" || string.Equals(t, parent.Name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    continue;
+                }
+
+                var name = ChildRelationshipName(child, field);
+                if (name is not null && !result.Any(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    result.Add(new ChildRelationship(name, child, field));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Salesforce's standard child relationship names; a custom lookup gets the default an admin is offered, the child
+    /// object's plural label with underscores plus "__r" (Whizbang__c.ParentWhizbang__c → Whizbangs__r, fixture 20).
+    /// </summary>
+    private static string? ChildRelationshipName(ObjectDef child, FieldDef field) =>
+        field.Custom
+            ? child.LabelPlural.Replace(' ', '_') + "__r"
+            : (child.Name, field.Name) switch
+            {
+                ("Contact", "AccountId") => "Contacts",
+                ("Opportunity", "AccountId" or "CampaignId") => "Opportunities",
+                ("Case", "AccountId" or "ContactId") => "Cases",
+                ("Task", "WhoId" or "WhatId") => "Tasks",
+                ("Event", "WhoId" or "WhatId") => "Events",
+                ("CampaignMember", "CampaignId" or "ContactId" or "LeadId") => "CampaignMembers",
+                ("Account", "ParentId") => "ChildAccounts",
+                ("Campaign", "ParentId") => "ChildCampaigns",
+                ("ContentDocumentLink", "ContentDocumentId" or "LinkedEntityId") => "ContentDocumentLinks",
+                ("ContentVersion", "ContentDocumentId") => "ContentVersions",
+                _ => null,
+            };
+
     public static string FormatDateTime(DateTimeOffset value) =>
         value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture);
 

@@ -702,14 +702,8 @@ internal static class Multipart
                 var name = NameOf(headers);
                 if (string.Equals(name, "entity_content", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "entity_" + def.Name, StringComparison.OrdinalIgnoreCase))
                 {
-                    try
-                    {
-                        entity = JsonNode.Parse(Encoding.UTF8.GetBytes(Encoding.Latin1.GetBytes(content).Length == 0 ? "{}" : Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(content)))) as JsonObject;
-                    }
-                    catch (System.Text.Json.JsonException)
-                    {
-                        throw ApiException.ParserError("Unexpected character in the entity_content part.");
-                    }
+                    var bytes = Encoding.Latin1.GetBytes(content);
+                    entity = ApiRequest.ParseBody(bytes.Length == 0 ? "{}"u8 : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes)), "the entity_content part") as JsonObject;
                 }
                 else if (name is not null)
                 {

@@ -198,6 +198,7 @@ internal static class StandardSchema
             o.Add(new FieldDef { Name = "CloseDate", Label = "Close Date", Type = "date", Nillable = false });
             o.Add(new FieldDef { Name = "Amount", Type = "currency" });
             o.Add(Reference("AccountId", "Account", ["Account"], label: "Account ID"));
+            o.Add(Reference("CampaignId", "Campaign", ["Campaign"], label: "Campaign ID"));
             o.Add(TextArea("Description", 32000));
         });
         yield return Build("Case", "Case", "Cases", "500", o =>
