@@ -63,18 +63,103 @@ internal sealed partial class CompositeApi
             throw new ApiException(400, "INVALID_INPUT", "The number of nodes exceeds the maximum of 500.");
         }
 
+        CheckGraphShapes(graphs);
         LastSubrequests.Clear();
         var output = new JsonArray();
+        var failures = 0;
         foreach (var graph in graphs)
         {
-            var id = Json.Str(graph?["graphId"]) ?? throw new ApiException(400, "INVALID_INPUT", "graphId is required");
-            var requests = graph?["compositeRequest"] as JsonArray ?? throw new ApiException(400, "INVALID_INPUT", "compositeRequest is required");
+            var id = Json.Str(graph?["graphId"])!;
+            var requests = (JsonArray)graph!["compositeRequest"]!;
+            if (failures > MaxGraphFailures)
+            {
+                // "if the number of graph failures exceeds the maximum limit of 14, processing is halted for the remaining graphs"
+                var halted = new JsonArray();
+                foreach (var node in requests)
+                {
+                    halted.Add(new JsonObject
+                    {
+                        ["body"] = new JsonArray { new JsonObject { ["errorCode"] = "PROCESSING_HALTED", ["message"] = $"Processing halted: more than {MaxGraphFailures} graphs in this request failed." } },
+                        ["httpHeaders"] = new JsonObject(),
+                        ["httpStatusCode"] = 400,
+                        ["referenceId"] = Json.Str(node?["referenceId"]),
+                    });
+                }
+
+                output.Add(new JsonObject { ["graphId"] = id, ["graphResponse"] = new JsonObject { ["compositeResponse"] = halted }, ["isSuccessful"] = false });
+                continue;
+            }
+
             var results = Run(requests, allOrNone: true, request, ctx, graph: true);
             var ok = results.All(r => (int)r!["httpStatusCode"]! < 400);
+            if (!ok)
+            {
+                failures++;
+            }
+
             output.Add(new JsonObject { ["graphId"] = id, ["graphResponse"] = new JsonObject { ["compositeResponse"] = results }, ["isSuccessful"] = ok });
         }
 
         return new ApiResponse(200, new JsonObject { ["graphs"] = output });
+    }
+
+    /// <summary>Composite graph limits (REST API Developer Guide, "Composite Graph Limits").</summary>
+    private const int MaxGraphDepth = 15;
+    private const int MaxDifferentNodes = 15;
+    private const int MaxGraphFailures = 14;
+
+    /// <summary>
+    /// Checks every graph before running any: ids present and unique, each graph at most 15 deep (chains of
+    /// @{reference} between nodes) and at most 15 different nodes (API version, method, object) in the payload.
+    /// </summary>
+    private static void CheckGraphShapes(JsonArray graphs)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var kinds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var graph in graphs)
+        {
+            var id = Json.Str(graph?["graphId"]) ?? throw new ApiException(400, "INVALID_INPUT", "graphId is required");
+            if (id.Length == 0 || id.Length > 40 || !char.IsAsciiLetterOrDigit(id[0]) || !ids.Add(id))
+            {
+                throw new ApiException(400, "INVALID_INPUT", $"Invalid graphId: {id}. Graph ids must be unique within the request, start with an alphanumeric character and be at most 40 characters long.");
+            }
+
+            var requests = graph?["compositeRequest"] as JsonArray ?? throw new ApiException(400, "INVALID_INPUT", "compositeRequest is required");
+            var depths = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var node in requests)
+            {
+                var url = Json.Str(node?["url"]) ?? string.Empty;
+                var segments = url.Split('?')[0].Split('/', StringSplitOptions.RemoveEmptyEntries);
+                var sobjects = Array.IndexOf(segments, "sobjects");
+                kinds.Add($"{(sobjects > 0 ? segments[sobjects - 1] : string.Empty)} {Json.Str(node?["method"])} {(sobjects >= 0 && sobjects + 1 < segments.Length ? segments[sobjects + 1] : string.Empty)}");
+
+                var depth = 1;
+                var text = url + (node?["body"]?.ToJsonString() ?? string.Empty);
+                foreach (Match m in ReferencePattern().Matches(text))
+                {
+                    var referenced = m.Groups[1].Value.Split('.', '[')[0];
+                    if (depths.TryGetValue(referenced, out var d))
+                    {
+                        depth = Math.Max(depth, d + 1);
+                    }
+                }
+
+                if (depth > MaxGraphDepth)
+                {
+                    throw new ApiException(400, "INVALID_INPUT", $"Graph {id} is deeper than the maximum of {MaxGraphDepth}: node {Json.Str(node?["referenceId"])} is {depth} references deep.");
+                }
+
+                if (Json.Str(node?["referenceId"]) is { } refId)
+                {
+                    depths[refId] = depth;
+                }
+            }
+        }
+
+        if (kinds.Count > MaxDifferentNodes)
+        {
+            throw new ApiException(400, "INVALID_INPUT", $"The request uses {kinds.Count} different nodes (API version, method and object); the maximum is {MaxDifferentNodes}.");
+        }
     }
 
     private JsonArray Run(JsonArray subrequests, bool allOrNone, ApiRequest parent, CallContext ctx, bool graph)
