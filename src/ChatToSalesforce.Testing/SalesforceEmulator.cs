@@ -336,6 +336,19 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Adds a declarative validation rule (required-when, pattern, length) answering FIELD_CUSTOM_VALIDATION_EXCEPTION.</summary>
+    /// <param name="objectType">The object.</param>
+    /// <param name="rule">The rule.</param>
+    /// <exception cref="ArgumentException">The object or a field the rule names does not exist, or the pattern is not a valid regular expression.</exception>
+    public void AddValidationRule(string objectType, EmulatorValidationRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        lock (_gate)
+        {
+            _org.AddValidationRule(objectType, rule);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 

@@ -18,6 +18,7 @@ public sealed class PublicSurfaceTests
             "ChatToSalesforce.Testing.EmulatorRequest",
             "ChatToSalesforce.Testing.EmulatorSeedException",
             "ChatToSalesforce.Testing.EmulatorSubrequest",
+            "ChatToSalesforce.Testing.EmulatorValidationRule",
             "ChatToSalesforce.Testing.FaultRule",
             "ChatToSalesforce.Testing.SalesforceEmulator",
             "ChatToSalesforce.Testing.SalesforceEmulatorOptions");

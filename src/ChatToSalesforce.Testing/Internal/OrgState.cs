@@ -239,6 +239,65 @@ internal sealed partial class OrgState
 
     // ---------- transactions ----------
 
+    public void AddValidationRule(string objectName, EmulatorValidationRule rule)
+    {
+        var store = _stores.GetValueOrDefault(objectName) ?? throw new ArgumentException($"No such object '{objectName}'.", nameof(objectName));
+        foreach (var name in rule.When.Keys.Append(rule.Field).Concat(rule.ErrorField is null ? [] : [rule.ErrorField]))
+        {
+            if (store.Def.Field(name) is null)
+            {
+                throw new ArgumentException($"Validation rule '{rule.Name}' names the field '{name}', which {objectName} does not have.", nameof(rule));
+            }
+        }
+
+        Regex? pattern = null;
+        if (rule.Pattern is not null)
+        {
+            try
+            {
+                pattern = new Regex("^(?:" + rule.Pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"Validation rule '{rule.Name}' has an invalid pattern: {e.Message}", nameof(rule), e);
+            }
+        }
+
+        store.ValidationRules.Add(new ValidationRule(rule, pattern));
+    }
+
+    /// <summary>
+    /// Custom validation rules run after the system checks and before duplicate rules (Salesforce's order of execution);
+    /// every failing rule is reported (fixture 43: two FIELD_CUSTOM_VALIDATION_EXCEPTION errors in one answer).
+    /// </summary>
+    private void CheckValidationRules(ObjectDef def, Dictionary<string, JsonNode?> values, List<ApiError> errors)
+    {
+        foreach (var (rule, pattern) in _stores[def.Name].ValidationRules)
+        {
+            if (!rule.Active || !rule.When.All(w => Matches(values.GetValueOrDefault(w.Key), w.Value)))
+            {
+                continue;
+            }
+
+            var text = Json.Str(values.GetValueOrDefault(rule.Field));
+            var blank = string.IsNullOrWhiteSpace(text);
+            var broken = (rule.Required && blank)
+                || (!blank && pattern is not null && !pattern.IsMatch(text!))
+                || (!blank && rule.MinLength is { } min && text!.Length < min)
+                || (text is not null && rule.MaxLength is { } max && text.Length > max);
+            if (broken)
+            {
+                errors.Add(new ApiError("FIELD_CUSTOM_VALIDATION_EXCEPTION", rule.Message, rule.ErrorField is null ? [] : [def.Field(rule.ErrorField)!.Name]));
+            }
+        }
+
+        static bool Matches(JsonNode? value, string? expected)
+        {
+            var text = Json.Str(value);
+            return expected is null ? string.IsNullOrWhiteSpace(text) : string.Equals(text, expected, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     public int BeginTransaction()
     {
         _transactions++;
@@ -453,6 +512,15 @@ internal sealed partial class OrgState
         if (errors.Count > 0)
         {
             return new SaveOutcome(null, errors, false);
+        }
+
+        if (!options.System)
+        {
+            CheckValidationRules(def, values, errors);
+            if (errors.Count > 0)
+            {
+                return new SaveOutcome(null, errors, false);
+            }
         }
 
         CheckUniqueness(def, values, existing, errors);

@@ -79,6 +79,27 @@ internal static class SeedLoader
                         }
 
                         break;
+                    case "validationRules":
+                        foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
+                        {
+                            location = $"$.validationRules[{i}]";
+                            var o = Obj(item);
+                            emulator.AddValidationRule(Str(o, "object") ?? throw new FormatException("'object' is required"), new EmulatorValidationRule
+                            {
+                                Name = Str(o, "name") ?? throw new FormatException("'name' is required"),
+                                Message = Str(o, "message") ?? throw new FormatException("'message' is required"),
+                                Field = Str(o, "field") ?? throw new FormatException("'field' is required"),
+                                ErrorField = Str(o, "errorField"),
+                                Required = Bool(o, "required"),
+                                Pattern = Str(o, "pattern"),
+                                MinLength = o["minLength"]?.GetValue<int>(),
+                                MaxLength = o["maxLength"]?.GetValue<int>(),
+                                When = o["when"] is null ? new Dictionary<string, string?>() : Obj(o["when"]).ToDictionary(w => w.Key, w => w.Value is null ? null : Json.Str(w.Value)),
+                                Active = !o.ContainsKey("active") || Bool(o, "active"),
+                            });
+                        }
+
+                        break;
                     case "clients":
                         foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
                         {
@@ -121,7 +142,7 @@ internal static class SeedLoader
 
                         break;
                     default:
-                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, duplicateRules, clients or records)");
+                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, duplicateRules, validationRules, clients or records)");
                 }
             }
         }
