@@ -336,6 +336,19 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Adds an entry to the Lead or Case assignment rule; entries apply in the order added (first match sets the owner).</summary>
+    /// <param name="objectType"><c>Lead</c> or <c>Case</c>.</param>
+    /// <param name="rule">The entry: criteria and the owner.</param>
+    /// <exception cref="ArgumentException">The object is not Lead or Case, a field does not exist, or the owner is not a user.</exception>
+    public void AddAssignmentRule(string objectType, EmulatorAssignmentRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        lock (_gate)
+        {
+            _org.AddAssignmentRule(objectType, rule);
+        }
+    }
+
     /// <summary>Adds a declarative validation rule (required-when, pattern, length) answering FIELD_CUSTOM_VALIDATION_EXCEPTION.</summary>
     /// <param name="objectType">The object.</param>
     /// <param name="rule">The rule.</param>
@@ -497,6 +510,7 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
             UserId = session.UserId,
             Version = version,
             AllowDuplicateSave = AllowSave(request.Headers),
+            AutoAssign = AutoAssign(request.Headers),
             BatchSize = BatchSize(request.Headers),
         };
         try
@@ -516,6 +530,10 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
             return ApiResponse.Error(e.Status, e.Errors);
         }
     }
+
+    /// <summary>Sforce-Auto-Assign: absent or TRUE applies the active assignment rules, FALSE (any case) does not.</summary>
+    internal static bool AutoAssign(IReadOnlyDictionary<string, string> headers) =>
+        !(headers.TryGetValue("Sforce-Auto-Assign", out var value) && string.Equals(value.Trim(), "FALSE", StringComparison.OrdinalIgnoreCase));
 
     internal static bool AllowSave(IReadOnlyDictionary<string, string> headers) =>
         headers.TryGetValue("Sforce-Duplicate-Rule-Header", out var value)

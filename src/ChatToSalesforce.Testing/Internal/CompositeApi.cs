@@ -340,6 +340,7 @@ internal sealed partial class CompositeApi
             UserId = parent.UserId,
             Version = version,
             AllowDuplicateSave = SalesforceEmulator.AllowSave(headers),
+            AutoAssign = SalesforceEmulator.AutoAssign(headers),
             BatchSize = SalesforceEmulator.BatchSize(headers),
         };
         if (segments.Length > 3 && segments[3] == "composite" && (segments.Length == 4 || segments[4] == "graph"))

@@ -11,6 +11,9 @@ internal sealed class SaveOptions
     /// <summary>Seeding and <c>Insert</c>: explicit ids, read-only fields and no duplicate rules.</summary>
     public bool System { get; init; }
     public bool AllowDuplicateSave { get; init; }
+
+    /// <summary>Apply the Lead/Case assignment rules (API saves whose Sforce-Auto-Assign is absent or TRUE).</summary>
+    public bool AutoAssign { get; init; }
 }
 
 internal sealed record SaveOutcome(Record? Record, IReadOnlyList<ApiError> Errors, bool Created)
@@ -264,6 +267,42 @@ internal sealed partial class OrgState
         }
 
         store.ValidationRules.Add(new ValidationRule(rule, pattern));
+    }
+
+    public void AddAssignmentRule(string objectName, EmulatorAssignmentRule rule)
+    {
+        var store = _stores.GetValueOrDefault(objectName) ?? throw new ArgumentException($"No such object '{objectName}'.", nameof(objectName));
+        if (store.Def.Name is not ("Lead" or "Case"))
+        {
+            throw new ArgumentException($"Assignment rules exist for Lead and Case, not '{objectName}'.", nameof(objectName));
+        }
+
+        foreach (var name in rule.When.Keys.Where(k => store.Def.Field(k) is null))
+        {
+            throw new ArgumentException($"Assignment rule '{rule.Name}' names the field '{name}', which {store.Def.Name} does not have.", nameof(rule));
+        }
+
+        if (Get(rule.OwnerId) is not { Def.Name: "User" } owner)
+        {
+            throw new ArgumentException($"Assignment rule '{rule.Name}' assigns to '{rule.OwnerId}', which is not a user of the org.", nameof(rule));
+        }
+
+        store.AssignmentRules.Add(new EmulatorAssignmentRule { Name = rule.Name, OwnerId = owner.Id, When = rule.When });
+    }
+
+    /// <summary>The first assignment rule entry whose criteria hold sets the owner (Assignment Rule header, REST API Developer Guide).</summary>
+    private void ApplyAssignmentRules(ObjectDef def, Dictionary<string, JsonNode?> values)
+    {
+        foreach (var entry in _stores[def.Name].AssignmentRules)
+        {
+            if (entry.When.All(w => string.IsNullOrWhiteSpace(w.Value)
+                    ? string.IsNullOrWhiteSpace(Json.Str(values.GetValueOrDefault(w.Key)))
+                    : string.Equals(Json.Str(values.GetValueOrDefault(w.Key)), w.Value, StringComparison.OrdinalIgnoreCase)))
+            {
+                values["OwnerId"] = entry.OwnerId;
+                return;
+            }
+        }
     }
 
     /// <summary>
@@ -532,6 +571,11 @@ internal sealed partial class OrgState
         if (errors.Count > 0)
         {
             return new SaveOutcome(null, errors, false);
+        }
+
+        if (options.AutoAssign && !options.System)
+        {
+            ApplyAssignmentRules(def, values); // after validation and before commit: assignment rules follow the save in Salesforce's order of execution
         }
 
         return new SaveOutcome(Commit(def, values, existing, explicitId, blob, options), [], create);

@@ -60,6 +60,8 @@ internal sealed class ObjectStore
 
     public List<ValidationRule> ValidationRules { get; } = [];
 
+    public List<EmulatorAssignmentRule> AssignmentRules { get; } = [];
+
     public bool IsIndexed(string field) => _indexes.ContainsKey(field);
 
     public void EnsureIndex(FieldDef field)

@@ -11,6 +11,7 @@ internal sealed class CallContext
     public required string UserId { get; init; }
     public required string Version { get; init; }
     public bool AllowDuplicateSave { get; init; }
+    public bool AutoAssign { get; init; } = true;
     public int? BatchSize { get; init; }
 }
 
@@ -339,7 +340,7 @@ internal sealed partial class RestApi
         return OrgState.ToJson(record, version, defs);
     }
 
-    public static SaveOptions Options(CallContext ctx) => new() { UserId = ctx.UserId, AllowDuplicateSave = ctx.AllowDuplicateSave };
+    public static SaveOptions Options(CallContext ctx) => new() { UserId = ctx.UserId, AllowDuplicateSave = ctx.AllowDuplicateSave, AutoAssign = ctx.AutoAssign };
 
     public static ApiResponse SaveErrors(IReadOnlyList<ApiError> errors) =>
         ApiResponse.Error(errors[0].Code == "ENTITY_IS_DELETED" ? 404 : 400, errors);

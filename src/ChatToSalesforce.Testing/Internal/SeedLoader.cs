@@ -30,6 +30,7 @@ internal static class SeedLoader
         }
 
         var location = "$";
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
             foreach (var (key, value) in root)
@@ -100,6 +101,21 @@ internal static class SeedLoader
                         }
 
                         break;
+                    case "assignmentRules":
+                        foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
+                        {
+                            location = $"$.assignmentRules[{i}]";
+                            var o = Obj(item);
+                            var owner = Str(o, "owner") ?? throw new FormatException("'owner' is required (a user id, or \"@key\" of a user seeded earlier)");
+                            emulator.AddAssignmentRule(Str(o, "object") ?? throw new FormatException("'object' is required"), new EmulatorAssignmentRule
+                            {
+                                Name = Str(o, "name") ?? throw new FormatException("'name' is required"),
+                                OwnerId = owner.StartsWith('@') && keys.TryGetValue(owner[1..], out var ownerId) ? ownerId : owner,
+                                When = o["when"] is null ? new Dictionary<string, string?>() : Obj(o["when"]).ToDictionary(w => w.Key, w => w.Value is null ? null : Json.Str(w.Value)),
+                            });
+                        }
+
+                        break;
                     case "clients":
                         foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
                         {
@@ -110,7 +126,6 @@ internal static class SeedLoader
 
                         break;
                     case "records":
-                        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
                         foreach (var (objectName, list) in Obj(value))
                         {
                             foreach (var (item, i) in Arr(list).Select((n, i) => (n, i)))
@@ -142,7 +157,7 @@ internal static class SeedLoader
 
                         break;
                     default:
-                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, duplicateRules, validationRules, clients or records)");
+                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, duplicateRules, validationRules, assignmentRules, clients or records)");
                 }
             }
         }
