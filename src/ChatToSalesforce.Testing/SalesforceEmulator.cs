@@ -336,6 +336,23 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Field-level security for the connecting users: makes a standard or custom field read-only, so describe reports it
+    /// as neither createable nor updateable and an API write answers INVALID_FIELD_FOR_INSERT_UPDATE, as Salesforce does
+    /// for a field that is read-only for the integration user's profile. <see cref="Insert(string, object)"/> and
+    /// <see cref="Update"/> can still set it.
+    /// </summary>
+    /// <param name="objectType">The object.</param>
+    /// <param name="fieldName">The field.</param>
+    /// <exception cref="ArgumentException">The object or field does not exist, or is a system field.</exception>
+    public void MakeFieldReadOnly(string objectType, string fieldName)
+    {
+        lock (_gate)
+        {
+            _org.MakeFieldReadOnly(objectType, fieldName);
+        }
+    }
+
     /// <summary>Adds an entry to the Lead or Case assignment rule; entries apply in the order added (first match sets the owner).</summary>
     /// <param name="objectType"><c>Lead</c> or <c>Case</c>.</param>
     /// <param name="rule">The entry: criteria and the owner.</param>

@@ -12,6 +12,7 @@ public sealed class PublicSurfaceTests
 
         exported.Should().Equal(
             "ChatToSalesforce.Testing.DuplicateRuleAction",
+            "ChatToSalesforce.Testing.EmulatorAssignmentRule",
             "ChatToSalesforce.Testing.EmulatorFaults",
             "ChatToSalesforce.Testing.EmulatorField",
             "ChatToSalesforce.Testing.EmulatorFieldType",

@@ -269,6 +269,18 @@ internal sealed partial class OrgState
         store.ValidationRules.Add(new ValidationRule(rule, pattern));
     }
 
+    public void MakeFieldReadOnly(string objectName, string fieldName)
+    {
+        var def = _stores.GetValueOrDefault(objectName)?.Def ?? throw new ArgumentException($"No such object '{objectName}'.", nameof(objectName));
+        var field = def.Field(fieldName) ?? throw new ArgumentException($"{def.Name} has no field '{fieldName}'.", nameof(fieldName));
+        if (field.Name is "Id" or "IsDeleted" or "CreatedDate" or "CreatedById" or "LastModifiedDate" or "LastModifiedById" or "SystemModstamp")
+        {
+            throw new ArgumentException($"'{field.Name}' is a system field, always read-only.", nameof(fieldName));
+        }
+
+        def.Add(field with { Createable = false, Updateable = false });
+    }
+
     public void AddAssignmentRule(string objectName, EmulatorAssignmentRule rule)
     {
         var store = _stores.GetValueOrDefault(objectName) ?? throw new ArgumentException($"No such object '{objectName}'.", nameof(objectName));

@@ -116,6 +116,17 @@ internal static class SeedLoader
                         }
 
                         break;
+                    case "readOnlyFields":
+                        foreach (var (objectName, list) in Obj(value))
+                        {
+                            location = $"$.readOnlyFields.{objectName}";
+                            foreach (var field in Arr(list))
+                            {
+                                emulator.MakeFieldReadOnly(objectName, Json.Str(field) ?? throw new FormatException("field names must be strings"));
+                            }
+                        }
+
+                        break;
                     case "clients":
                         foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
                         {
@@ -157,7 +168,7 @@ internal static class SeedLoader
 
                         break;
                     default:
-                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, duplicateRules, validationRules, assignmentRules, clients or records)");
+                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, readOnlyFields, duplicateRules, validationRules, assignmentRules, clients or records)");
                 }
             }
         }
