@@ -337,6 +337,20 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
+    /// Turns on Person Accounts, as an org can (once, for good): Account gains <c>IsPersonAccount</c>, <c>FirstName</c>,
+    /// <c>LastName</c>, <c>PersonEmail</c>, <c>PersonContactId</c> and the other <c>Person*</c> fields, and <c>X__pc</c> for each
+    /// custom Contact field <c>X__c</c>. An Account created with <c>LastName</c> is a person account with its own Contact
+    /// (<c>PersonContactId</c>, <c>IsPersonAccount = true</c>) kept in step with the account.
+    /// </summary>
+    public void EnablePersonAccounts()
+    {
+        lock (_gate)
+        {
+            _org.EnablePersonAccounts();
+        }
+    }
+
+    /// <summary>
     /// Field-level security for the connecting users: makes a standard or custom field read-only, so describe reports it
     /// as neither createable nor updateable and an API write answers INVALID_FIELD_FOR_INSERT_UPDATE, as Salesforce does
     /// for a field that is read-only for the integration user's profile. <see cref="Insert(string, object)"/> and

@@ -218,6 +218,11 @@ internal sealed partial class OrgState
         };
         store.Def.Add(def);
         store.EnsureIndex(def);
+        if (PersonAccounts && store.Def.Name == "Contact")
+        {
+            AddPersonContactField(def);
+        }
+
         return def;
     }
 
@@ -267,6 +272,89 @@ internal sealed partial class OrgState
         }
 
         store.ValidationRules.Add(new ValidationRule(rule, pattern));
+    }
+
+    /// <summary>Whether the org has Person Accounts (EnablePersonAccounts).</summary>
+    public bool PersonAccounts { get; private set; }
+
+    /// <summary>Account fields that mirror a field of the person's Contact (Account field → Contact field).</summary>
+    private static readonly (string Account, string Contact)[] PersonFields =
+    [
+        ("FirstName", "FirstName"), ("LastName", "LastName"), ("Salutation", "Salutation"), ("PersonEmail", "Email"),
+        ("PersonTitle", "Title"), ("PersonMobilePhone", "MobilePhone"), ("PersonLeadSource", "LeadSource"),
+        ("PersonMailingStreet", "MailingStreet"), ("PersonMailingCity", "MailingCity"), ("PersonMailingState", "MailingState"),
+        ("PersonMailingPostalCode", "MailingPostalCode"), ("PersonMailingCountry", "MailingCountry"),
+    ];
+
+    /// <summary>
+    /// Turns on Person Accounts: Account gains IsPersonAccount, the person's name fields, PersonEmail, PersonContactId
+    /// and the other Person* fields, plus X__pc for every custom Contact field X__c (now and later); Contact gains
+    /// IsPersonAccount. Salesforce cannot turn the feature off again, nor can the emulator.
+    /// </summary>
+    public void EnablePersonAccounts()
+    {
+        if (PersonAccounts)
+        {
+            return;
+        }
+
+        PersonAccounts = true;
+        var account = _stores["Account"];
+        var contact = _stores["Contact"].Def;
+        account.Def.Add(new FieldDef { Name = "IsPersonAccount", Label = "Is Person Account", Type = "boolean", Nillable = false, Createable = false, Updateable = false, DefaultedOnCreate = true, DefaultValue = JsonValue.Create(false) });
+        foreach (var (accountField, contactField) in PersonFields)
+        {
+            var source = contact.Field(contactField)!;
+            account.Def.Add(source with { Name = accountField, Nillable = true, IdLookup = accountField == "PersonEmail", Label = accountField == contactField ? source.Label : "Person " + source.DisplayLabel });
+        }
+
+        account.Def.Add(new FieldDef { Name = "PersonContactId", Label = "Person Contact ID", Type = "reference", Length = 18, ReferenceTo = ["Contact"], RelationshipName = "PersonContact", Createable = false, Updateable = false });
+        account.EnsureIndex(account.Def.Field("PersonEmail")!);
+        _stores["Contact"].Def.Add(new FieldDef { Name = "IsPersonAccount", Label = "Is Person Account", Type = "boolean", Nillable = false, Createable = false, Updateable = false, DefaultedOnCreate = true, DefaultValue = JsonValue.Create(false) });
+        foreach (var field in contact.Fields.Where(f => f.Custom).ToList())
+        {
+            AddPersonContactField(field);
+        }
+    }
+
+    /// <summary>A custom Contact field X__c appears on person accounts as X__pc.</summary>
+    private void AddPersonContactField(FieldDef contactField)
+    {
+        var account = _stores["Account"];
+        account.Def.Add(contactField with { Name = contactField.Name[..^3] + "__pc", Nillable = true, Unique = false, ExternalId = false, RelationshipName = contactField.RelationshipName is null ? null : contactField.Name[..^3] + "__pr" });
+    }
+
+    /// <summary>
+    /// Keeps a person account's Contact in step: created with the account (AccountId, IsPersonAccount), then every person
+    /// field (FirstName, PersonEmail → Email, X__pc → X__c, ...) and the owner copied on each save.
+    /// </summary>
+    private void SyncPersonContact(Record account, SaveOptions options)
+    {
+        var fields = new JsonObject();
+        foreach (var (accountField, contactField) in PersonFields)
+        {
+            fields[contactField] = account[accountField]?.DeepClone();
+        }
+
+        foreach (var field in account.Def.Fields.Where(f => f.Name.EndsWith("__pc", StringComparison.Ordinal)))
+        {
+            fields[field.Name[..^4] + "__c"] = account[field.Name]?.DeepClone();
+        }
+
+        fields["OwnerId"] = account["OwnerId"]?.DeepClone();
+        var contactDef = _stores["Contact"].Def;
+        var existing = Get(account.Text("PersonContactId"));
+        if (existing is null)
+        {
+            fields["AccountId"] = account.Id;
+            fields["IsPersonAccount"] = true;
+        }
+
+        var outcome = Save(contactDef, fields, existing, new SaveOptions { UserId = options.UserId, System = true });
+        if (existing is null && outcome.Record is { } created)
+        {
+            SetSystem(account, "PersonContactId", JsonValue.Create(created.Id));
+        }
     }
 
     public void MakeFieldReadOnly(string objectName, string fieldName)
@@ -590,7 +678,13 @@ internal sealed partial class OrgState
             ApplyAssignmentRules(def, values); // after validation and before commit: assignment rules follow the save in Salesforce's order of execution
         }
 
-        return new SaveOutcome(Commit(def, values, existing, explicitId, blob, options), [], create);
+        var saved = Commit(def, values, existing, explicitId, blob, options);
+        if (PersonAccounts && def.Name == "Account" && Json.Bool(saved["IsPersonAccount"]))
+        {
+            SyncPersonContact(saved, options);
+        }
+
+        return new SaveOutcome(saved, [], create);
     }
 
     private static SaveOutcome Fail(ApiError error) => new(null, [error], false);
@@ -728,6 +822,11 @@ internal sealed partial class OrgState
         switch (def.Name)
         {
             case "Contact" or "Lead" or "User":
+                values["Name"] = string.Join(' ', new[] { Get("FirstName"), Get("LastName") }.Where(s => !string.IsNullOrEmpty(s)));
+                break;
+            case "Account" when PersonAccounts && (Json.Bool(values.GetValueOrDefault("IsPersonAccount")) || (create && Get("LastName") is not null)):
+                // a Person Account: created by giving LastName (the emulator has no record types); Name is the person's name
+                values["IsPersonAccount"] = true;
                 values["Name"] = string.Join(' ', new[] { Get("FirstName"), Get("LastName") }.Where(s => !string.IsNullOrEmpty(s)));
                 break;
             case "Task":

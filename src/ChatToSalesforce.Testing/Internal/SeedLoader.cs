@@ -187,6 +187,17 @@ internal static class SeedLoader
                 case "dailyApiLimit":
                     emulator.DailyApiLimit = value?.GetValue<long>() ?? throw new FormatException("dailyApiLimit must be a number");
                     break;
+                case "personAccounts":
+                    if (value?.GetValueKind() == JsonValueKind.True)
+                    {
+                        emulator.EnablePersonAccounts();
+                    }
+                    else if (value?.GetValueKind() != JsonValueKind.False)
+                    {
+                        throw new FormatException("personAccounts must be true or false");
+                    }
+
+                    break;
                 case "queryBatchSize":
                     emulator.QueryBatchSize = value?.GetValue<int>() ?? throw new FormatException("queryBatchSize must be a number");
                     break;
