@@ -24,7 +24,6 @@ public sealed class FixtureReplayTests
         ["52"] = "password expiry is not emulated; HTTP status not recorded",
         ["55"] = "request body not recorded (Salesforce Billing managed-package objects)",
         ["56"] = "request body not recorded (Salesforce Billing managed-package objects); the 'warnings' array is not emitted",
-        ["60"] = "/composite/batch is not emulated (the SDK uses /composite)",
         ["75"] = "per-app API allocations (per-app-api-usage) are not emulated",
     };
 
@@ -496,6 +495,9 @@ public sealed class FixtureReplayTests
                 break;
             }
 
+            case "60":
+                e.Insert("Account", new { Id = "001D000000K0fXOIAZ", Name = "OldName", BillingPostalCode = "94105" });
+                break;
             case "73":
                 replay.Path = "/services/data/v62.0/limits";
                 break;

@@ -32,6 +32,11 @@ internal sealed partial class CompositeApi
             return Collections(request, method, rest, ctx);
         }
 
+        if (rest.Length == 2 && rest[1] == "batch")
+        {
+            return method == "POST" ? Batch(request, ctx) : RestApi.MethodNotAllowed(method, "POST");
+        }
+
         throw ApiException.NotFound();
     }
 
@@ -46,6 +51,75 @@ internal sealed partial class CompositeApi
         LastSubrequests.Clear();
         var results = Run(subrequests, allOrNone, request, ctx, graph: false);
         return new ApiResponse(200, new JsonObject { ["compositeResponse"] = results });
+    }
+
+    // ---------- /composite/batch ----------
+
+    /// <summary>
+    /// Independent subrequests (no references, no rollback), up to 25: <c>batchRequests[{method, url, richInput}]</c> with URLs
+    /// relative to /services/data, answered as <c>{hasErrors, results[{statusCode, result}]}</c> (fixture 60); with
+    /// <c>haltOnError</c> the subrequests after a failure answer 412 BATCH_PROCESSING_HALTED.
+    /// </summary>
+    private ApiResponse Batch(ApiRequest request, CallContext ctx)
+    {
+        var body = request.ReadJsonObject("BatchRequest");
+        var items = body["batchRequests"] as JsonArray ?? throw new ApiException(400, "JSON_PARSER_ERROR", "batchRequests is required");
+        if (items.Count > 25)
+        {
+            throw new ApiException(400, "INVALID_INPUT", $"A batch request can have at most 25 subrequests; this one has {items.Count}.");
+        }
+
+        var halt = Json.Bool(body["haltOnError"]);
+        LastSubrequests.Clear();
+        var results = new JsonArray();
+        var hasErrors = false;
+        var halted = false;
+        foreach (var node in items)
+        {
+            if (node is not JsonObject sub)
+            {
+                throw ApiException.ParserError("Each batchRequests item must be an object.");
+            }
+
+            var method = Json.Str(sub["method"]) ?? string.Empty;
+            var url = Json.Str(sub["url"]) ?? string.Empty;
+            url = url.StartsWith("/services/data/", StringComparison.Ordinal) ? url : "/services/data/" + url.TrimStart('/');
+            if (halted)
+            {
+                results.Add(new JsonObject
+                {
+                    ["statusCode"] = 412,
+                    ["result"] = new JsonArray { new JsonObject { ["errorCode"] = "BATCH_PROCESSING_HALTED", ["message"] = "Batch processing halted per request" } },
+                });
+                continue;
+            }
+
+            var headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase);
+            ApiResponse response;
+            try
+            {
+                if (method is not ("GET" or "POST" or "PATCH" or "PUT" or "DELETE" or "HEAD"))
+                {
+                    throw new ApiException(400, "INVALID_INPUT", $"Invalid method: {method}.");
+                }
+
+                response = Dispatch(method, url, sub["richInput"]?.DeepClone(), sub.ContainsKey("richInput"), headers, ctx);
+            }
+            catch (ApiException e)
+            {
+                response = ApiResponse.Error(e.Status, e.Errors);
+            }
+
+            results.Add(new JsonObject { ["statusCode"] = response.Status, ["result"] = response.Json?.DeepClone() });
+            LastSubrequests.Add(new EmulatorSubrequest(method, url, response.Status, headers.GetValueOrDefault("Sforce-Auto-Assign")));
+            if (response.Status >= 400)
+            {
+                hasErrors = true;
+                halted = halt;
+            }
+        }
+
+        return new ApiResponse(200, new JsonObject { ["hasErrors"] = hasErrors, ["results"] = results });
     }
 
     private ApiResponse Graph(ApiRequest request, CallContext ctx)
@@ -343,7 +417,7 @@ internal sealed partial class CompositeApi
             AutoAssign = SalesforceEmulator.AutoAssign(headers),
             BatchSize = SalesforceEmulator.BatchSize(headers),
         };
-        if (segments.Length > 3 && segments[3] == "composite" && (segments.Length == 4 || segments[4] == "graph"))
+        if (segments.Length > 3 && segments[3] == "composite" && (segments.Length == 4 || segments[4] is "graph" or "batch"))
         {
             throw new ApiException(400, "INVALID_INPUT", "A composite request cannot contain composite or graph subrequests.");
         }
