@@ -47,6 +47,11 @@ public sealed class SoqlFidelityTests
             ((string)nested.Json!["records"]![0]!["Whizbangs__r"]!["records"]![0]!["Name"]!).Should().Be("Child");
         }
 
+        var describe = await org.Get("/services/data/v62.0/sobjects/Account/describe");
+        var relationship = describe.Json!["childRelationships"]!.AsArray().Single(r => (string)r!["relationshipName"]! == "Contacts")!;
+        ((string)relationship["childSObject"]!).Should().Be("Contact");
+        ((string)relationship["field"]!).Should().Be("AccountId");
+
         var nestedTwice = await org.Query("SELECT Id, (SELECT Id, (SELECT Id FROM Tasks) FROM Contacts) FROM Account");
         nestedTwice.ErrorCode.Should().Be("MALFORMED_QUERY");
         var unknown = await org.Query("SELECT Id, (SELECT Id FROM Whatever) FROM Account");

@@ -552,7 +552,23 @@ internal sealed partial class RestApi
         }
 
         o["fields"] = fields;
-        o["childRelationships"] = new JsonArray();
+        var children = new JsonArray();
+        foreach (var child in _org.ChildRelationships(def))
+        {
+            children.Add(new JsonObject
+            {
+                ["cascadeDelete"] = false,
+                ["childSObject"] = child.Child.Name,
+                ["deprecatedAndHidden"] = false,
+                ["field"] = child.Field.Name,
+                ["junctionIdListNames"] = new JsonArray(),
+                ["junctionReferenceTo"] = new JsonArray(),
+                ["relationshipName"] = child.Name,
+                ["restrictedDelete"] = false,
+            });
+        }
+
+        o["childRelationships"] = children; // the parent-to-child names SOQL subqueries use
         o["recordTypeInfos"] = new JsonArray();
         return o;
     }
