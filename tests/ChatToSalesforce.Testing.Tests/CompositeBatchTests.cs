@@ -34,3 +34,33 @@ public sealed class CompositeBatchTests
         tooMany.Status.Should().Be(400);
     }
 }
+
+/// <summary>Relationship fields given by external id in a request body (fixture 55).</summary>
+public sealed class ForeignKeyByExternalIdTests
+{
+    [Fact]
+    public async Task A_relationship_by_external_id_resolves_or_answers_invalid_field()
+    {
+        using var org = new Org();
+        var e = org.Emulator;
+        e.DefineField("Account", new EmulatorField { Name = "Account_Key__c", ExternalId = true, Unique = true });
+        var account = e.Insert("Account", new Dictionary<string, object?> { ["Name"] = "Acme", ["Account_Key__c"] = "A-1" });
+
+        var created = await org.Post("/services/data/v62.0/sobjects/Contact", new JsonObject { ["LastName"] = "Lee", ["Account"] = new JsonObject { ["Account_Key__c"] = "a-1" } });
+        created.Status.Should().Be(201, created.Text);
+        ((string)e.Find("Contact", (string)created.Json!["id"]!)!["AccountId"]!).Should().Be(account);
+
+        var missing = await org.Post("/services/data/v62.0/sobjects/Contact", new JsonObject { ["LastName"] = "Lee", ["Account"] = new JsonObject { ["Account_Key__c"] = "nope" } });
+        missing.Status.Should().Be(400);
+        missing.ErrorCode.Should().Be("INVALID_FIELD");
+        missing.Message.Should().Be("Foreign key external ID: nope not found for field Account_Key__c in entity Account");
+
+        var notExternal = await org.Post("/services/data/v62.0/sobjects/Contact", new JsonObject { ["LastName"] = "Lee", ["Account"] = new JsonObject { ["Name"] = "Acme" } });
+        notExternal.ErrorCode.Should().Be("INVALID_FIELD");
+
+        var task = await org.Post("/services/data/v62.0/sobjects/Task", new JsonObject { ["Subject"] = "x", ["What"] = new JsonObject { ["attributes"] = new JsonObject { ["type"] = "Account" }, ["Account_Key__c"] = "A-1" } });
+        task.Status.Should().Be(201, task.Text);
+        ((string)e.Find("Task", (string)task.Json!["id"]!)!["WhatId"]!).Should().Be(account);
+        e.UnexpectedErrors.Should().Be(0);
+    }
+}

@@ -22,7 +22,6 @@ public sealed class FixtureReplayTests
         ["35"] = "tooling API and UI-session tokens are not emulated",
         ["51"] = "Connect REST API; HTTP status not recorded",
         ["52"] = "password expiry is not emulated; HTTP status not recorded",
-        ["55"] = "request body not recorded (Salesforce Billing managed-package objects)",
         ["56"] = "request body not recorded (Salesforce Billing managed-package objects); the 'warnings' array is not emitted",
         ["75"] = "per-app API allocations (per-app-api-usage) are not emulated",
     };
@@ -495,6 +494,17 @@ public sealed class FixtureReplayTests
                 break;
             }
 
+            case "55":
+                // the Billing package's objects become plain custom objects; the second payment names a missing invoice by external id
+                e.DefineObject("Invoice__c", new EmulatorField { Name = "Invoice_External_Id__c", ExternalId = true, Unique = true });
+                e.DefineObject("Payment__c");
+                e.DefineField("Payment__c", new EmulatorField { Name = "Invoice__c", Type = EmulatorFieldType.Reference, ReferenceTo = ["Invoice__c"] });
+                replay.Body = """
+                    {"allOrNone":true,"compositeRequest":[
+                      {"method":"POST","url":"/services/data/v41.0/sobjects/Payment__c","referenceId":"NewPayment1","body":{"Name":"First"}},
+                      {"method":"POST","url":"/services/data/v41.0/sobjects/Payment__c","referenceId":"NewPayment2","body":{"Name":"Second","Invoice__r":{"Invoice_External_Id__c":"0116"}}}]}
+                    """;
+                break;
             case "60":
                 e.Insert("Account", new { Id = "001D000000K0fXOIAZ", Name = "OldName", BillingPostalCode = "94105" });
                 break;

@@ -577,6 +577,20 @@ internal sealed partial class OrgState
             }
 
             var field = def.Field(key);
+            var input = node;
+            if (field is null && node is JsonObject related && def.Relationship(key) is { } reference)
+            {
+                // a relationship by external id: "Account": {"Ext_Id__c": "42"} sets AccountId to the matching record
+                var (foreignId, foreignError) = ResolveForeignKey(reference, related);
+                if (foreignError is not null)
+                {
+                    return Fail(foreignError);
+                }
+
+                field = reference;
+                input = JsonValue.Create(foreignId);
+            }
+
             if (field is null)
             {
                 return Fail(new ApiError("INVALID_FIELD", $"No such column '{key}' on sobject of type {def.Name}"));
@@ -590,7 +604,7 @@ internal sealed partial class OrgState
 
             if (field.Type == "base64")
             {
-                var text = Json.Str(node);
+                var text = Json.Str(input);
                 try
                 {
                     blob = text is null ? null : Convert.FromBase64String(text);
@@ -603,7 +617,7 @@ internal sealed partial class OrgState
                 continue;
             }
 
-            var (coerced, error) = Coerce(field, node);
+            var (coerced, error) = Coerce(field, input);
             if (error is not null)
             {
                 return Fail(error);
@@ -688,6 +702,37 @@ internal sealed partial class OrgState
     }
 
     private static SaveOutcome Fail(ApiError error) => new(null, [error], false);
+
+    /// <summary>
+    /// Resolves a relationship given by external id (REST API: "Relationship field by external ID"): the object names one
+    /// external id or idLookup field of the target (with attributes.type for polymorphic lookups); no match answers
+    /// INVALID_FIELD "Foreign key external ID: X not found for field F in entity T" (fixture 55).
+    /// </summary>
+    private (string? Id, ApiError? Error) ResolveForeignKey(FieldDef reference, JsonObject related)
+    {
+        var typeName = Json.Str(related["attributes"]?["type"]) ?? (reference.ReferenceTo.Count == 1 ? reference.ReferenceTo[0] : null);
+        var target = typeName is null ? null : Object(typeName);
+        var keys = related.Where(p => p.Key != "attributes").ToList();
+        if (target is null || keys.Count != 1 || !reference.ReferenceTo.Any(t => t == "*" || string.Equals(t, target.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return (null, new ApiError("INVALID_FIELD", $"A relationship by external id on {reference.RelationshipName} needs exactly one external id field{(reference.ReferenceTo.Count > 1 ? " and attributes.type" : string.Empty)}.", []));
+        }
+
+        var (keyName, keyValue) = keys[0];
+        var keyField = target.Field(keyName);
+        if (keyField is null || !(keyField.ExternalId || keyField.IdLookup))
+        {
+            return (null, new ApiError("INVALID_FIELD", $"Field {keyName} is not an External ID or indexed field for {target.Name}", []));
+        }
+
+        var matches = FindByField(target, keyField, keyValue);
+        return matches.Count switch
+        {
+            1 => (matches[0].Id, null),
+            0 => (null, new ApiError("INVALID_FIELD", $"Foreign key external ID: {Json.Str(keyValue)} not found for field {keyField.Name} in entity {target.Name}", [])),
+            _ => (null, new ApiError("INVALID_FIELD", $"Foreign key external ID: {Json.Str(keyValue)} matched more than one record for field {keyField.Name} in entity {target.Name}", [])),
+        };
+    }
 
     private static string Shorten(string? text) => text is null ? "null" : text.Length > 40 ? text[..40] : text;
 
