@@ -367,6 +367,20 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Adds a record type to an object (a <c>RecordType</c> record, and <c>RecordTypeId</c> on the object's records).</summary>
+    /// <param name="objectType">The object.</param>
+    /// <param name="recordType">The record type and its picklist values.</param>
+    /// <returns>The record type id (prefix 012).</returns>
+    /// <exception cref="ArgumentException">The object or a picklist field does not exist, or the developer name is taken.</exception>
+    public string AddRecordType(string objectType, EmulatorRecordType recordType)
+    {
+        ArgumentNullException.ThrowIfNull(recordType);
+        lock (_gate)
+        {
+            return _org.AddRecordType(objectType, recordType, IntegrationUserId);
+        }
+    }
+
     /// <summary>Adds an entry to the Lead or Case assignment rule; entries apply in the order added (first match sets the owner).</summary>
     /// <param name="objectType"><c>Lead</c> or <c>Case</c>.</param>
     /// <param name="rule">The entry: criteria and the owner.</param>

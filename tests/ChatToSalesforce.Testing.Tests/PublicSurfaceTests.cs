@@ -16,6 +16,7 @@ public sealed class PublicSurfaceTests
             "ChatToSalesforce.Testing.EmulatorFaults",
             "ChatToSalesforce.Testing.EmulatorField",
             "ChatToSalesforce.Testing.EmulatorFieldType",
+            "ChatToSalesforce.Testing.EmulatorRecordType",
             "ChatToSalesforce.Testing.EmulatorRequest",
             "ChatToSalesforce.Testing.EmulatorSeedException",
             "ChatToSalesforce.Testing.EmulatorSubrequest",

@@ -369,6 +369,96 @@ internal sealed partial class OrgState
         def.Add(field with { Createable = false, Updateable = false });
     }
 
+    public string AddRecordType(string objectName, EmulatorRecordType recordType, string userId)
+    {
+        var store = _stores.GetValueOrDefault(objectName) ?? throw new ArgumentException($"No such object '{objectName}'.", nameof(objectName));
+        if (store.Def.Name is "RecordType" or "User")
+        {
+            throw new ArgumentException($"'{store.Def.Name}' cannot have record types.", nameof(objectName));
+        }
+
+        if (store.RecordTypes.Any(r => string.Equals(r.Type.DeveloperName, recordType.DeveloperName, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException($"{store.Def.Name} already has a record type named '{recordType.DeveloperName}'.", nameof(recordType));
+        }
+
+        foreach (var name in recordType.PicklistValues.Keys)
+        {
+            if (store.Def.Field(name) is not { Type: "picklist" or "combobox" })
+            {
+                throw new ArgumentException($"Record type '{recordType.DeveloperName}' lists values for '{name}', which is not a picklist of {store.Def.Name}.", nameof(recordType));
+            }
+        }
+
+        var outcome = Save(_stores["RecordType"].Def, new JsonObject
+        {
+            ["Name"] = recordType.Label ?? recordType.DeveloperName,
+            ["DeveloperName"] = recordType.DeveloperName,
+            ["SobjectType"] = store.Def.Name,
+        }, null, new SaveOptions { UserId = userId, System = true });
+        var id = outcome.Record?.Id ?? throw new ArgumentException(string.Join("; ", outcome.Errors.Select(e => e.Message)), nameof(recordType));
+        if (store.Def.Field("RecordTypeId") is null)
+        {
+            store.Def.Add(new FieldDef { Name = "RecordTypeId", Label = "Record Type ID", Type = "reference", Length = 18, ReferenceTo = ["RecordType"], RelationshipName = "RecordType" });
+        }
+
+        if (recordType.IsDefault)
+        {
+            store.RecordTypes.Insert(0, (id, recordType));
+        }
+        else
+        {
+            store.RecordTypes.Add((id, recordType));
+        }
+
+        return id;
+    }
+
+    /// <summary>
+    /// Record types: a record without RecordTypeId gets the default; an id that is not one of the object's record types
+    /// answers Salesforce's INVALID_CROSS_REFERENCE_KEY "Record Type ID: this ID value isn't valid for the user"; a
+    /// restricted picklist accepts only the values its record type makes available.
+    /// </summary>
+    private ApiError? CheckRecordType(ObjectDef def, Dictionary<string, JsonNode?> values, bool create, List<FieldDef> touched)
+    {
+        var types = _stores[def.Name].RecordTypes;
+        if (types.Count == 0)
+        {
+            return null;
+        }
+
+        var given = Json.Str(values.GetValueOrDefault("RecordTypeId"));
+        if (given is null && create)
+        {
+            values["RecordTypeId"] = types[0].Id;
+            given = types[0].Id;
+        }
+
+        if (given is null)
+        {
+            return null;
+        }
+
+        var id = SalesforceId.Normalize(given);
+        var match = types.FirstOrDefault(t => t.Id == id);
+        if (match.Type is null)
+        {
+            return new ApiError("INVALID_CROSS_REFERENCE_KEY", $"Record Type ID: this ID value isn't valid for the user: {given}", ["RecordTypeId"]);
+        }
+
+        values["RecordTypeId"] = match.Id;
+        foreach (var field in touched.Where(f => f.RestrictedPicklist && match.Type.PicklistValues.ContainsKey(f.Name)))
+        {
+            var text = Json.Str(values.GetValueOrDefault(field.Name));
+            if (text is not null && !match.Type.PicklistValues.First(p => string.Equals(p.Key, field.Name, StringComparison.OrdinalIgnoreCase)).Value.Contains(text, StringComparer.Ordinal))
+            {
+                return new ApiError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", $"{field.DisplayLabel}: bad value for restricted picklist field: {text}", [field.Name]);
+            }
+        }
+
+        return null;
+    }
+
     public void AddAssignmentRule(string objectName, EmulatorAssignmentRule rule)
     {
         var store = _stores.GetValueOrDefault(objectName) ?? throw new ArgumentException($"No such object '{objectName}'.", nameof(objectName));
@@ -641,6 +731,10 @@ internal sealed partial class OrgState
         }
 
         Derive(def, values, create, blob);
+        if (CheckRecordType(def, values, create, touched) is { } recordTypeError)
+        {
+            return Fail(recordTypeError);
+        }
 
         var errors = new List<ApiError>();
         CheckRequired(def, values, create, touched, errors);

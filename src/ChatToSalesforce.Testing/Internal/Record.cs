@@ -62,6 +62,9 @@ internal sealed class ObjectStore
 
     public List<EmulatorAssignmentRule> AssignmentRules { get; } = [];
 
+    /// <summary>The object's record types (id, definition), the default first.</summary>
+    public List<(string Id, EmulatorRecordType Type)> RecordTypes { get; } = [];
+
     public bool IsIndexed(string field) => _indexes.ContainsKey(field);
 
     public void EnsureIndex(FieldDef field)

@@ -569,9 +569,33 @@ internal sealed partial class RestApi
         }
 
         o["childRelationships"] = children; // the parent-to-child names SOQL subqueries use
-        o["recordTypeInfos"] = new JsonArray();
+        var recordTypes = new JsonArray();
+        var types = _org.Store(def.Name)!.RecordTypes;
+        foreach (var (id, type) in types)
+        {
+            recordTypes.Add(RecordTypeInfo(def, v, id, type.DeveloperName, type.Label ?? type.DeveloperName, id == types[0].Id, master: false));
+        }
+
+        if (types.Count > 0)
+        {
+            recordTypes.Add(RecordTypeInfo(def, v, "012000000000000AAA", "Master", "Master", isDefault: false, master: true));
+        }
+
+        o["recordTypeInfos"] = recordTypes;
         return o;
     }
+
+    private static JsonObject RecordTypeInfo(ObjectDef def, string v, string id, string developerName, string name, bool isDefault, bool master) => new()
+    {
+        ["active"] = true,
+        ["available"] = true,
+        ["defaultRecordTypeMapping"] = isDefault,
+        ["developerName"] = developerName,
+        ["master"] = master,
+        ["name"] = name,
+        ["recordTypeId"] = id,
+        ["urls"] = new JsonObject { ["layout"] = $"/services/data/v{v}/sobjects/{def.Name}/describe/layouts/{id}" },
+    };
 
     private static JsonObject FieldDescribe(ObjectDef def, FieldDef f)
     {

@@ -254,6 +254,14 @@ internal static class StandardSchema
             o.Add(Picklist("Type", ["Call", "Email", "Meeting", "Other"]));
             o.Add(Picklist("EventSubtype", ["Event"], "Event") with { Updateable = false, Label = "Event Subtype" });
         });
+        yield return Build("RecordType", "Record Type", "Record Types", "012", o =>
+        {
+            o.Add(Text("Name", 80, required: true, label: "Record Type Name") with { NameField = true });
+            o.Add(Text("DeveloperName", 80, required: true, label: "Record Type Name"));
+            o.Add(Text("SobjectType", 40, required: true, label: "SObject Type Name"));
+            o.Add(TextArea("Description", 255));
+            o.Add(Bool("IsActive", true, label: "Active"));
+        }, owner: false, createable: false);
         yield return Build("ContentDocument", "Content Document", "Content Documents", "069", o =>
         {
             o.Add(Text("Title", 255) with { Nillable = false, NameField = true });

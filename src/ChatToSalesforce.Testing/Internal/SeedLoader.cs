@@ -127,6 +127,23 @@ internal static class SeedLoader
                         }
 
                         break;
+                    case "recordTypes":
+                        foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
+                        {
+                            location = $"$.recordTypes[{i}]";
+                            var o = Obj(item);
+                            emulator.AddRecordType(Str(o, "object") ?? throw new FormatException("'object' is required"), new EmulatorRecordType
+                            {
+                                DeveloperName = Str(o, "developerName") ?? throw new FormatException("'developerName' is required"),
+                                Label = Str(o, "label"),
+                                IsDefault = Bool(o, "default"),
+                                PicklistValues = o["picklistValues"] is null
+                                    ? new Dictionary<string, IReadOnlyList<string>>()
+                                    : Obj(o["picklistValues"]).ToDictionary(p => p.Key, p => (IReadOnlyList<string>)Arr(p.Value).Select(x => Json.Str(x) ?? string.Empty).ToList()),
+                            });
+                        }
+
+                        break;
                     case "clients":
                         foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
                         {
@@ -168,7 +185,7 @@ internal static class SeedLoader
 
                         break;
                     default:
-                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, readOnlyFields, duplicateRules, validationRules, assignmentRules, clients or records)");
+                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, readOnlyFields, recordTypes, duplicateRules, validationRules, assignmentRules, clients or records)");
                 }
             }
         }
