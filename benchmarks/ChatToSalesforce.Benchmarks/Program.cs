@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Running;
 using ChatToSalesforce.Benchmarks.Economy;
+using ChatToSalesforce.Benchmarks.Emulator;
 using ChatToSalesforce.Benchmarks.Memory;
 
 // `economy [--conversations <n>] [--latency-ms <ms>] [--runs <a,b>] [--label <text>] [--json <file>]` runs the
 // API-economy benchmark against the emulator; `memory [--conversations <n>] [--checkpoints <k>] [--label <text>]
 // [--json <file>]` streams conversations through ExportManyAsync against an instant fake org and measures the heap;
-// anything else goes to BenchmarkDotNet (micro benchmarks).
+// `emulator-scale` the emulator scale benchmark; anything else goes to BenchmarkDotNet (micro benchmarks).
 if (args.Length > 0 && string.Equals(args[0], "economy", StringComparison.OrdinalIgnoreCase))
 {
     return await EconomyBenchmark.RunAsync(args[1..]);
@@ -14,6 +15,12 @@ if (args.Length > 0 && string.Equals(args[0], "economy", StringComparison.Ordina
 if (args.Length > 0 && string.Equals(args[0], "memory", StringComparison.OrdinalIgnoreCase))
 {
     return await MemoryBenchmark.RunAsync(args[1..]);
+}
+
+// `emulator-scale [--records <n>] [--json <file>]`: the emulator with 1,000,000 records (lookups, memory, loopback rate).
+if (args.Length > 0 && string.Equals(args[0], "emulator-scale", StringComparison.OrdinalIgnoreCase))
+{
+    return await EmulatorScaleBenchmark.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -336,6 +336,77 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Turns on Person Accounts, as an org can (once, for good): Account gains <c>IsPersonAccount</c>, <c>FirstName</c>,
+    /// <c>LastName</c>, <c>PersonEmail</c>, <c>PersonContactId</c> and the other <c>Person*</c> fields, and <c>X__pc</c> for each
+    /// custom Contact field <c>X__c</c>. An Account created with <c>LastName</c> is a person account with its own Contact
+    /// (<c>PersonContactId</c>, <c>IsPersonAccount = true</c>) kept in step with the account.
+    /// </summary>
+    public void EnablePersonAccounts()
+    {
+        lock (_gate)
+        {
+            _org.EnablePersonAccounts();
+        }
+    }
+
+    /// <summary>
+    /// Field-level security for the connecting users: makes a standard or custom field read-only, so describe reports it
+    /// as neither createable nor updateable and an API write answers INVALID_FIELD_FOR_INSERT_UPDATE, as Salesforce does
+    /// for a field that is read-only for the integration user's profile. <see cref="Insert(string, object)"/> and
+    /// <see cref="Update"/> can still set it.
+    /// </summary>
+    /// <param name="objectType">The object.</param>
+    /// <param name="fieldName">The field.</param>
+    /// <exception cref="ArgumentException">The object or field does not exist, or is a system field.</exception>
+    public void MakeFieldReadOnly(string objectType, string fieldName)
+    {
+        lock (_gate)
+        {
+            _org.MakeFieldReadOnly(objectType, fieldName);
+        }
+    }
+
+    /// <summary>Adds a record type to an object (a <c>RecordType</c> record, and <c>RecordTypeId</c> on the object's records).</summary>
+    /// <param name="objectType">The object.</param>
+    /// <param name="recordType">The record type and its picklist values.</param>
+    /// <returns>The record type id (prefix 012).</returns>
+    /// <exception cref="ArgumentException">The object or a picklist field does not exist, or the developer name is taken.</exception>
+    public string AddRecordType(string objectType, EmulatorRecordType recordType)
+    {
+        ArgumentNullException.ThrowIfNull(recordType);
+        lock (_gate)
+        {
+            return _org.AddRecordType(objectType, recordType, IntegrationUserId);
+        }
+    }
+
+    /// <summary>Adds an entry to the Lead or Case assignment rule; entries apply in the order added (first match sets the owner).</summary>
+    /// <param name="objectType"><c>Lead</c> or <c>Case</c>.</param>
+    /// <param name="rule">The entry: criteria and the owner.</param>
+    /// <exception cref="ArgumentException">The object is not Lead or Case, a field does not exist, or the owner is not a user.</exception>
+    public void AddAssignmentRule(string objectType, EmulatorAssignmentRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        lock (_gate)
+        {
+            _org.AddAssignmentRule(objectType, rule);
+        }
+    }
+
+    /// <summary>Adds a declarative validation rule (required-when, pattern, length) answering FIELD_CUSTOM_VALIDATION_EXCEPTION.</summary>
+    /// <param name="objectType">The object.</param>
+    /// <param name="rule">The rule.</param>
+    /// <exception cref="ArgumentException">The object or a field the rule names does not exist, or the pattern is not a valid regular expression.</exception>
+    public void AddValidationRule(string objectType, EmulatorValidationRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        lock (_gate)
+        {
+            _org.AddValidationRule(objectType, rule);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
@@ -488,6 +559,7 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
             UserId = session.UserId,
             Version = version,
             AllowDuplicateSave = AllowSave(request.Headers),
+            AutoAssign = AutoAssign(request.Headers),
             BatchSize = BatchSize(request.Headers),
         };
         try
@@ -507,6 +579,10 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
             return ApiResponse.Error(e.Status, e.Errors);
         }
     }
+
+    /// <summary>Sforce-Auto-Assign: absent or TRUE applies the active assignment rules, FALSE (any case) does not.</summary>
+    internal static bool AutoAssign(IReadOnlyDictionary<string, string> headers) =>
+        !(headers.TryGetValue("Sforce-Auto-Assign", out var value) && string.Equals(value.Trim(), "FALSE", StringComparison.OrdinalIgnoreCase));
 
     internal static bool AllowSave(IReadOnlyDictionary<string, string> headers) =>
         headers.TryGetValue("Sforce-Duplicate-Rule-Header", out var value)

@@ -12,12 +12,15 @@ public sealed class PublicSurfaceTests
 
         exported.Should().Equal(
             "ChatToSalesforce.Testing.DuplicateRuleAction",
+            "ChatToSalesforce.Testing.EmulatorAssignmentRule",
             "ChatToSalesforce.Testing.EmulatorFaults",
             "ChatToSalesforce.Testing.EmulatorField",
             "ChatToSalesforce.Testing.EmulatorFieldType",
+            "ChatToSalesforce.Testing.EmulatorRecordType",
             "ChatToSalesforce.Testing.EmulatorRequest",
             "ChatToSalesforce.Testing.EmulatorSeedException",
             "ChatToSalesforce.Testing.EmulatorSubrequest",
+            "ChatToSalesforce.Testing.EmulatorValidationRule",
             "ChatToSalesforce.Testing.FaultRule",
             "ChatToSalesforce.Testing.SalesforceEmulator",
             "ChatToSalesforce.Testing.SalesforceEmulatorOptions");

@@ -117,11 +117,11 @@ public sealed class SoqlTests
         field.ErrorCode.Should().Be("INVALID_FIELD");
         field.Message.Should().Contain("No such column 'Foo' on entity 'Contact'");
 
-        foreach (var soql in new[] { "SELECT FROM Contact", "SELECT Id, FROM Contact", "SELECT Id FROM Contact GROUP BY Id", "SELECT COUNT(Id) FROM Contact", "SELECT Id FROM Contact WHERE", "DELETE FROM Contact", "SELECT Id, Id FROM Contact", "SELECT Id FROM Contact WHERE CreatedDate = TODAY" })
+        foreach (var soql in new[] { "SELECT FROM Contact", "SELECT Id, FROM Contact", "SELECT Name FROM Contact GROUP BY LastName", "SELECT SUM(LastName) FROM Contact", "SELECT Id, (SELECT Id FROM Bogus__r) FROM Account", "SELECT Id FROM Contact WHERE", "DELETE FROM Contact", "SELECT Id, Id FROM Contact", "SELECT Id FROM Contact WHERE CreatedDate = THIS_FISCAL_YEAR", "SELECT Id FROM Contact WHERE CreatedDate = LAST_N_DAYS" })
         {
             var reply = await org.Query(soql);
             reply.Status.Should().Be(400, soql);
-            reply.ErrorCode.Should().BeOneOf(["MALFORMED_QUERY", "INVALID_FIELD"], soql);
+            reply.ErrorCode.Should().BeOneOf(["MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE"], soql);
         }
 
         org.Emulator.UnexpectedErrors.Should().Be(0);

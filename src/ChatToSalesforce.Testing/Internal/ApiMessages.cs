@@ -64,14 +64,76 @@ internal sealed class ApiRequest
             throw ApiException.ParserError("The HTTP entity body is required, but this request has no entity body.");
         }
 
+        return ParseBody(Body, "the request body");
+    }
+
+    /// <summary>How deep objects and arrays may nest in a JSON body (System.Text.Json's default, made explicit).</summary>
+    public const int MaxJsonDepth = 64;
+
+    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = MaxJsonDepth };
+
+    /// <summary>
+    /// Parses a JSON body with a bounded depth: deeper input answers JSON_PARSER_ERROR (400) instead of being walked
+    /// recursively later.
+    /// </summary>
+    public static JsonNode ParseBody(ReadOnlySpan<byte> body, string what)
+    {
         try
         {
-            return JsonNode.Parse(Body) ?? throw ApiException.ParserError("The HTTP entity body is required, but this request has no entity body.");
+            return JsonNode.Parse(body, documentOptions: BodyOptions) ?? throw ApiException.ParserError("The HTTP entity body is required, but this request has no entity body.");
         }
         catch (JsonException e)
         {
-            throw ApiException.ParserError($"Unexpected character in the request body at [line:{(e.LineNumber ?? 0) + 1}, column:{(e.BytePositionInLine ?? 0) + 1}]");
+            if (NestsDeeperThan(body, MaxJsonDepth))
+            {
+                throw ApiException.ParserError($"The JSON in {what} nests objects or arrays more than {MaxJsonDepth} levels deep.");
+            }
+
+            throw ApiException.ParserError($"Unexpected character in {what} at [line:{(e.LineNumber ?? 0) + 1}, column:{(e.BytePositionInLine ?? 0) + 1}]");
         }
+    }
+
+    /// <summary>A non-recursive scan: true when brackets outside strings nest deeper than <paramref name="limit"/>.</summary>
+    private static bool NestsDeeperThan(ReadOnlySpan<byte> json, int limit)
+    {
+        var depth = 0;
+        var inString = false;
+        for (var i = 0; i < json.Length; i++)
+        {
+            var b = json[i];
+            if (inString)
+            {
+                if (b == (byte)'\\')
+                {
+                    i++;
+                }
+                else if (b == (byte)'"')
+                {
+                    inString = false;
+                }
+
+                continue;
+            }
+
+            switch (b)
+            {
+                case (byte)'"':
+                    inString = true;
+                    break;
+                case (byte)'{' or (byte)'[':
+                    if (++depth > limit)
+                    {
+                        return true;
+                    }
+
+                    break;
+                case (byte)'}' or (byte)']':
+                    depth--;
+                    break;
+            }
+        }
+
+        return false;
     }
 
     public JsonObject ReadJsonObject(string typeName)

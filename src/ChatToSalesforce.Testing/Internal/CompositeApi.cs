@@ -32,6 +32,11 @@ internal sealed partial class CompositeApi
             return Collections(request, method, rest, ctx);
         }
 
+        if (rest.Length == 2 && rest[1] == "batch")
+        {
+            return method == "POST" ? Batch(request, ctx) : RestApi.MethodNotAllowed(method, "POST");
+        }
+
         throw ApiException.NotFound();
     }
 
@@ -46,6 +51,75 @@ internal sealed partial class CompositeApi
         LastSubrequests.Clear();
         var results = Run(subrequests, allOrNone, request, ctx, graph: false);
         return new ApiResponse(200, new JsonObject { ["compositeResponse"] = results });
+    }
+
+    // ---------- /composite/batch ----------
+
+    /// <summary>
+    /// Independent subrequests (no references, no rollback), up to 25: <c>batchRequests[{method, url, richInput}]</c> with URLs
+    /// relative to /services/data, answered as <c>{hasErrors, results[{statusCode, result}]}</c> (fixture 60); with
+    /// <c>haltOnError</c> the subrequests after a failure answer 412 BATCH_PROCESSING_HALTED.
+    /// </summary>
+    private ApiResponse Batch(ApiRequest request, CallContext ctx)
+    {
+        var body = request.ReadJsonObject("BatchRequest");
+        var items = body["batchRequests"] as JsonArray ?? throw new ApiException(400, "JSON_PARSER_ERROR", "batchRequests is required");
+        if (items.Count > 25)
+        {
+            throw new ApiException(400, "INVALID_INPUT", $"A batch request can have at most 25 subrequests; this one has {items.Count}.");
+        }
+
+        var halt = Json.Bool(body["haltOnError"]);
+        LastSubrequests.Clear();
+        var results = new JsonArray();
+        var hasErrors = false;
+        var halted = false;
+        foreach (var node in items)
+        {
+            if (node is not JsonObject sub)
+            {
+                throw ApiException.ParserError("Each batchRequests item must be an object.");
+            }
+
+            var method = Json.Str(sub["method"]) ?? string.Empty;
+            var url = Json.Str(sub["url"]) ?? string.Empty;
+            url = url.StartsWith("/services/data/", StringComparison.Ordinal) ? url : "/services/data/" + url.TrimStart('/');
+            if (halted)
+            {
+                results.Add(new JsonObject
+                {
+                    ["statusCode"] = 412,
+                    ["result"] = new JsonArray { new JsonObject { ["errorCode"] = "BATCH_PROCESSING_HALTED", ["message"] = "Batch processing halted per request" } },
+                });
+                continue;
+            }
+
+            var headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase);
+            ApiResponse response;
+            try
+            {
+                if (method is not ("GET" or "POST" or "PATCH" or "PUT" or "DELETE" or "HEAD"))
+                {
+                    throw new ApiException(400, "INVALID_INPUT", $"Invalid method: {method}.");
+                }
+
+                response = Dispatch(method, url, sub["richInput"]?.DeepClone(), sub.ContainsKey("richInput"), headers, ctx);
+            }
+            catch (ApiException e)
+            {
+                response = ApiResponse.Error(e.Status, e.Errors);
+            }
+
+            results.Add(new JsonObject { ["statusCode"] = response.Status, ["result"] = response.Json?.DeepClone() });
+            LastSubrequests.Add(new EmulatorSubrequest(method, url, response.Status, headers.GetValueOrDefault("Sforce-Auto-Assign")));
+            if (response.Status >= 400)
+            {
+                hasErrors = true;
+                halted = halt;
+            }
+        }
+
+        return new ApiResponse(200, new JsonObject { ["hasErrors"] = hasErrors, ["results"] = results });
     }
 
     private ApiResponse Graph(ApiRequest request, CallContext ctx)
@@ -63,18 +137,103 @@ internal sealed partial class CompositeApi
             throw new ApiException(400, "INVALID_INPUT", "The number of nodes exceeds the maximum of 500.");
         }
 
+        CheckGraphShapes(graphs);
         LastSubrequests.Clear();
         var output = new JsonArray();
+        var failures = 0;
         foreach (var graph in graphs)
         {
-            var id = Json.Str(graph?["graphId"]) ?? throw new ApiException(400, "INVALID_INPUT", "graphId is required");
-            var requests = graph?["compositeRequest"] as JsonArray ?? throw new ApiException(400, "INVALID_INPUT", "compositeRequest is required");
+            var id = Json.Str(graph?["graphId"])!;
+            var requests = (JsonArray)graph!["compositeRequest"]!;
+            if (failures > MaxGraphFailures)
+            {
+                // "if the number of graph failures exceeds the maximum limit of 14, processing is halted for the remaining graphs"
+                var halted = new JsonArray();
+                foreach (var node in requests)
+                {
+                    halted.Add(new JsonObject
+                    {
+                        ["body"] = new JsonArray { new JsonObject { ["errorCode"] = "PROCESSING_HALTED", ["message"] = $"Processing halted: more than {MaxGraphFailures} graphs in this request failed." } },
+                        ["httpHeaders"] = new JsonObject(),
+                        ["httpStatusCode"] = 400,
+                        ["referenceId"] = Json.Str(node?["referenceId"]),
+                    });
+                }
+
+                output.Add(new JsonObject { ["graphId"] = id, ["graphResponse"] = new JsonObject { ["compositeResponse"] = halted }, ["isSuccessful"] = false });
+                continue;
+            }
+
             var results = Run(requests, allOrNone: true, request, ctx, graph: true);
             var ok = results.All(r => (int)r!["httpStatusCode"]! < 400);
+            if (!ok)
+            {
+                failures++;
+            }
+
             output.Add(new JsonObject { ["graphId"] = id, ["graphResponse"] = new JsonObject { ["compositeResponse"] = results }, ["isSuccessful"] = ok });
         }
 
         return new ApiResponse(200, new JsonObject { ["graphs"] = output });
+    }
+
+    /// <summary>Composite graph limits (REST API Developer Guide, "Composite Graph Limits").</summary>
+    private const int MaxGraphDepth = 15;
+    private const int MaxDifferentNodes = 15;
+    private const int MaxGraphFailures = 14;
+
+    /// <summary>
+    /// Checks every graph before running any: ids present and unique, each graph at most 15 deep (chains of
+    /// @{reference} between nodes) and at most 15 different nodes (API version, method, object) in the payload.
+    /// </summary>
+    private static void CheckGraphShapes(JsonArray graphs)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var kinds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var graph in graphs)
+        {
+            var id = Json.Str(graph?["graphId"]) ?? throw new ApiException(400, "INVALID_INPUT", "graphId is required");
+            if (id.Length == 0 || id.Length > 40 || !char.IsAsciiLetterOrDigit(id[0]) || !ids.Add(id))
+            {
+                throw new ApiException(400, "INVALID_INPUT", $"Invalid graphId: {id}. Graph ids must be unique within the request, start with an alphanumeric character and be at most 40 characters long.");
+            }
+
+            var requests = graph?["compositeRequest"] as JsonArray ?? throw new ApiException(400, "INVALID_INPUT", "compositeRequest is required");
+            var depths = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var node in requests)
+            {
+                var url = Json.Str(node?["url"]) ?? string.Empty;
+                var segments = url.Split('?')[0].Split('/', StringSplitOptions.RemoveEmptyEntries);
+                var sobjects = Array.IndexOf(segments, "sobjects");
+                kinds.Add($"{(sobjects > 0 ? segments[sobjects - 1] : string.Empty)} {Json.Str(node?["method"])} {(sobjects >= 0 && sobjects + 1 < segments.Length ? segments[sobjects + 1] : string.Empty)}");
+
+                var depth = 1;
+                var text = url + (node?["body"]?.ToJsonString() ?? string.Empty);
+                foreach (Match m in ReferencePattern().Matches(text))
+                {
+                    var referenced = m.Groups[1].Value.Split('.', '[')[0];
+                    if (depths.TryGetValue(referenced, out var d))
+                    {
+                        depth = Math.Max(depth, d + 1);
+                    }
+                }
+
+                if (depth > MaxGraphDepth)
+                {
+                    throw new ApiException(400, "INVALID_INPUT", $"Graph {id} is deeper than the maximum of {MaxGraphDepth}: node {Json.Str(node?["referenceId"])} is {depth} references deep.");
+                }
+
+                if (Json.Str(node?["referenceId"]) is { } refId)
+                {
+                    depths[refId] = depth;
+                }
+            }
+        }
+
+        if (kinds.Count > MaxDifferentNodes)
+        {
+            throw new ApiException(400, "INVALID_INPUT", $"The request uses {kinds.Count} different nodes (API version, method and object); the maximum is {MaxDifferentNodes}.");
+        }
     }
 
     private JsonArray Run(JsonArray subrequests, bool allOrNone, ApiRequest parent, CallContext ctx, bool graph)
@@ -255,9 +414,10 @@ internal sealed partial class CompositeApi
             UserId = parent.UserId,
             Version = version,
             AllowDuplicateSave = SalesforceEmulator.AllowSave(headers),
+            AutoAssign = SalesforceEmulator.AutoAssign(headers),
             BatchSize = SalesforceEmulator.BatchSize(headers),
         };
-        if (segments.Length > 3 && segments[3] == "composite" && (segments.Length == 4 || segments[4] == "graph"))
+        if (segments.Length > 3 && segments[3] == "composite" && (segments.Length == 4 || segments[4] is "graph" or "batch"))
         {
             throw new ApiException(400, "INVALID_INPUT", "A composite request cannot contain composite or graph subrequests.");
         }

@@ -58,6 +58,13 @@ internal sealed class ObjectStore
 
     public List<DuplicateRule> DuplicateRules { get; } = [];
 
+    public List<ValidationRule> ValidationRules { get; } = [];
+
+    public List<EmulatorAssignmentRule> AssignmentRules { get; } = [];
+
+    /// <summary>The object's record types (id, definition), the default first.</summary>
+    public List<(string Id, EmulatorRecordType Type)> RecordTypes { get; } = [];
+
     public bool IsIndexed(string field) => _indexes.ContainsKey(field);
 
     public void EnsureIndex(FieldDef field)
@@ -149,3 +156,6 @@ internal sealed class ObjectStore
         set.Add(r);
     }
 }
+
+/// <summary>A seeded validation rule and its compiled pattern.</summary>
+internal sealed record ValidationRule(EmulatorValidationRule Rule, System.Text.RegularExpressions.Regex? Pattern);

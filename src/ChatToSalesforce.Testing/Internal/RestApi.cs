@@ -11,6 +11,7 @@ internal sealed class CallContext
     public required string UserId { get; init; }
     public required string Version { get; init; }
     public bool AllowDuplicateSave { get; init; }
+    public bool AutoAssign { get; init; } = true;
     public int? BatchSize { get; init; }
 }
 
@@ -339,7 +340,7 @@ internal sealed partial class RestApi
         return OrgState.ToJson(record, version, defs);
     }
 
-    public static SaveOptions Options(CallContext ctx) => new() { UserId = ctx.UserId, AllowDuplicateSave = ctx.AllowDuplicateSave };
+    public static SaveOptions Options(CallContext ctx) => new() { UserId = ctx.UserId, AllowDuplicateSave = ctx.AllowDuplicateSave, AutoAssign = ctx.AutoAssign };
 
     public static ApiResponse SaveErrors(IReadOnlyList<ApiError> errors) =>
         ApiResponse.Error(errors[0].Code == "ENTITY_IS_DELETED" ? 404 : 400, errors);
@@ -551,10 +552,50 @@ internal sealed partial class RestApi
         }
 
         o["fields"] = fields;
-        o["childRelationships"] = new JsonArray();
-        o["recordTypeInfos"] = new JsonArray();
+        var children = new JsonArray();
+        foreach (var child in _org.ChildRelationships(def))
+        {
+            children.Add(new JsonObject
+            {
+                ["cascadeDelete"] = false,
+                ["childSObject"] = child.Child.Name,
+                ["deprecatedAndHidden"] = false,
+                ["field"] = child.Field.Name,
+                ["junctionIdListNames"] = new JsonArray(),
+                ["junctionReferenceTo"] = new JsonArray(),
+                ["relationshipName"] = child.Name,
+                ["restrictedDelete"] = false,
+            });
+        }
+
+        o["childRelationships"] = children; // the parent-to-child names SOQL subqueries use
+        var recordTypes = new JsonArray();
+        var types = _org.Store(def.Name)!.RecordTypes;
+        foreach (var (id, type) in types)
+        {
+            recordTypes.Add(RecordTypeInfo(def, v, id, type.DeveloperName, type.Label ?? type.DeveloperName, id == types[0].Id, master: false));
+        }
+
+        if (types.Count > 0)
+        {
+            recordTypes.Add(RecordTypeInfo(def, v, "012000000000000AAA", "Master", "Master", isDefault: false, master: true));
+        }
+
+        o["recordTypeInfos"] = recordTypes;
         return o;
     }
+
+    private static JsonObject RecordTypeInfo(ObjectDef def, string v, string id, string developerName, string name, bool isDefault, bool master) => new()
+    {
+        ["active"] = true,
+        ["available"] = true,
+        ["defaultRecordTypeMapping"] = isDefault,
+        ["developerName"] = developerName,
+        ["master"] = master,
+        ["name"] = name,
+        ["recordTypeId"] = id,
+        ["urls"] = new JsonObject { ["layout"] = $"/services/data/v{v}/sobjects/{def.Name}/describe/layouts/{id}" },
+    };
 
     private static JsonObject FieldDescribe(ObjectDef def, FieldDef f)
     {
@@ -702,14 +743,8 @@ internal static class Multipart
                 var name = NameOf(headers);
                 if (string.Equals(name, "entity_content", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "entity_" + def.Name, StringComparison.OrdinalIgnoreCase))
                 {
-                    try
-                    {
-                        entity = JsonNode.Parse(Encoding.UTF8.GetBytes(Encoding.Latin1.GetBytes(content).Length == 0 ? "{}" : Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(content)))) as JsonObject;
-                    }
-                    catch (System.Text.Json.JsonException)
-                    {
-                        throw ApiException.ParserError("Unexpected character in the entity_content part.");
-                    }
+                    var bytes = Encoding.Latin1.GetBytes(content);
+                    entity = ApiRequest.ParseBody(bytes.Length == 0 ? "{}"u8 : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes)), "the entity_content part") as JsonObject;
                 }
                 else if (name is not null)
                 {

@@ -198,6 +198,7 @@ internal static class StandardSchema
             o.Add(new FieldDef { Name = "CloseDate", Label = "Close Date", Type = "date", Nillable = false });
             o.Add(new FieldDef { Name = "Amount", Type = "currency" });
             o.Add(Reference("AccountId", "Account", ["Account"], label: "Account ID"));
+            o.Add(Reference("CampaignId", "Campaign", ["Campaign"], label: "Campaign ID"));
             o.Add(TextArea("Description", 32000));
         });
         yield return Build("Case", "Case", "Cases", "500", o =>
@@ -253,6 +254,14 @@ internal static class StandardSchema
             o.Add(Picklist("Type", ["Call", "Email", "Meeting", "Other"]));
             o.Add(Picklist("EventSubtype", ["Event"], "Event") with { Updateable = false, Label = "Event Subtype" });
         });
+        yield return Build("RecordType", "Record Type", "Record Types", "012", o =>
+        {
+            o.Add(Text("Name", 80, required: true, label: "Record Type Name") with { NameField = true });
+            o.Add(Text("DeveloperName", 80, required: true, label: "Record Type Name"));
+            o.Add(Text("SobjectType", 40, required: true, label: "SObject Type Name"));
+            o.Add(TextArea("Description", 255));
+            o.Add(Bool("IsActive", true, label: "Active"));
+        }, owner: false, createable: false);
         yield return Build("ContentDocument", "Content Document", "Content Documents", "069", o =>
         {
             o.Add(Text("Title", 255) with { Nillable = false, NameField = true });

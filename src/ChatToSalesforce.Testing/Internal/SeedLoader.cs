@@ -30,6 +30,7 @@ internal static class SeedLoader
         }
 
         var location = "$";
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
             foreach (var (key, value) in root)
@@ -79,6 +80,70 @@ internal static class SeedLoader
                         }
 
                         break;
+                    case "validationRules":
+                        foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
+                        {
+                            location = $"$.validationRules[{i}]";
+                            var o = Obj(item);
+                            emulator.AddValidationRule(Str(o, "object") ?? throw new FormatException("'object' is required"), new EmulatorValidationRule
+                            {
+                                Name = Str(o, "name") ?? throw new FormatException("'name' is required"),
+                                Message = Str(o, "message") ?? throw new FormatException("'message' is required"),
+                                Field = Str(o, "field") ?? throw new FormatException("'field' is required"),
+                                ErrorField = Str(o, "errorField"),
+                                Required = Bool(o, "required"),
+                                Pattern = Str(o, "pattern"),
+                                MinLength = o["minLength"]?.GetValue<int>(),
+                                MaxLength = o["maxLength"]?.GetValue<int>(),
+                                When = o["when"] is null ? new Dictionary<string, string?>() : Obj(o["when"]).ToDictionary(w => w.Key, w => w.Value is null ? null : Json.Str(w.Value)),
+                                Active = !o.ContainsKey("active") || Bool(o, "active"),
+                            });
+                        }
+
+                        break;
+                    case "assignmentRules":
+                        foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
+                        {
+                            location = $"$.assignmentRules[{i}]";
+                            var o = Obj(item);
+                            var owner = Str(o, "owner") ?? throw new FormatException("'owner' is required (a user id, or \"@key\" of a user seeded earlier)");
+                            emulator.AddAssignmentRule(Str(o, "object") ?? throw new FormatException("'object' is required"), new EmulatorAssignmentRule
+                            {
+                                Name = Str(o, "name") ?? throw new FormatException("'name' is required"),
+                                OwnerId = owner.StartsWith('@') && keys.TryGetValue(owner[1..], out var ownerId) ? ownerId : owner,
+                                When = o["when"] is null ? new Dictionary<string, string?>() : Obj(o["when"]).ToDictionary(w => w.Key, w => w.Value is null ? null : Json.Str(w.Value)),
+                            });
+                        }
+
+                        break;
+                    case "readOnlyFields":
+                        foreach (var (objectName, list) in Obj(value))
+                        {
+                            location = $"$.readOnlyFields.{objectName}";
+                            foreach (var field in Arr(list))
+                            {
+                                emulator.MakeFieldReadOnly(objectName, Json.Str(field) ?? throw new FormatException("field names must be strings"));
+                            }
+                        }
+
+                        break;
+                    case "recordTypes":
+                        foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
+                        {
+                            location = $"$.recordTypes[{i}]";
+                            var o = Obj(item);
+                            emulator.AddRecordType(Str(o, "object") ?? throw new FormatException("'object' is required"), new EmulatorRecordType
+                            {
+                                DeveloperName = Str(o, "developerName") ?? throw new FormatException("'developerName' is required"),
+                                Label = Str(o, "label"),
+                                IsDefault = Bool(o, "default"),
+                                PicklistValues = o["picklistValues"] is null
+                                    ? new Dictionary<string, IReadOnlyList<string>>()
+                                    : Obj(o["picklistValues"]).ToDictionary(p => p.Key, p => (IReadOnlyList<string>)Arr(p.Value).Select(x => Json.Str(x) ?? string.Empty).ToList()),
+                            });
+                        }
+
+                        break;
                     case "clients":
                         foreach (var (item, i) in Arr(value).Select((n, i) => (n, i)))
                         {
@@ -89,7 +154,6 @@ internal static class SeedLoader
 
                         break;
                     case "records":
-                        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
                         foreach (var (objectName, list) in Obj(value))
                         {
                             foreach (var (item, i) in Arr(list).Select((n, i) => (n, i)))
@@ -142,7 +206,7 @@ internal static class SeedLoader
 
                         break;
                     default:
-                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, duplicateRules, clients, records or updates)");
+                        throw new FormatException($"unknown section '{key}' (expected settings, objects, fields, readOnlyFields, recordTypes, duplicateRules, validationRules, assignmentRules, clients, records or updates)");
                 }
             }
         }
@@ -160,6 +224,17 @@ internal static class SeedLoader
             {
                 case "dailyApiLimit":
                     emulator.DailyApiLimit = value?.GetValue<long>() ?? throw new FormatException("dailyApiLimit must be a number");
+                    break;
+                case "personAccounts":
+                    if (value?.GetValueKind() == JsonValueKind.True)
+                    {
+                        emulator.EnablePersonAccounts();
+                    }
+                    else if (value?.GetValueKind() != JsonValueKind.False)
+                    {
+                        throw new FormatException("personAccounts must be true or false");
+                    }
+
                     break;
                 case "queryBatchSize":
                     emulator.QueryBatchSize = value?.GetValue<int>() ?? throw new FormatException("queryBatchSize must be a number");

@@ -32,9 +32,12 @@ internal enum LiteralKind
     Null,
     Date,
     DateTime,
+
+    /// <summary>A relative date literal (TODAY, LAST_N_DAYS:n): the range [Instant, End).</summary>
+    DateRange,
 }
 
-internal sealed record Literal(LiteralKind Kind, string Text, decimal Number = 0, bool Boolean = false, DateTimeOffset Instant = default, string? LikeRegex = null);
+internal sealed record Literal(LiteralKind Kind, string Text, decimal Number = 0, bool Boolean = false, DateTimeOffset Instant = default, string? LikeRegex = null, DateTimeOffset End = default);
 
 internal sealed class FieldPath
 {
@@ -59,13 +62,45 @@ internal sealed record InExpr(FieldPath Path, bool Negated, List<Literal> Values
 
 internal sealed record LikeExpr(FieldPath Path, Regex Pattern, string? Suffix = null) : Expr;
 
-internal sealed record OrderItem(FieldPath Path, bool Descending, bool NullsFirst);
+/// <summary>An ORDER BY item: a field, or (in aggregate queries) an aggregate function.</summary>
+internal sealed record OrderItem(FieldPath Path, bool Descending, bool NullsFirst, AggregateItem? Aggregate = null, int Position = 0);
+
+internal enum AggregateFunction
+{
+    Count,
+    CountDistinct,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+/// <summary>An aggregate in the SELECT list; Name is its alias or Salesforce's exprN.</summary>
+internal sealed record AggregateItem(AggregateFunction Function, FieldPath Path, string Name);
+
+/// <summary>A parent-to-child relationship (Account.Contacts): the child object and its reference field.</summary>
+internal sealed record ChildRelationship(string Name, ObjectDef Child, FieldDef Field);
 
 internal sealed class SoqlQuery
 {
     public required ObjectDef From { get; init; }
     public bool IsCount { get; init; }
+
+    /// <summary>For a parent-child subquery: the relationship it reads.</summary>
+    public ChildRelationship? Relationship { get; init; }
+
+    /// <summary>Plain field columns.</summary>
     public List<FieldPath> Select { get; } = [];
+
+    /// <summary>Every column in SELECT order: FieldPath, AggregateItem or SoqlQuery (a subquery).</summary>
+    public List<object> Columns { get; } = [];
+
+    public List<AggregateItem> Aggregates { get; } = [];
+
+    public List<FieldPath> GroupBy { get; } = [];
+
+    public bool IsAggregate => Aggregates.Count > 0 || GroupBy.Count > 0;
+
     public Expr? Where { get; set; }
     public List<OrderItem> OrderBy { get; } = [];
     public int? Limit { get; set; }
@@ -191,6 +226,16 @@ internal sealed partial class SoqlEngine
                     i++;
                 }
 
+                // date literals with a parameter: LAST_N_DAYS:30, N_DAYS_AGO:3
+                if (i + 1 < soql.Length && soql[i] == ':' && char.IsAsciiDigit(soql[i + 1]))
+                {
+                    i++;
+                    while (i < soql.Length && char.IsAsciiDigit(soql[i]))
+                    {
+                        i++;
+                    }
+                }
+
                 tokens.Add(new Token(TokenKind.Ident, soql[start..i], start));
                 continue;
             }
@@ -246,53 +291,117 @@ internal sealed partial class SoqlEngine
 
     // ---------- parser ----------
 
+    /// <summary>Salesforce's documented limit on a SOQL statement's length (SOQL and SOSL limits: 100,000 characters).</summary>
+    public const int MaxQueryLength = 100_000;
+
+    /// <summary>How deep parentheses and NOT may nest in a WHERE clause; deeper input is rejected before it can exhaust the stack.</summary>
+    public const int MaxNestingDepth = 100;
+
     public SoqlQuery Parse(string soql)
     {
+        if (soql.Length > MaxQueryLength)
+        {
+            throw new ApiException(400, "MALFORMED_QUERY", $"SOQL statements cannot be longer than {MaxQueryLength} characters");
+        }
+
         var tokens = Lex(soql);
         var p = 0;
-        Token Peek() => tokens[p];
-        Token Next() => tokens[p++];
-        void Expect(TokenKind kind, string? keyword = null)
+        var query = ParseQuery(soql, tokens, ref p, null);
+        if (tokens[p].Kind != TokenKind.End)
         {
-            var t = Next();
+            throw Unexpected(soql, tokens[p]);
+        }
+
+        return query;
+    }
+
+    private sealed record SelectToken(Token Token, AggregateFunction? Function = null, Token? Argument = null, string? Alias = null, int SubqueryStart = -1);
+
+    /// <summary>Parses SELECT ... FROM ... up to (not including) the end or, for a subquery, its closing parenthesis.</summary>
+    private SoqlQuery ParseQuery(string soql, List<Token> tokens, ref int p, ObjectDef? parent)
+    {
+        var start = p;
+        Token Peek(int pos) => tokens[pos];
+        void Expect(ref int pos, TokenKind kind, string? keyword = null)
+        {
+            var t = tokens[pos++];
             if (t.Kind != kind || (keyword is not null && !t.Is(keyword)))
             {
                 throw Unexpected(soql, t);
             }
         }
 
-        Expect(TokenKind.Ident, "SELECT");
+        Expect(ref p, TokenKind.Ident, "SELECT");
         var isCount = false;
-        var selected = new List<Token>();
-        if (Peek().Is("COUNT") && tokens[p + 1].Kind == TokenKind.LParen)
+        var selected = new List<SelectToken>();
+        if (Peek(p).Is("COUNT") && tokens[p + 1].Kind == TokenKind.LParen && tokens[p + 2].Kind == TokenKind.RParen)
         {
-            p++;
-            Expect(TokenKind.LParen);
-            if (Peek().Kind != TokenKind.RParen)
-            {
-                throw Malformed(soql, Peek().Position, "Aggregate functions such as COUNT(field) are not supported by the emulator; use COUNT().");
-            }
-
-            Expect(TokenKind.RParen);
+            p += 3;
             isCount = true;
         }
         else
         {
+            var unnamed = 0;
             while (true)
             {
-                var t = Next();
-                if (t.Kind != TokenKind.Ident || t.Is("FROM"))
+                var t = tokens[p++];
+                if (t.Kind == TokenKind.LParen)
+                {
+                    if (parent is not null)
+                    {
+                        throw Malformed(soql, t.Position, "Nesting of semi join sub-selects is not supported");
+                    }
+
+                    selected.Add(new SelectToken(t, SubqueryStart: p));
+                    p = SkipParenthesized(soql, tokens, p);
+                }
+                else if (t.Kind != TokenKind.Ident || t.Is("FROM"))
                 {
                     throw Unexpected(soql, t);
                 }
-
-                if (Peek().Kind == TokenKind.LParen)
+                else if (Peek(p).Kind == TokenKind.LParen)
                 {
-                    throw Malformed(soql, t.Position, $"The emulator does not support '{t.Text}(...)' (aggregates, FIELDS() or functions).");
+                    var function = t.Text.ToUpperInvariant() switch
+                    {
+                        "COUNT" => AggregateFunction.Count,
+                        "COUNT_DISTINCT" => AggregateFunction.CountDistinct,
+                        "SUM" => AggregateFunction.Sum,
+                        "AVG" => AggregateFunction.Avg,
+                        "MIN" => AggregateFunction.Min,
+                        "MAX" => AggregateFunction.Max,
+                        _ => throw Malformed(soql, t.Position, $"The emulator does not support '{t.Text}(...)' (FIELDS(), toLabel(), FORMAT(), convertCurrency() and date functions)."),
+                    };
+                    p++;
+                    var argument = tokens[p++];
+                    if (argument.Kind == TokenKind.RParen)
+                    {
+                        throw Malformed(soql, argument.Position, "COUNT() must be the only element in the SELECT list.");
+                    }
+
+                    if (argument.Kind != TokenKind.Ident)
+                    {
+                        throw Unexpected(soql, argument);
+                    }
+
+                    Expect(ref p, TokenKind.RParen);
+                    string alias;
+                    if (Peek(p).Kind == TokenKind.Ident && !Peek(p).Is("FROM"))
+                    {
+                        alias = tokens[p++].Text;
+                    }
+                    else
+                    {
+                        alias = "expr" + unnamed++.ToString(CultureInfo.InvariantCulture);
+                    }
+
+                    selected.Add(new SelectToken(t, function, argument, alias));
+                }
+                else
+                {
+                    selected.Add(new SelectToken(t));
                 }
 
-                selected.Add(t);
-                if (Peek().Kind == TokenKind.Comma)
+                if (Peek(p).Kind == TokenKind.Comma)
                 {
                     p++;
                     continue;
@@ -302,63 +411,172 @@ internal sealed partial class SoqlEngine
             }
         }
 
-        Expect(TokenKind.Ident, "FROM");
-        var fromToken = Next();
+        Expect(ref p, TokenKind.Ident, "FROM");
+        var fromToken = tokens[p++];
         if (fromToken.Kind != TokenKind.Ident)
         {
             throw Unexpected(soql, fromToken);
         }
 
-        var from = _org.Object(fromToken.Text) ?? throw new ApiException(400, "INVALID_TYPE",
-            $"\n{soql}\n{new string(' ', fromToken.Position)}^\nERROR at Row:1:Column:{fromToken.Position + 1}\nsObject type '{fromToken.Text}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.");
-        var query = new SoqlQuery { From = from, IsCount = isCount };
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var t in selected)
+        ObjectDef from;
+        ChildRelationship? child = null;
+        if (parent is null)
         {
-            var path = Resolve(soql, from, t.Text, t.Position);
-            if (!seen.Add(string.Join('.', path.References.Select(r => r.RelationshipName).Append(path.FieldName))))
+            from = _org.Object(fromToken.Text) ?? throw new ApiException(400, "INVALID_TYPE",
+                $"\n{soql}\n{new string(' ', fromToken.Position)}^\nERROR at Row:1:Column:{fromToken.Position + 1}\nsObject type '{fromToken.Text}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.");
+        }
+        else
+        {
+            child = _org.ChildRelationships(parent).FirstOrDefault(c => string.Equals(c.Name, fromToken.Text, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ApiException(400, "INVALID_TYPE",
+                    $"\n{soql}\n{new string(' ', fromToken.Position)}^\nERROR at Row:1:Column:{fromToken.Position + 1}\nDidn't understand relationship '{fromToken.Text}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.");
+            from = child.Child;
+        }
+
+        var query = new SoqlQuery { From = from, IsCount = isCount, Relationship = child };
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var subqueries = new List<(SelectToken Item, int Index)>();
+        foreach (var item in selected)
+        {
+            if (item.SubqueryStart >= 0)
             {
-                throw Malformed(soql, t.Position, $"duplicate field selected: {t.Text}");
+                subqueries.Add((item, query.Columns.Count));
+                query.Columns.Add(null!); // filled below, in select order
+                continue;
             }
 
-            query.Select.Add(path);
+            if (item.Function is { } function)
+            {
+                var argument = item.Argument!;
+                var path = Resolve(soql, from, argument.Text, argument.Position);
+                CheckAggregate(soql, function, path, argument);
+                if (!seen.Add(item.Alias!))
+                {
+                    throw Malformed(soql, item.Token.Position, $"duplicate alias: {item.Alias}");
+                }
+
+                var aggregate = new AggregateItem(function, path, item.Alias!);
+                query.Aggregates.Add(aggregate);
+                query.Columns.Add(aggregate);
+                continue;
+            }
+
+            var field = Resolve(soql, from, item.Token.Text, item.Token.Position);
+            if (!seen.Add(string.Join('.', field.References.Select(r => r.RelationshipName).Append(field.FieldName))))
+            {
+                throw Malformed(soql, item.Token.Position, $"duplicate field selected: {item.Token.Text}");
+            }
+
+            query.Select.Add(field);
+            query.Columns.Add(field);
         }
 
-        if (Peek().Is("WHERE"))
+        if (tokens[p].Is("WHERE"))
         {
             p++;
-            query.Where = ParseOr(soql, tokens, ref p, from);
+            query.Where = ParseOr(soql, tokens, ref p, from, 0);
         }
 
-        if (Peek().Is("ORDER"))
+        if (tokens[p].Is("GROUP"))
         {
             p++;
-            Expect(TokenKind.Ident, "BY");
+            Expect(ref p, TokenKind.Ident, "BY");
+            if (parent is not null)
+            {
+                throw Malformed(soql, tokens[p - 1].Position, "GROUP BY is not supported in a subquery.");
+            }
+
             while (true)
             {
-                var t = Next();
+                var t = tokens[p++];
+                if (t.Kind != TokenKind.Ident || tokens[p].Kind == TokenKind.LParen)
+                {
+                    throw t.Kind == TokenKind.Ident
+                        ? Malformed(soql, t.Position, $"The emulator does not support GROUP BY {t.Text}(...) (ROLLUP, CUBE and date functions).")
+                        : Unexpected(soql, t);
+                }
+
+                var path = Resolve(soql, from, t.Text, t.Position);
+                if (path.Field is { Type: "textarea" or "base64" })
+                {
+                    throw Malformed(soql, t.Position, $"field '{path.Text}' can not be grouped in a query call");
+                }
+
+                query.GroupBy.Add(path);
+                if (tokens[p].Kind == TokenKind.Comma)
+                {
+                    p++;
+                    continue;
+                }
+
+                break;
+            }
+        }
+
+        if (tokens[p].Is("HAVING"))
+        {
+            throw Malformed(soql, tokens[p].Position, "The emulator does not support HAVING.");
+        }
+
+        if (tokens[p].Is("ORDER"))
+        {
+            p++;
+            Expect(ref p, TokenKind.Ident, "BY");
+            while (true)
+            {
+                var t = tokens[p++];
                 if (t.Kind != TokenKind.Ident)
                 {
                     throw Unexpected(soql, t);
                 }
 
-                var path = Resolve(soql, from, t.Text, t.Position);
+                FieldPath? path = null;
+                AggregateItem? aggregate = null;
+                if (tokens[p].Kind == TokenKind.LParen)
+                {
+                    var function = t.Text.ToUpperInvariant() switch
+                    {
+                        "COUNT" => AggregateFunction.Count,
+                        "COUNT_DISTINCT" => AggregateFunction.CountDistinct,
+                        "SUM" => AggregateFunction.Sum,
+                        "AVG" => AggregateFunction.Avg,
+                        "MIN" => AggregateFunction.Min,
+                        "MAX" => AggregateFunction.Max,
+                        _ => throw Malformed(soql, t.Position, $"The emulator does not support ORDER BY {t.Text}(...)."),
+                    };
+                    p++;
+                    var argument = tokens[p++];
+                    if (argument.Kind != TokenKind.Ident)
+                    {
+                        throw Unexpected(soql, argument);
+                    }
+
+                    Expect(ref p, TokenKind.RParen);
+                    var argumentPath = Resolve(soql, from, argument.Text, argument.Position);
+                    CheckAggregate(soql, function, argumentPath, argument);
+                    aggregate = new AggregateItem(function, argumentPath, string.Empty);
+                }
+                else
+                {
+                    path = Resolve(soql, from, t.Text, t.Position);
+                }
+
                 var descending = false;
-                if (Peek().Is("ASC"))
+                if (tokens[p].Is("ASC"))
                 {
                     p++;
                 }
-                else if (Peek().Is("DESC"))
+                else if (tokens[p].Is("DESC"))
                 {
                     p++;
                     descending = true;
                 }
 
                 var nullsFirst = !descending;
-                if (Peek().Is("NULLS"))
+                if (tokens[p].Is("NULLS"))
                 {
                     p++;
-                    var which = Next();
+                    var which = tokens[p++];
                     if (which.Is("FIRST"))
                     {
                         nullsFirst = true;
@@ -373,8 +591,8 @@ internal sealed partial class SoqlEngine
                     }
                 }
 
-                query.OrderBy.Add(new OrderItem(path, descending, nullsFirst));
-                if (Peek().Kind == TokenKind.Comma)
+                query.OrderBy.Add(new OrderItem(path!, descending, nullsFirst, aggregate, t.Position));
+                if (tokens[p].Kind == TokenKind.Comma)
                 {
                     p++;
                     continue;
@@ -384,29 +602,128 @@ internal sealed partial class SoqlEngine
             }
         }
 
-        if (Peek().Is("LIMIT"))
+        if (tokens[p].Is("LIMIT"))
         {
             p++;
-            query.Limit = ParseCount(soql, Next());
+            query.Limit = ParseCount(soql, tokens[p++]);
         }
 
-        if (Peek().Is("OFFSET"))
+        if (tokens[p].Is("OFFSET"))
         {
             p++;
-            var offsetToken = Next();
+            var offsetToken = tokens[p++];
             query.Offset = ParseCount(soql, offsetToken);
             if (query.Offset > 2000)
             {
                 throw new ApiException(400, "NUMBER_OUTSIDE_VALID_RANGE", $"Maximum SOQL offset allowed is 2000");
             }
+
+            if (parent is not null)
+            {
+                throw Malformed(soql, offsetToken.Position, "OFFSET is not supported in a subquery by the emulator.");
+            }
         }
 
-        if (Peek().Kind != TokenKind.End)
+        if (query.IsAggregate)
         {
-            throw Unexpected(soql, Peek());
+            CheckGrouping(soql, query);
+        }
+
+        if (parent is not null)
+        {
+            if (query.IsAggregate || query.IsCount)
+            {
+                throw Malformed(soql, tokens[start].Position, "Aggregate functions and COUNT() are not supported in a subquery.");
+            }
+
+            if (tokens[p].Kind != TokenKind.RParen)
+            {
+                throw Unexpected(soql, tokens[p]);
+            }
+
+            p++;
+            return query;
+        }
+
+        if (subqueries.Count > 0 && (query.IsAggregate || query.IsCount))
+        {
+            throw Malformed(soql, subqueries[0].Item.Token.Position, "Subqueries cannot be combined with aggregate functions or COUNT().");
+        }
+
+        foreach (var (item, index) in subqueries)
+        {
+            var q = item.SubqueryStart;
+            var sub = ParseQuery(soql, tokens, ref q, from);
+            if (!seen.Add(sub.Relationship!.Name))
+            {
+                throw Malformed(soql, item.Token.Position, $"duplicate field selected: {sub.Relationship.Name}");
+            }
+
+            query.Columns[index] = sub;
         }
 
         return query;
+    }
+
+    /// <summary>Skips a parenthesized group (iteratively, whatever its depth); returns the index after its ')'.</summary>
+    private static int SkipParenthesized(string soql, List<Token> tokens, int p)
+    {
+        var depth = 1;
+        while (depth > 0)
+        {
+            var t = tokens[p++];
+            switch (t.Kind)
+            {
+                case TokenKind.LParen:
+                    depth++;
+                    break;
+                case TokenKind.RParen:
+                    depth--;
+                    break;
+                case TokenKind.End:
+                    throw Unexpected(soql, t);
+            }
+        }
+
+        return p;
+    }
+
+    private static void CheckAggregate(string soql, AggregateFunction function, FieldPath path, Token argument)
+    {
+        var type = path.Field?.Type;
+        var ok = function switch
+        {
+            AggregateFunction.Sum or AggregateFunction.Avg => path.Field is { IsNumber: true },
+            AggregateFunction.Min or AggregateFunction.Max => type is not ("textarea" or "base64" or "boolean"),
+            _ => type is not ("textarea" or "base64"),
+        };
+        if (!ok)
+        {
+            throw Malformed(soql, argument.Position, $"field {path.Text} does not support aggregate operator {function.ToString().ToUpperInvariant().Replace("COUNTDISTINCT", "COUNT_DISTINCT", StringComparison.Ordinal)}");
+        }
+    }
+
+    private static string PathKey(FieldPath path) =>
+        string.Join('.', path.References.Select(r => r.RelationshipName).Append(path.FieldName)).ToUpperInvariant();
+
+    private static void CheckGrouping(string soql, SoqlQuery query)
+    {
+        var grouped = query.GroupBy.Select(PathKey).ToHashSet(StringComparer.Ordinal);
+        foreach (var field in query.Select)
+        {
+            if (!grouped.Contains(PathKey(field)))
+            {
+                throw Malformed(soql, field.Position, $"Field must be grouped or aggregated: {field.FieldName}");
+            }
+        }
+
+        foreach (var order in query.OrderBy)
+        {
+            if (order.Path is not null && !grouped.Contains(PathKey(order.Path)))
+            {
+                throw Malformed(soql, order.Position, $"Ordered field must be grouped or aggregated: {order.Path.FieldName}");
+            }
+        }
     }
 
     private static int ParseCount(string soql, Token t)
@@ -419,9 +736,9 @@ internal sealed partial class SoqlEngine
         return n;
     }
 
-    private Expr ParseOr(string soql, List<Token> tokens, ref int p, ObjectDef from)
+    private Expr ParseOr(string soql, List<Token> tokens, ref int p, ObjectDef from, int depth)
     {
-        var items = new List<Expr> { ParseUnary(soql, tokens, ref p, from) };
+        var items = new List<Expr> { ParseUnary(soql, tokens, ref p, from, depth) };
         string? connector = null;
         while (tokens[p].Is("AND") || tokens[p].Is("OR"))
         {
@@ -433,25 +750,30 @@ internal sealed partial class SoqlEngine
             }
 
             connector = op;
-            items.Add(ParseUnary(soql, tokens, ref p, from));
+            items.Add(ParseUnary(soql, tokens, ref p, from, depth));
         }
 
         return items.Count == 1 ? items[0] : connector == "AND" ? new AndExpr(items) : new OrExpr(items);
     }
 
-    private Expr ParseUnary(string soql, List<Token> tokens, ref int p, ObjectDef from)
+    private Expr ParseUnary(string soql, List<Token> tokens, ref int p, ObjectDef from, int depth)
     {
         var t = tokens[p];
+        if ((t.Is("NOT") || t.Kind == TokenKind.LParen) && depth >= MaxNestingDepth)
+        {
+            throw Malformed(soql, t.Position, $"The condition nests parentheses or NOT more than {MaxNestingDepth} levels deep; simplify the WHERE clause.");
+        }
+
         if (t.Is("NOT"))
         {
             p++;
-            return new NotExpr(ParseUnary(soql, tokens, ref p, from));
+            return new NotExpr(ParseUnary(soql, tokens, ref p, from, depth + 1));
         }
 
         if (t.Kind == TokenKind.LParen)
         {
             p++;
-            var inner = ParseOr(soql, tokens, ref p, from);
+            var inner = ParseOr(soql, tokens, ref p, from, depth + 1);
             if (tokens[p].Kind != TokenKind.RParen)
             {
                 throw Unexpected(soql, tokens[p]);
@@ -547,7 +869,7 @@ internal sealed partial class SoqlEngine
         throw Unexpected(soql, op);
     }
 
-    private static Literal ParseLiteral(string soql, Token t)
+    private Literal ParseLiteral(string soql, Token t)
     {
         switch (t.Kind)
         {
@@ -573,6 +895,15 @@ internal sealed partial class SoqlEngine
                 return new Literal(LiteralKind.Null, "null");
             case TokenKind.Ident when t.Is("TRUE") || t.Is("FALSE"):
                 return new Literal(LiteralKind.Boolean, t.Text, Boolean: t.Is("TRUE"));
+            case TokenKind.Ident:
+                if (DateLiterals.TryResolve(t.Text, _org.UtcNow, out var range, out var fiscal))
+                {
+                    return new Literal(LiteralKind.DateRange, t.Text, Instant: range.Start, End: range.End);
+                }
+
+                throw fiscal
+                    ? Malformed(soql, t.Position, $"The emulator does not support the date literal {t.Text} (fiscal periods).")
+                    : Unexpected(soql, t);
             default:
                 throw Unexpected(soql, t);
         }
@@ -592,6 +923,11 @@ internal sealed partial class SoqlEngine
 
         var field = path.Field;
         if (field is null)
+        {
+            return;
+        }
+
+        if (literal.Kind == LiteralKind.DateRange && field.Type is "date" or "datetime")
         {
             return;
         }
@@ -660,6 +996,11 @@ internal sealed partial class SoqlEngine
         var store = _org.Store(query.From.Name)!;
         IEnumerable<Record> candidates = (includeDeleted ? null : IndexCandidates(query, store)) ?? store.All;
         var matched = candidates.Where(r => (includeDeleted || !r.IsDeleted) && (query.Where is null || Evaluate(query.Where, r))).ToList();
+        if (query.IsAggregate)
+        {
+            return ExecuteAggregate(query, matched);
+        }
+
         if (query.OrderBy.Count > 0)
         {
             matched = matched.OrderBy(r => r, Comparer<Record>.Create((a, b) => CompareForOrder(query.OrderBy, a, b))).ToList();
@@ -685,8 +1026,184 @@ internal sealed partial class SoqlEngine
             return (window.Count(), []);
         }
 
-        var rows = window.Select(r => Project(query, r, version)).ToList();
+        var parents = window.ToList();
+        var children = ChildRows(query, parents, includeDeleted);
+        var rows = parents.Select(r => Project(query, r, version, children)).ToList();
         return (rows.Count, rows);
+    }
+
+    /// <summary>For each subquery: the matching child records per parent id, ordered and limited per parent.</summary>
+    private Dictionary<SoqlQuery, Dictionary<string, List<Record>>> ChildRows(SoqlQuery query, List<Record> parents, bool includeDeleted)
+    {
+        var result = new Dictionary<SoqlQuery, Dictionary<string, List<Record>>>();
+        foreach (var sub in query.Columns.OfType<SoqlQuery>())
+        {
+            var relationship = sub.Relationship!;
+            var parentIds = parents.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            var byParent = new Dictionary<string, List<Record>>(StringComparer.Ordinal);
+            foreach (var child in _org.Store(relationship.Child.Name)!.All)
+            {
+                if ((child.IsDeleted && !includeDeleted) || SalesforceId.Normalize(child.Text(relationship.Field.Name)) is not { } parentId || !parentIds.Contains(parentId))
+                {
+                    continue;
+                }
+
+                if (sub.Where is null || Evaluate(sub.Where, child))
+                {
+                    if (!byParent.TryGetValue(parentId, out var list))
+                    {
+                        byParent[parentId] = list = [];
+                    }
+
+                    list.Add(child);
+                }
+            }
+
+            foreach (var (id, list) in byParent.ToList())
+            {
+                IEnumerable<Record> ordered = sub.OrderBy.Count > 0
+                    ? list.OrderBy(r => r, Comparer<Record>.Create((a, b) => CompareForOrder(sub.OrderBy, a, b)))
+                    : list.OrderBy(r => r.Sequence);
+                byParent[id] = (sub.Limit is { } limit ? ordered.Take(limit) : ordered).ToList();
+            }
+
+            result[sub] = byParent;
+        }
+
+        return result;
+    }
+
+    /// <summary>GROUP BY and aggregate functions: AggregateResult rows without a url (fixture 21), exprN for unaliased aggregates.</summary>
+    private (int TotalSize, List<JsonObject> Records) ExecuteAggregate(SoqlQuery query, List<Record> matched)
+    {
+        matched.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        var groups = new List<List<Record>>();
+        if (query.GroupBy.Count == 0)
+        {
+            groups.Add(matched);
+        }
+        else
+        {
+            var byKey = new Dictionary<string, List<Record>>(StringComparer.Ordinal);
+            foreach (var record in matched)
+            {
+                var key = string.Join('\u0001', query.GroupBy.Select(g => Value(g, record).Value is { } v ? "=" + GroupKey(v) : "null"));
+                if (!byKey.TryGetValue(key, out var group))
+                {
+                    byKey[key] = group = [];
+                    groups.Add(group);
+                }
+
+                group.Add(record);
+            }
+        }
+
+        if (query.OrderBy.Count > 0)
+        {
+            groups = groups.OrderBy(g => g, Comparer<List<Record>>.Create((a, b) =>
+            {
+                foreach (var item in query.OrderBy)
+                {
+                    var va = item.Aggregate is { } fa ? Aggregate(fa, a) : Value(item.Path, a[0]).Value;
+                    var vb = item.Aggregate is { } fb ? Aggregate(fb, b) : Value(item.Path, b[0]).Value;
+                    var result = CompareValues(va, vb, item);
+                    if (result != 0)
+                    {
+                        return result;
+                    }
+                }
+
+                return 0;
+            })).ToList();
+        }
+
+        IEnumerable<List<Record>> window = groups;
+        if (query.Offset is { } offset)
+        {
+            window = window.Skip(offset);
+        }
+
+        if (query.Limit is { } limit)
+        {
+            window = window.Take(limit);
+        }
+
+        if (query.IsCount)
+        {
+            return (window.Count(), []);
+        }
+
+        var rows = new List<JsonObject>();
+        foreach (var group in window)
+        {
+            var row = new JsonObject { ["attributes"] = new JsonObject { ["type"] = "AggregateResult" } };
+            foreach (var column in query.Columns)
+            {
+                switch (column)
+                {
+                    case FieldPath path:
+                        row[path.FieldName] = group.Count == 0 ? null : Value(path, group[0]).Value?.DeepClone();
+                        break;
+                    case AggregateItem aggregate:
+                        row[aggregate.Name] = Aggregate(aggregate, group);
+                        break;
+                }
+            }
+
+            rows.Add(row);
+        }
+
+        return (rows.Count, rows);
+    }
+
+    private static string GroupKey(JsonNode value)
+    {
+        var text = Json.Str(value) ?? string.Empty;
+        return (SalesforceId.Normalize(text) ?? text).ToUpperInvariant();
+    }
+
+    private JsonNode? Aggregate(AggregateItem aggregate, List<Record> records)
+    {
+        var values = records.Select(r => Value(aggregate.Path, r).Value).Where(v => v is not null).Select(v => v!).ToList();
+        switch (aggregate.Function)
+        {
+            case AggregateFunction.Count:
+                return JsonValue.Create(values.Count);
+            case AggregateFunction.CountDistinct:
+                return JsonValue.Create(values.Select(GroupKey).Distinct(StringComparer.Ordinal).Count());
+            case AggregateFunction.Sum or AggregateFunction.Avg:
+            {
+                var numbers = values.Select(v => Json.TryNumber(v, out var d) ? (decimal?)d : null).OfType<decimal>().ToList();
+                if (numbers.Count == 0)
+                {
+                    return null;
+                }
+
+                var total = numbers.Sum();
+                return JsonValue.Create((double)(aggregate.Function == AggregateFunction.Sum ? total : total / numbers.Count));
+            }
+
+            default:
+            {
+                JsonNode? best = null;
+                foreach (var v in values)
+                {
+                    if (best is null)
+                    {
+                        best = v;
+                        continue;
+                    }
+
+                    var c = CompareValues(v, best, new OrderItem(aggregate.Path, false, true));
+                    if (aggregate.Function == AggregateFunction.Min ? c < 0 : c > 0)
+                    {
+                        best = v;
+                    }
+                }
+
+                return best?.DeepClone();
+            }
+        }
     }
 
     private static bool FiltersOnLinkKey(Expr? where)
@@ -800,7 +1317,7 @@ internal sealed partial class SoqlEngine
             case InExpr inExpr:
             {
                 var (value, field) = Value(inExpr.Path, record);
-                var found = inExpr.Values.Any(v => Compare(value, field, v) == 0);
+                var found = inExpr.Values.Any(v => v.Kind == LiteralKind.DateRange ? InRange(value, v, "=") : Compare(value, field, v) == 0);
                 return inExpr.Negated ? !found : found;
             }
 
@@ -811,6 +1328,11 @@ internal sealed partial class SoqlEngine
                 {
                     var isNull = value is null;
                     return cmp.Op == "=" ? isNull : cmp.Op == "!=" && !isNull;
+                }
+
+                if (cmp.Value.Kind == LiteralKind.DateRange)
+                {
+                    return InRange(value, cmp.Value, cmp.Op);
                 }
 
                 var result = Compare(value, field, cmp.Value);
@@ -875,22 +1397,68 @@ internal sealed partial class SoqlEngine
         }
     }
 
+    /// <summary>Compares a date or datetime value with a relative date literal's range (Salesforce's date literal semantics).</summary>
+    private static bool InRange(JsonNode? value, Literal range, string op)
+    {
+        DateTimeOffset? instant = null;
+        if (Json.Str(value) is { } text)
+        {
+            if (OrgState.TryParseDateTime(text, out var at))
+            {
+                instant = at;
+            }
+            else if (OrgState.TryParseDate(text, out var date))
+            {
+                instant = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            }
+        }
+
+        if (instant is not { } v)
+        {
+            return op == "!=";
+        }
+
+        return op switch
+        {
+            "=" => v >= range.Instant && v < range.End,
+            "!=" => v < range.Instant || v >= range.End,
+            "<" => v < range.Instant,
+            "<=" => v < range.End,
+            ">" => v >= range.End,
+            ">=" => v >= range.Instant,
+            _ => false,
+        };
+    }
+
     private int CompareForOrder(List<OrderItem> order, Record a, Record b)
     {
         foreach (var item in order)
         {
             var (va, _) = Value(item.Path, a);
             var (vb, _) = Value(item.Path, b);
+            var result = CompareValues(va, vb, item);
+            if (result != 0)
+            {
+                return result;
+            }
+        }
+
+        return a.Sequence.CompareTo(b.Sequence);
+    }
+
+    /// <summary>Compares two values for ORDER BY: nulls first or last as asked, numbers and booleans by value, text case-insensitively; DESC reverses.</summary>
+    private static int CompareValues(JsonNode? va, JsonNode? vb, OrderItem item)
+    {
+        {
             int result;
             if (va is null || vb is null)
             {
                 if (va is null && vb is null)
                 {
-                    continue;
+                    return 0;
                 }
 
-                result = va is null ? (item.NullsFirst ? -1 : 1) : (item.NullsFirst ? 1 : -1);
-                return result;
+                return va is null ? (item.NullsFirst ? -1 : 1) : (item.NullsFirst ? 1 : -1);
             }
 
             if (Json.TryNumber(va, out var dx) && Json.TryNumber(vb, out var dy))
@@ -906,20 +1474,41 @@ internal sealed partial class SoqlEngine
                 result = string.Compare(Json.Str(va), Json.Str(vb), StringComparison.OrdinalIgnoreCase);
             }
 
-            if (result != 0)
-            {
-                return item.Descending ? -result : result;
-            }
+            return item.Descending ? -result : result;
         }
-
-        return a.Sequence.CompareTo(b.Sequence);
     }
 
-    private JsonObject Project(SoqlQuery query, Record record, string version)
+    private JsonObject Project(SoqlQuery query, Record record, string version, Dictionary<SoqlQuery, Dictionary<string, List<Record>>>? children)
     {
         var row = new JsonObject { ["attributes"] = OrgState.Attributes(record.Def, record.Id, version) };
-        foreach (var path in query.Select)
+        foreach (var column in query.Columns)
         {
+            if (column is SoqlQuery sub)
+            {
+                // a child relationship is a nested QueryResult, or null when no child matches (fixture 20)
+                if (children is not null && children[sub].TryGetValue(record.Id, out var list) && list.Count > 0)
+                {
+                    var records = new JsonArray();
+                    foreach (var child in list)
+                    {
+                        records.Add(Project(sub, child, version, null));
+                    }
+
+                    row[sub.Relationship!.Name] = new JsonObject { ["totalSize"] = list.Count, ["done"] = true, ["records"] = records };
+                }
+                else
+                {
+                    row[sub.Relationship!.Name] = null;
+                }
+
+                continue;
+            }
+
+            if (column is not FieldPath path)
+            {
+                continue;
+            }
+
             var target = row;
             var current = record;
             var broken = false;
@@ -975,4 +1564,88 @@ internal sealed partial class SoqlEngine
 
     [GeneratedRegex(@"\d{4}-\d{2}-\d{2}(?<time>T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:?\d{2}))?", RegexOptions.CultureInvariant)]
     private static partial Regex DateTimeLiteral();
+}
+
+/// <summary>
+/// SOQL's relative date literals (SOQL and SOSL Reference, "Date Formats and Date Literals"), resolved against the
+/// emulator's clock in UTC (the emulated users' time zone); weeks start on Sunday, quarters are calendar quarters.
+/// </summary>
+internal static class DateLiterals
+{
+    private static readonly HashSet<string> Fiscal = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "THIS_FISCAL_QUARTER", "LAST_FISCAL_QUARTER", "NEXT_FISCAL_QUARTER", "THIS_FISCAL_YEAR", "LAST_FISCAL_YEAR", "NEXT_FISCAL_YEAR",
+        "LAST_N_FISCAL_QUARTERS", "NEXT_N_FISCAL_QUARTERS", "N_FISCAL_QUARTERS_AGO", "LAST_N_FISCAL_YEARS", "NEXT_N_FISCAL_YEARS", "N_FISCAL_YEARS_AGO",
+    };
+
+    /// <summary>Resolves <paramref name="text"/> to [Start, End); <paramref name="known"/> is true for literals recognised but not emulated.</summary>
+    public static bool TryResolve(string text, DateTimeOffset now, out (DateTimeOffset Start, DateTimeOffset End) range, out bool known)
+    {
+        range = default;
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var name = (colon < 0 ? text : text[..colon]).ToUpperInvariant();
+        known = Fiscal.Contains(name);
+        var n = 0;
+        if (colon >= 0 && !int.TryParse(text.AsSpan(colon + 1), System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out n))
+        {
+            return false;
+        }
+
+        var hasN = name.Contains("_N_", StringComparison.Ordinal) || name.StartsWith("N_", StringComparison.Ordinal);
+        if (hasN != (colon >= 0))
+        {
+            return false;
+        }
+
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var week = today.AddDays(-(int)today.DayOfWeek);
+        var month = new DateOnly(today.Year, today.Month, 1);
+        var quarter = new DateOnly(today.Year, ((today.Month - 1) / 3 * 3) + 1, 1);
+        var year = new DateOnly(today.Year, 1, 1);
+        (DateOnly From, DateOnly To)? days = name switch
+        {
+            "YESTERDAY" => (today.AddDays(-1), today),
+            "TODAY" => (today, today.AddDays(1)),
+            "TOMORROW" => (today.AddDays(1), today.AddDays(2)),
+            "LAST_WEEK" => (week.AddDays(-7), week),
+            "THIS_WEEK" => (week, week.AddDays(7)),
+            "NEXT_WEEK" => (week.AddDays(7), week.AddDays(14)),
+            "LAST_MONTH" => (month.AddMonths(-1), month),
+            "THIS_MONTH" => (month, month.AddMonths(1)),
+            "NEXT_MONTH" => (month.AddMonths(1), month.AddMonths(2)),
+            "LAST_90_DAYS" => (today.AddDays(-90), today.AddDays(1)),
+            "NEXT_90_DAYS" => (today.AddDays(1), today.AddDays(91)),
+            "LAST_N_DAYS" => (today.AddDays(-n), today.AddDays(1)),
+            "NEXT_N_DAYS" => (today.AddDays(1), today.AddDays(1 + n)),
+            "N_DAYS_AGO" => (today.AddDays(-n), today.AddDays(-n + 1)),
+            "LAST_N_WEEKS" => (week.AddDays(-7 * n), week),
+            "NEXT_N_WEEKS" => (week.AddDays(7), week.AddDays(7 + (7 * n))),
+            "N_WEEKS_AGO" => (week.AddDays(-7 * n), week.AddDays(-7 * (n - 1))),
+            "LAST_N_MONTHS" => (month.AddMonths(-n), month),
+            "NEXT_N_MONTHS" => (month.AddMonths(1), month.AddMonths(1 + n)),
+            "N_MONTHS_AGO" => (month.AddMonths(-n), month.AddMonths(-n + 1)),
+            "THIS_QUARTER" => (quarter, quarter.AddMonths(3)),
+            "LAST_QUARTER" => (quarter.AddMonths(-3), quarter),
+            "NEXT_QUARTER" => (quarter.AddMonths(3), quarter.AddMonths(6)),
+            "LAST_N_QUARTERS" => (quarter.AddMonths(-3 * n), quarter),
+            "NEXT_N_QUARTERS" => (quarter.AddMonths(3), quarter.AddMonths(3 + (3 * n))),
+            "N_QUARTERS_AGO" => (quarter.AddMonths(-3 * n), quarter.AddMonths(-3 * (n - 1))),
+            "THIS_YEAR" => (year, year.AddYears(1)),
+            "LAST_YEAR" => (year.AddYears(-1), year),
+            "NEXT_YEAR" => (year.AddYears(1), year.AddYears(2)),
+            "LAST_N_YEARS" => (year.AddYears(-n), year),
+            "NEXT_N_YEARS" => (year.AddYears(1), year.AddYears(1 + n)),
+            "N_YEARS_AGO" => (year.AddYears(-n), year.AddYears(-n + 1)),
+            _ => null,
+        };
+        if (days is not { } d)
+        {
+            return false;
+        }
+
+        range = (At(d.From), At(d.To));
+        return true;
+
+        static DateTimeOffset At(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    }
 }
