@@ -618,13 +618,13 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Conversation {ConversationId} exported: {PersonObject} {PersonId} ({PersonChange}), {ActivityObject} {ActivityId}, {ApiCalls} API calls")]
+    [LoggerMessage(EventId = 1, EventName = "ConversationExported", Level = LogLevel.Information, Message = "Conversation {ConversationId} exported: {PersonObject} {PersonId} ({PersonChange}), {ActivityObject} {ActivityId}, {ApiCalls} API calls")]
     private static partial void LogExported(ILogger logger, string conversationId, string? personObject, string? personId, RecordChange? personChange, string? activityObject, string? activityId, int apiCalls);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Conversation {ConversationId} skipped: {Reason}")]
+    [LoggerMessage(EventId = 2, EventName = "ConversationSkipped", Level = LogLevel.Information, Message = "Conversation {ConversationId} skipped: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string conversationId, string? reason);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Conversation {ConversationId} failed: {ExceptionType} {ErrorCode}")]
+    [LoggerMessage(EventId = 3, EventName = "ConversationFailed", Level = LogLevel.Warning, Message = "Conversation {ConversationId} failed: {ExceptionType} {ErrorCode}")]
     internal static partial void LogFailed(ILogger logger, string conversationId, string exceptionType, string? errorCode);
 
     /// <summary>

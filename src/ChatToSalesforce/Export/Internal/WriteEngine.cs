@@ -365,6 +365,6 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
         ResendLater,
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Conversation {ConversationId}: write {Operation} failed with {ErrorCode}")]
+    [LoggerMessage(EventId = 100, EventName = "WriteRejected", Level = LogLevel.Debug, Message = "Conversation {ConversationId}: write {Operation} failed with {ErrorCode}")]
     private static partial void LogUnitFailed(ILogger logger, string conversationId, string? operation, string? errorCode);
 }
