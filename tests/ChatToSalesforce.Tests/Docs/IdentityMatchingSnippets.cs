@@ -39,37 +39,39 @@ public static class IdentityMatchingSnippets
 #region Snippet:identity-matching-2
 public sealed class MemberIdMatcher : IIdentityMatcher
 {
+    private static readonly string[] Fields = ["Id", "OwnerId", "FirstName", "LastName", "Email", "Phone"];
+
     public async ValueTask<IdentityMatch> MatchAsync(IdentityMatchContext context, CancellationToken cancellationToken)
     {
         var visitor = context.Conversation.Visitor;
         context.Conversation.CustomFields.TryGetValue("memberId", out var memberId);
 
-        // Start every read first: both queries travel in one /composite request.
-        var byMember = memberId is null ? null
-            : context.Salesforce.QueryAsync(
-                $"SELECT Id, OwnerId, FirstName, LastName, Email, Phone FROM Contact WHERE Member_Id__c = {Soql.Quote(memberId)} LIMIT 2",
+        // Start every read first: both lookups travel in the same read round, merged with other conversations'.
+        var byMember = string.IsNullOrWhiteSpace(memberId) ? null
+            : context.Salesforce.LookupAsync(
+                new SalesforceLookup { ObjectType = "Contact", Field = "Member_Id__c", Value = memberId, Fields = Fields },
                 cancellationToken).AsTask();
-        var byEmail = visitor.Email is null ? null
-            : context.Salesforce.QueryAsync(
-                $"SELECT Id, OwnerId, FirstName, LastName, Email, Phone FROM Contact WHERE Email = {Soql.Quote(visitor.Email)} ORDER BY LastModifiedDate DESC LIMIT 1",
+        var byEmail = string.IsNullOrWhiteSpace(visitor.Email) ? null
+            : context.Salesforce.LookupAsync(
+                new SalesforceLookup { ObjectType = "Contact", Field = "Email", Value = visitor.Email.Trim(), Fields = Fields },
                 cancellationToken).AsTask();
 
         if (byMember is not null)
         {
             var members = await byMember;
-            if (members.Records.Count > 1)
+            if (members.Count > 1)
             {
                 return IdentityMatch.Skip("Several Contacts share the member id.");
             }
 
-            if (members.Records.Count == 1)
+            if (members is [var member])
             {
-                var record = members.Records[0];
-                return IdentityMatch.Found("Contact", record["Id"]!.GetValue<string>(), record) with { Rule = "member id" };
+                return IdentityMatch.Found("Contact", member["Id"]!.GetValue<string>(), member) with { Rule = "member id" };
             }
         }
 
-        if (byEmail is not null && (await byEmail).Records is [var first, ..])
+        // Records come back most recently modified first.
+        if (byEmail is not null && await byEmail is [var first, ..])
         {
             return IdentityMatch.Found("Contact", first["Id"]!.GetValue<string>(), first) with { Rule = "email" };
         }

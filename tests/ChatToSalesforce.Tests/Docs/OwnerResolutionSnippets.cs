@@ -54,15 +54,15 @@ public sealed class OwnerResolutionSnippets
     [Fact]
     public async Task RoundRobinOwners_AgentWithAUser_IsOwnerWithTheRepThenTheConnectingUserAsFallbacks()
     {
-        _reader.QueryAsync(Arg.Any<string>(), Arg.Any<CancellationToken>())
-            .Returns(new ValueTask<SalesforceQueryResult>(new SalesforceQueryResult(1, [new JsonObject { ["Id"] = "005000000000042AAA" }])));
+        _reader.LookupAsync(Arg.Any<SalesforceLookup>(), Arg.Any<CancellationToken>())
+            .Returns(new ValueTask<IReadOnlyList<JsonObject>>([new JsonObject { ["Id"] = "005000000000042AAA" }]));
 
         var owner = await new RoundRobinOwners().ResolveOwnerAsync(Context(" dana@acme.example "), CancellationToken.None);
 
         owner.OwnerId.Should().Be("005000000000042AAA");
         owner.Strategy.Should().Be(OwnerStrategy.AgentUser);
         owner.Fallbacks.Should().Equal(new ResolvedOwner("005000000000001AAA", OwnerStrategy.DefaultOwner), ResolvedOwner.ConnectingUser);
-        await _reader.Received(1).QueryAsync(Arg.Is<string>(q => q.Contains("Email = 'dana@acme.example'")), Arg.Any<CancellationToken>());
+        await _reader.Received(1).LookupAsync(Arg.Is<SalesforceLookup>(l => l.ObjectType == "User" && l.Field == "Email" && l.Value == "dana@acme.example" && l.Filter == "IsActive = true"), Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class OwnerResolutionSnippets
         }
 
         owners.Should().Equal("005000000000001AAA", "005000000000002AAA", "005000000000003AAA", "005000000000001AAA");
-        await _reader.DidNotReceiveWithAnyArgs().QueryAsync(default!, default);
+        await _reader.DidNotReceiveWithAnyArgs().LookupAsync(default!, default);
         (await new ContractAsDocumented().ResolveOwnerAsync(Context(null), CancellationToken.None)).OwnerId.Should().Be("005000000000009AAA");
     }
 }
@@ -99,12 +99,12 @@ public sealed class RoundRobinOwners : IOwnerResolver
             return repOwner with { Fallbacks = [ResolvedOwner.ConnectingUser] };
         }
 
-        // One query; started and awaited as part of the shared read round.
-        var users = await context.Salesforce.QueryAsync(
-            $"SELECT Id FROM User WHERE Email = {Soql.Quote(agentEmail.Trim())} AND IsActive = true ORDER BY Id LIMIT 1",
+        // A keyed lookup, part of the shared read round; in a batch it is merged with the other conversations' into one IN query.
+        var users = await context.Salesforce.LookupAsync(
+            new SalesforceLookup { ObjectType = "User", Field = "Email", Value = agentEmail.Trim(), Filter = "IsActive = true" },
             cancellationToken);
 
-        return users.Records is [var user, ..]
+        return users is [var user, ..]
             ? new ResolvedOwner(user["Id"]!.GetValue<string>(), OwnerStrategy.AgentUser) { Fallbacks = [repOwner, ResolvedOwner.ConnectingUser] }
             : repOwner with { Fallbacks = [ResolvedOwner.ConnectingUser] };
     }

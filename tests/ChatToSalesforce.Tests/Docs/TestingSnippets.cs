@@ -18,8 +18,8 @@ public sealed class MemberIdMatcherTests
     [Fact]
     public async Task Matches_the_contact_with_the_member_id_before_trying_the_email()
     {
-        Answer("Member_Id__c = 'M-42'", new JsonObject { ["Id"] = "003000000000001AAA", ["OwnerId"] = "005000000000001AAA" });
-        Answer("Email = 'ann@example.com'", new JsonObject { ["Id"] = "003000000000002AAA" });
+        Answer("Member_Id__c", "M-42", new JsonObject { ["Id"] = "003000000000001AAA", ["OwnerId"] = "005000000000001AAA" });
+        Answer("Email", "ann@example.com", new JsonObject { ["Id"] = "003000000000002AAA" });
 
         var match = await new MemberIdMatcher().MatchAsync(Context(memberId: "M-42"), CancellationToken.None);
 
@@ -30,8 +30,8 @@ public sealed class MemberIdMatcherTests
     [Fact]
     public async Task Skips_when_several_contacts_share_the_member_id()
     {
-        Answer("Member_Id__c = 'M-42'", new JsonObject { ["Id"] = "003000000000001AAA" }, new JsonObject { ["Id"] = "003000000000003AAA" });
-        Answer("Email = 'ann@example.com'");
+        Answer("Member_Id__c", "M-42", new JsonObject { ["Id"] = "003000000000001AAA" }, new JsonObject { ["Id"] = "003000000000003AAA" });
+        Answer("Email", "ann@example.com");
 
         var match = await new MemberIdMatcher().MatchAsync(Context(memberId: "M-42"), CancellationToken.None);
 
@@ -39,19 +39,22 @@ public sealed class MemberIdMatcherTests
     }
 
     [Fact]
-    public async Task Escapes_the_values_it_puts_into_soql()
+    public async Task Starts_both_lookups_before_awaiting_either()
     {
-        Answer("Member_Id__c");
-        Answer("Email");
+        var pending = new TaskCompletionSource<IReadOnlyList<JsonObject>>();
+        _reader.LookupAsync(Arg.Any<SalesforceLookup>(), Arg.Any<CancellationToken>())
+            .Returns(new ValueTask<IReadOnlyList<JsonObject>>(pending.Task));
 
-        await new MemberIdMatcher().MatchAsync(Context(memberId: "x' OR Name LIKE '%"), CancellationToken.None);
+        var matching = new MemberIdMatcher().MatchAsync(Context(memberId: "M-42"), CancellationToken.None);
 
-        await _reader.Received().QueryAsync(Arg.Is<string>(q => q.Contains(@"Member_Id__c = 'x\' OR Name LIKE \'%'")), Arg.Any<CancellationToken>());
+        _reader.ReceivedCalls().Should().HaveCount(2, "both lookups must go out in the same read round");
+        pending.SetResult([]);
+        (await matching).Id.Should().BeNull();
     }
 
-    private void Answer(string soqlFragment, params JsonObject[] records) =>
-        _reader.QueryAsync(Arg.Is<string>(q => q.Contains(soqlFragment)), Arg.Any<CancellationToken>())
-            .Returns(new ValueTask<SalesforceQueryResult>(new SalesforceQueryResult(records.Length, records)));
+    private void Answer(string field, string value, params JsonObject[] records) =>
+        _reader.LookupAsync(Arg.Is<SalesforceLookup>(l => l.Field == field && l.Value == value), Arg.Any<CancellationToken>())
+            .Returns(new ValueTask<IReadOnlyList<JsonObject>>(records));
 
     private IdentityMatchContext Context(string? memberId) => new()
     {
