@@ -52,7 +52,14 @@ internal abstract record Expr;
 
 internal sealed record AndExpr(List<Expr> Items) : Expr;
 
-internal sealed record OrExpr(List<Expr> Items) : Expr;
+internal sealed record OrExpr(List<Expr> Items) : Expr
+{
+    /// <summary>Gets the suffixes when every item is an ends-with LIKE on one field (<c>F LIKE '%a' OR F LIKE '%b'</c>): the field is read once per record.</summary>
+    public (FieldPath Path, string[] Suffixes)? SameFieldSuffixes { get; } =
+        Items.Count > 1 && Items.All(i => i is LikeExpr { Suffix: not null } l && l.Path.Text == ((LikeExpr)Items[0]).Path.Text)
+            ? (((LikeExpr)Items[0]).Path, Items.Select(i => ((LikeExpr)i).Suffix!).ToArray())
+            : null;
+}
 
 internal sealed record NotExpr(Expr Inner) : Expr;
 
@@ -1303,6 +1310,12 @@ internal sealed partial class SoqlEngine
         {
             case AndExpr and:
                 return and.Items.All(i => Evaluate(i, record));
+            case OrExpr { SameFieldSuffixes: { } suffixes }:
+            {
+                var text = Json.Str(Value(suffixes.Path, record).Value);
+                return text is not null && Array.Exists(suffixes.Suffixes, s => text.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+            }
+
             case OrExpr or:
                 return or.Items.Any(i => Evaluate(i, record));
             case NotExpr not:
