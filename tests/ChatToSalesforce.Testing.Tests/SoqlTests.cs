@@ -28,6 +28,21 @@ public sealed class SoqlTests
     }
 
     [Fact]
+    public async Task Ends_with_likes_joined_by_or_match_without_case_and_keep_escaped_wildcards_literal()
+    {
+        // The fast path for F LIKE '%a' OR F LIKE '%b' (the SDK's activity-marker lookup) must mean what the regex meant.
+        using var org = new Org();
+        org.Emulator.Insert("Contact", new { LastName = "Chat [CHAT c-1]" });
+        org.Emulator.Insert("Contact", new { LastName = "Chat [chat c-22]" });
+        org.Emulator.Insert("Contact", new { LastName = "Save 50%" });
+        org.Emulator.Insert("Contact", new { LastName = "Save 50x" });
+
+        (await org.Query(@"SELECT Id FROM Contact WHERE LastName LIKE '%[chat c-1]' OR LastName LIKE '%[chat c-22]' OR LastName LIKE '%[chat c-3]'")).Json!["totalSize"]!.GetValue<int>().Should().Be(2);
+        (await org.Query(@"SELECT Id FROM Contact WHERE LastName LIKE '%50\%' OR LastName LIKE '%nothing'")).Json!["totalSize"]!.GetValue<int>().Should().Be(1);
+        (await org.Query(@"SELECT Id FROM Contact WHERE LastName LIKE '%50_' OR LastName LIKE '%nothing'")).Json!["totalSize"]!.GetValue<int>().Should().Be(2, "an unescaped _ is a wildcard, so this is no plain suffix");
+    }
+
+    [Fact]
     public async Task Backslash_escapes_and_like_wildcards_follow_salesforce()
     {
         using var org = new Org();

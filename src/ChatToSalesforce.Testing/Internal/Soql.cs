@@ -54,10 +54,14 @@ internal sealed record AndExpr(List<Expr> Items) : Expr;
 
 internal sealed record OrExpr(List<Expr> Items) : Expr
 {
-    /// <summary>Gets the suffixes when every item is an ends-with LIKE on one field (<c>F LIKE '%a' OR F LIKE '%b'</c>): the field is read once per record.</summary>
-    public (FieldPath Path, string[] Suffixes)? SameFieldSuffixes { get; } =
+    /// <summary>
+    /// Gets, when every item is an ends-with LIKE on one field (<c>F LIKE '%a' OR F LIKE '%b'</c>), the field and the
+    /// suffixes grouped by length: a record is then matched with one hash look-up per distinct length.
+    /// </summary>
+    public (FieldPath Path, (int Length, HashSet<string> Values)[] ByLength)? SameFieldSuffixes { get; } =
         Items.Count > 1 && Items.All(i => i is LikeExpr { Suffix: not null } l && l.Path.Text == ((LikeExpr)Items[0]).Path.Text)
-            ? (((LikeExpr)Items[0]).Path, Items.Select(i => ((LikeExpr)i).Suffix!).ToArray())
+            ? (((LikeExpr)Items[0]).Path, Items.Select(i => ((LikeExpr)i).Suffix!).GroupBy(x => x.Length)
+                .Select(g => (g.Key, new HashSet<string>(g, StringComparer.OrdinalIgnoreCase))).ToArray())
             : null;
 }
 
@@ -1313,7 +1317,7 @@ internal sealed partial class SoqlEngine
             case OrExpr { SameFieldSuffixes: { } suffixes }:
             {
                 var text = Json.Str(Value(suffixes.Path, record).Value);
-                return text is not null && Array.Exists(suffixes.Suffixes, s => text.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+                return text is not null && Array.Exists(suffixes.ByLength, g => text.Length >= g.Length && g.Values.Contains(text[^g.Length..]));
             }
 
             case OrExpr or:
