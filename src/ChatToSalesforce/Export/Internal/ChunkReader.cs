@@ -90,21 +90,7 @@ internal sealed class ChunkReader : ISalesforceReader
     public ValueTask<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(soql);
-        TaskCompletionSource<SalesforceQueryResult> source;
-        TaskCompletionSource signal;
-        lock (_gate)
-        {
-            if (!_queries.TryGetValue(soql, out source!))
-            {
-                source = new TaskCompletionSource<SalesforceQueryResult>();
-                _queries[soql] = source;
-            }
-
-            signal = _queued;
-        }
-
-        signal.TrySetResult();
-        return new ValueTask<SalesforceQueryResult>(CopyAsync(source.Task.WaitAsync(cancellationToken)));
+        return new ValueTask<SalesforceQueryResult>(CopyAsync(Enqueue(_queries, soql).WaitAsync(cancellationToken)));
     }
 
     public ValueTask<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken)
@@ -115,21 +101,27 @@ internal sealed class ChunkReader : ISalesforceReader
             return ValueTask.FromResult(cached);
         }
 
-        TaskCompletionSource<SalesforceObjectDescription> source;
+        return new ValueTask<SalesforceObjectDescription>(Enqueue(_describes, objectType).WaitAsync(cancellationToken));
+    }
+
+    /// <summary>Queues a read (once per key for the round) and wakes the run loop.</summary>
+    private Task<T> Enqueue<T>(Dictionary<string, TaskCompletionSource<T>> pending, string key)
+    {
+        TaskCompletionSource<T> source;
         TaskCompletionSource signal;
         lock (_gate)
         {
-            if (!_describes.TryGetValue(objectType, out source!))
+            if (!pending.TryGetValue(key, out source!))
             {
-                source = new TaskCompletionSource<SalesforceObjectDescription>();
-                _describes[objectType] = source;
+                source = new TaskCompletionSource<T>();
+                pending[key] = source;
             }
 
             signal = _queued;
         }
 
         signal.TrySetResult();
-        return new ValueTask<SalesforceObjectDescription>(source.Task.WaitAsync(cancellationToken));
+        return source.Task;
     }
 
     public async ValueTask<SalesforceConnection> GetConnectionAsync(CancellationToken cancellationToken) =>

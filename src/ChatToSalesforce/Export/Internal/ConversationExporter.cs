@@ -262,16 +262,6 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         }
 
         var results = Results(items, readCalls + engine.ApiCalls);
-        foreach (var item in items)
-        {
-            if (item.InitialOwnerStrategy == OwnerStrategy.AgentUser && item.Plan?.Owner.Strategy is { } final && final != OwnerStrategy.AgentUser
-                && item.Conversation?.Agent?.Email is { } agentEmail)
-            {
-                // The agent's User was rejected (inactive or invalid): forget it so the next export looks again.
-                _cache.RemoveAgentUser(options.InstanceUrl?.ToString() ?? string.Empty, agentEmail.Trim().ToLowerInvariant());
-            }
-        }
-
         Log(results);
         return results;
     }
@@ -437,7 +427,6 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         }
 
         var owner = await resolving.ConfigureAwait(false);
-        item.InitialOwnerStrategy = owner.Strategy;
         if (owner.Strategy == OwnerStrategy.RecordOwner && match.IsFound && match.Fields["OwnerId"]?.GetValue<string>() is { } recordOwner)
         {
             owner = new ResolvedOwner(recordOwner, OwnerStrategy.RecordOwner) { Fallbacks = owner.Fallbacks };

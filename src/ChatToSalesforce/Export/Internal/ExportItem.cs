@@ -1,4 +1,3 @@
-using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Transcripts;
 
 namespace ChatToSalesforce.Export.Internal;
@@ -21,9 +20,6 @@ internal sealed class ExportItem(int index, Conversation? conversation)
     public ChatToSalesforce.Identity.IdentityMatch? Match { get; set; }
 
     public Exception? Error { get; set; }
-
-    /// <summary>Gets or sets the owner strategy the owner resolver chose (before any fallback).</summary>
-    public OwnerStrategy InitialOwnerStrategy { get; set; }
 
     public SalesforceRecordRef? Person { get; set; }
 
