@@ -1,3 +1,4 @@
+using ChatToSalesforce.Conversations.Internal;
 using ChatToSalesforce.DependencyInjection.Internal;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Ownership;
@@ -339,7 +340,7 @@ public class SalesforceChatExportOptionsValidatorTests
             "Identity.Rules[0].Field: is required; give a Salesforce field API name.",
             "Identity.Rules[1].Field: 'Mobile Phone' is not a Salesforce field API name (letters, digits and underscores, for example Chat_Conversation_Id__c).",
             "Identity.Rules[2].Soql: must be a SELECT that selects Id, for example \"SELECT Id FROM Contact WHERE Email = {!visitor.email}\".",
-            "Identity.Rules[3].Source: 'visitor.age' is not a known source; use one of " + string.Join(", ", ChatToSalesforce.Mapping.Internal.ConversationValues.Sources) + " or 'custom:<key>'.");
+            "Identity.Rules[3].Source: 'visitor.age' is not a known source; use one of " + string.Join(", ", ChatToSalesforce.Conversations.Internal.ConversationValues.Sources) + " or 'custom:<key>'.");
     }
 
     [Fact]

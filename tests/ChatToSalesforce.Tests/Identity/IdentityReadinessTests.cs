@@ -1,3 +1,4 @@
+using ChatToSalesforce.Conversations.Internal;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Identity.Internal;
 using ChatToSalesforce.Mapping.Internal;

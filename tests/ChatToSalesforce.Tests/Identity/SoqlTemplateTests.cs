@@ -1,3 +1,4 @@
+using ChatToSalesforce.Conversations.Internal;
 using ChatToSalesforce.DependencyInjection.Internal;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Identity.Internal;
@@ -73,7 +74,7 @@ public class SoqlTemplateTests
         { "SELECT Id FROM Contact WHERE Email = 'x'\0", 41, "has U+0000 at position 41, which a SOQL query cannot contain there." },
 
         // Placeholder names
-        { "SELECT Id FROM Contact WHERE Age__c = {!visitor.age}", 39, "has the placeholder {!visitor.age} at position 39: 'visitor.age' is not a known source; use one of " + string.Join(", ", ChatToSalesforce.Mapping.Internal.ConversationValues.Sources) + " or 'custom:<key>'." },
+        { "SELECT Id FROM Contact WHERE Age__c = {!visitor.age}", 39, "has the placeholder {!visitor.age} at position 39: 'visitor.age' is not a known source; use one of " + string.Join(", ", ChatToSalesforce.Conversations.Internal.ConversationValues.Sources) + " or 'custom:<key>'." },
         { "SELECT Id FROM Contact WHERE Name = {!custom:}", 37, "has the placeholder {!custom:} at position 37: names no custom key; write 'custom:<key>', for example 'custom:Student Type'." },
     };
 
@@ -81,7 +82,7 @@ public class SoqlTemplateTests
     [MemberData(nameof(Rejected))]
     public void Parse_RejectedTemplate_NamesThePositionAndWhatToDo(string template, int position, string message)
     {
-        var result = SoqlTemplate.Parse(template, ChatToSalesforce.Mapping.Internal.ConversationValues.Validate);
+        var result = SoqlTemplate.Parse(template, ChatToSalesforce.Conversations.Internal.ConversationValues.Validate);
 
         result.Succeeded.Should().BeFalse();
         result.Template.Should().BeNull();

@@ -1,3 +1,4 @@
+using ChatToSalesforce.Conversations.Internal;
 using System.Text.RegularExpressions;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Identity.Internal;

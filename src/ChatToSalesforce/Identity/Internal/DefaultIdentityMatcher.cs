@@ -1,3 +1,4 @@
+using ChatToSalesforce.Conversations.Internal;
 using System.Text.Json.Nodes;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Salesforce;

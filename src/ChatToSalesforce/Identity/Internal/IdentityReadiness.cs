@@ -1,3 +1,4 @@
+using ChatToSalesforce.Conversations.Internal;
 using ChatToSalesforce.Mapping.Internal;
 
 namespace ChatToSalesforce.Identity.Internal;

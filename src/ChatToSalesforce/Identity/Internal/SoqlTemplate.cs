@@ -1,3 +1,4 @@
+using ChatToSalesforce.Conversations.Internal;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;

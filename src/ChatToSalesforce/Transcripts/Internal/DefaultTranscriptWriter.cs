@@ -1,3 +1,4 @@
+using ChatToSalesforce.Conversations.Internal;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;

@@ -1,7 +1,8 @@
+using ChatToSalesforce.Conversations.Internal;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Tests.Infrastructure;
 
-namespace ChatToSalesforce.Tests.Mapping;
+namespace ChatToSalesforce.Tests.Conversations;
 
 public class ConversationValuesTests
 {

@@ -1,6 +1,7 @@
 using System.Globalization;
+using ChatToSalesforce.Mapping.Internal;
 
-namespace ChatToSalesforce.Mapping.Internal;
+namespace ChatToSalesforce.Conversations.Internal;
 
 /// <summary>Reads values out of a conversation by source path (<c>visitor.email</c>, <c>custom:Student Type</c>, ...).</summary>
 internal static class ConversationValues
