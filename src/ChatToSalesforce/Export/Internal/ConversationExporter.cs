@@ -9,6 +9,7 @@ using ChatToSalesforce.Identity.Internal;
 using ChatToSalesforce.Mapping;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Ownership;
+using ChatToSalesforce.Ownership.Internal;
 using ChatToSalesforce.Records;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Salesforce.Internal;
@@ -428,17 +429,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         }
 
         var owner = await resolving.ConfigureAwait(false);
-        if (owner.Strategy == OwnerStrategy.RecordOwner && match.IsFound && match.Fields["OwnerId"]?.GetValue<string>() is { } recordOwner)
-        {
-            owner = new ResolvedOwner(recordOwner, OwnerStrategy.RecordOwner) { Fallbacks = owner.Fallbacks };
-        }
-        else if (owner.Strategy == OwnerStrategy.RecordOwner && !match.IsFound)
-        {
-            // A new person has no owner to keep: the marker defers to the next strategy, whose owner the SDK then sets,
-            // reports, and falls back from when Salesforce rejects it.
-            var next = owner.Fallbacks.Select((fallback, index) => (Owner: fallback, Index: index)).FirstOrDefault(f => f.Owner.Strategy != OwnerStrategy.RecordOwner);
-            owner = next.Owner is null ? ResolvedOwner.ConnectingUser : next.Owner with { Fallbacks = owner.Fallbacks.Skip(next.Index + 1).ToArray() };
-        }
+        owner = OwnerChain.ForPerson(owner, match);
 
         var fields = await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
         var person = await _recordResolver.ResolveAsync(new RecordResolutionContext
@@ -455,9 +446,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         WrittenTranscript? transcript = null;
         if (activityObject is not null)
         {
-            var activityOwner = owner.Strategy == OwnerStrategy.RecordOwner && owner.OwnerId is null
-                ? owner.Fallbacks.FirstOrDefault() ?? ResolvedOwner.ConnectingUser
-                : owner;
+            var activityOwner = OwnerChain.ForActivity(owner);
             transcript = await _transcriptWriter.WriteAsync(new TranscriptWriteContext
             {
                 Conversation = conversation, Options = options, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = reader,

@@ -1,5 +1,6 @@
 using System.Net;
 using ChatToSalesforce.Ownership;
+using ChatToSalesforce.Ownership.Internal;
 using ChatToSalesforce.Records;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Salesforce.Internal;
@@ -229,12 +230,12 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
     {
         var plan = item.Plan!;
         var rejected = plan.Owner;
-        if (rejected.OwnerId is null || rejected.Fallbacks.Count == 0)
+        if (OwnerChain.Next(rejected) is not { } next)
         {
             return false;
         }
 
-        plan.Owner = rejected.Fallbacks[0] with { Fallbacks = rejected.Fallbacks.Skip(1).ToArray() };
+        plan.Owner = next;
         foreach (var fields in new[] { plan.Person.Fields, plan.Activity?.Fields })
         {
             if (fields is null || !string.Equals(fields["OwnerId"]?.GetValue<string>(), rejected.OwnerId, StringComparison.Ordinal))
