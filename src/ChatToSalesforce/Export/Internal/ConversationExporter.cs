@@ -1,8 +1,8 @@
-using ChatToSalesforce.Conversations.Internal;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using ChatToSalesforce.Conversations.Internal;
 using ChatToSalesforce.Filtering;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Identity.Internal;
@@ -136,90 +136,6 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         }
     }
 
-    private async IAsyncEnumerable<ConversationExportResult> RunChunksAsync(
-        IAsyncEnumerable<Conversation> conversations,
-        Func<List<ExportItem>, Task<ConversationExportResult[]>> export,
-        SalesforceChatExportOptions options,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var concurrency = Math.Clamp(options.MaxConcurrency, 1, 25);
-        var seen = new RecentIds(RememberedIds);
-        var progress = new ProgressCounter(options.OnProgress);
-        var window = new Queue<Task<ConversationExportResult[]>>();
-        var chunk = new List<ExportItem>(ChunkSize);
-        var index = 0;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        try
-        {
-            await foreach (var conversation in conversations.WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                chunk.Add(Admit(conversation, index++, seen));
-                if (chunk.Count < ChunkSize)
-                {
-                    continue;
-                }
-
-                window.Enqueue(Start(chunk));
-                chunk = new List<ExportItem>(ChunkSize);
-                if (window.Count >= concurrency)
-                {
-                    foreach (var result in await window.Dequeue().ConfigureAwait(false))
-                    {
-                        progress.Report(result.Status);
-                        yield return result;
-                    }
-                }
-            }
-
-            if (chunk.Count > 0)
-            {
-                window.Enqueue(Start(chunk));
-            }
-
-            while (window.Count > 0)
-            {
-                foreach (var result in await window.Dequeue().ConfigureAwait(false))
-                {
-                    progress.Report(result.Status);
-                    yield return result;
-                }
-            }
-        }
-        finally
-        {
-            // The caller stopped early (break, cancellation, a failure): stop the chunks still in flight and let them finish.
-            if (window.Count > 0)
-            {
-                await stop.CancelAsync().ConfigureAwait(false);
-                try
-                {
-                    await Task.WhenAll(window).ConfigureAwait(false);
-                }
-                catch (Exception)
-                {
-                    // Expected (the chunks were cancelled), and nobody is left to report anything else to.
-                }
-            }
-        }
-
-        Task<ConversationExportResult[]> Start(List<ExportItem> items) => ExportChunkAsync(items, options, stop.Token);
-    }
-
-    private static ExportItem Admit(Conversation? conversation, int index, RecentIds seen)
-    {
-        var item = new ExportItem(index, conversation);
-        if (conversation is null)
-        {
-            item.Result = ConversationExportResult.Failed(string.Empty, new ArgumentNullException(nameof(conversation), "The batch contained a null conversation."));
-        }
-        else if (!string.IsNullOrWhiteSpace(conversation.Id) && !seen.Add(conversation.Id))
-        {
-            item.Result = ConversationExportResult.Skipped(conversation.Id, DuplicateReason);
-        }
-
-        return item;
-    }
-
     private async Task<ConversationExportResult[]> ExportChunkAsync(List<ExportItem> items, SalesforceChatExportOptions options, CancellationToken cancellationToken)
     {
         using var activity = items.Count > 1 ? ActivitySource.StartActivity("ChatToSalesforce.ExportBatch") : null;
@@ -349,7 +265,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             // Another worker may have read these already: fill this process's cache first.
             var personObject = PersonFields.PersonObject(options);
             var agents = candidates.Select(c => c.Conversation!.Agent?.Email?.Trim().ToLowerInvariant()).Where(e => !string.IsNullOrEmpty(e)).Distinct().ToArray();
-            await _cache.WarmAsync(org, DescribedObjects(options, personObject, PersonFields.ActivityObject(options.Mode)), agents!, options.MetadataCacheDuration, cancellationToken).ConfigureAwait(false);
+            await _cache.WarmAsync(org, ExportObjects.Described(options, personObject, PersonFields.ActivityObject(options.Mode)), agents!, options.MetadataCacheDuration, cancellationToken).ConfigureAwait(false);
         }
 
         var decisions = candidates.Select(c => DecideAsync(c, options, reader, cancellationToken)).ToArray();
@@ -401,7 +317,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         var activityObject = PersonFields.ActivityObject(options.Mode);
 
         // One read round: describes, identity, owner and the activity an earlier export wrote, all started before any await.
-        var describes = DescribedObjects(options, personObject, activityObject).Select(o => reader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
+        var describes = ExportObjects.Described(options, personObject, activityObject).Select(o => reader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
         var matching = _identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
         var resolving = _ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, Salesforce = reader }, cancellationToken).AsTask();
         var earlier = activityObject is null || !ActivityMarker.NeedsLookup(conversation, options)
@@ -489,37 +405,6 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     private ValueTask<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options, string personObject, string? activityObject, ISalesforceReader reader, CancellationToken cancellationToken) =>
         _fieldMapper.MapAsync(new FieldMappingContext { Conversation = conversation, Options = options, PersonObject = personObject, ActivityObject = activityObject, Salesforce = reader }, cancellationToken);
 
-    internal static List<string> DescribedObjects(SalesforceChatExportOptions options, string personObject, string? activityObject)
-    {
-        var objects = new List<string>(4 + options.FieldMappings.Count);
-        foreach (var o in PersonFields.SearchOrder(options))
-        {
-            PersonFields.AddDistinct(objects, o);
-        }
-
-        PersonFields.AddDistinct(objects, personObject);
-        if (string.Equals(personObject, "Lead", StringComparison.OrdinalIgnoreCase))
-        {
-            // A converted Lead is followed to its Contact, which the record resolver then describes.
-            PersonFields.AddDistinct(objects, "Contact");
-        }
-
-        if (activityObject is not null)
-        {
-            PersonFields.AddDistinct(objects, activityObject);
-        }
-
-        foreach (var mapping in options.FieldMappings)
-        {
-            if (FieldTarget.TryParse(mapping.Target, out var o, out _))
-            {
-                PersonFields.AddDistinct(objects, o);
-            }
-        }
-
-        return objects;
-    }
-
     /// <summary>
     /// The results in input order. A chunk's calls are charged to its first conversation that got past the filters, so
     /// the sum over the results is the number of calls spent.
@@ -586,17 +471,6 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         }
     }
 
-    private static async IAsyncEnumerable<Conversation> ToAsync(IEnumerable<Conversation> conversations, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var conversation in conversations)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return conversation;
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
-
     [LoggerMessage(EventId = 1, EventName = "ConversationExported", Level = LogLevel.Information, Message = "Conversation {ConversationId} exported: {PersonObject} {PersonId} ({PersonChange}), {ActivityObject} {ActivityId}, {ApiCalls} API calls")]
     private static partial void LogExported(ILogger logger, string conversationId, string? personObject, string? personId, RecordChange? personChange, string? activityObject, string? activityId, int apiCalls);
 
@@ -605,93 +479,4 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
 
     [LoggerMessage(EventId = 3, EventName = "ConversationFailed", Level = LogLevel.Warning, Message = "Conversation {ConversationId} failed: {ExceptionType} {ErrorCode}")]
     internal static partial void LogFailed(ILogger logger, string conversationId, string exceptionType, string? errorCode);
-
-    /// <summary>
-    /// New persons this process created lately (org, object and email → id), for exports that read before the create:
-    /// at most <c>capacity</c> entries, each for <see cref="Lifetime"/> (by then every such export has read again).
-    /// </summary>
-    private sealed class CreatedPersons(int capacity, TimeProvider timeProvider)
-    {
-        internal static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
-
-        private readonly Dictionary<string, (string Id, DateTimeOffset At)> _ids = new(StringComparer.OrdinalIgnoreCase);
-        private readonly Queue<string> _order = new();
-
-        public void Add(string key, string id)
-        {
-            lock (_ids)
-            {
-                _ids[key] = (id, timeProvider.GetUtcNow());
-                _order.Enqueue(key);
-                while (_order.Count > capacity)
-                {
-                    _ids.Remove(_order.Dequeue());
-                }
-            }
-        }
-
-        public bool TryGet(string key, out string id)
-        {
-            lock (_ids)
-            {
-                if (_ids.TryGetValue(key, out var entry) && timeProvider.GetUtcNow() - entry.At < Lifetime)
-                {
-                    id = entry.Id;
-                    return true;
-                }
-
-                id = null!;
-                return false;
-            }
-        }
-    }
-
-    /// <summary>The conversation ids a batch has seen lately: at most <c>capacity</c>, the oldest forgotten first.</summary>
-    private sealed class RecentIds(int capacity)
-    {
-        private readonly HashSet<string> _set = new(StringComparer.Ordinal);
-        private readonly Queue<string> _order = new();
-
-        public bool Add(string id)
-        {
-            if (!_set.Add(id))
-            {
-                return false;
-            }
-
-            _order.Enqueue(id);
-            if (_order.Count > capacity)
-            {
-                _set.Remove(_order.Dequeue());
-            }
-
-            return true;
-        }
-    }
-
-    private sealed class ProgressCounter(Action<ExportProgress>? callback)
-    {
-        private int _completed;
-        private int _exported;
-        private int _skipped;
-        private int _failed;
-
-        public void Report(ExportStatus status)
-        {
-            if (callback is null)
-            {
-                return;
-            }
-
-            _completed++;
-            switch (status)
-            {
-                case ExportStatus.Exported: _exported++; break;
-                case ExportStatus.Skipped: _skipped++; break;
-                default: _failed++; break;
-            }
-
-            callback(new ExportProgress(_completed, _exported, _skipped, _failed));
-        }
-    }
 }
