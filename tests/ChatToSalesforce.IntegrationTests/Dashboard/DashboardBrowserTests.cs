@@ -46,6 +46,9 @@ public sealed class DashboardBrowserTests
         {
             using var driver = StartBrowser(profile.FullName);
             var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20)) { PollingInterval = TimeSpan.FromMilliseconds(100) };
+
+            // The page re-renders while it loads: an element read during a re-render is looked up again, not a failure.
+            wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
             driver.Navigate().GoToUrl(baseUrl);
 
             // Find the new Contact through the search and open it.
@@ -59,11 +62,17 @@ public sealed class DashboardBrowserTests
 
             // Its Task, with the transcript.
             wait.Until(d => d.FindElement(By.Id("view-title")).Text == "Ada Browser");
-            var related = wait.Until(d => d.FindElement(By.Id("related")));
-            var taskLink = related.FindElements(By.CssSelector(".related-record a")).First(a => a.GetAttribute("href")!.EndsWith(first.Activity!.Id, StringComparison.Ordinal));
-            related.Text.Should().Contain(VisitorLine);
-            var taskName = taskLink.Text;
-            taskLink.Click();
+            var taskName = wait.Until(d =>
+            {
+                var related = d.FindElement(By.Id("related"));
+                var link = related.FindElements(By.CssSelector(".related-record a")).FirstOrDefault(a => a.GetAttribute("href")!.EndsWith(first.Activity!.Id, StringComparison.Ordinal));
+                return link is not null && related.Text.Contains(VisitorLine, StringComparison.Ordinal) ? link.Text : null;
+            });
+            wait.Until(d =>
+            {
+                d.FindElements(By.CssSelector("#related .related-record a")).First(a => a.GetAttribute("href")!.EndsWith(first.Activity!.Id, StringComparison.Ordinal)).Click();
+                return true;
+            });
             wait.Until(d => d.FindElement(By.Id("fields")).Text.Contains(VisitorLine, StringComparison.Ordinal));
             driver.FindElement(By.Id("view-title")).Text.Should().Be(taskName);
 

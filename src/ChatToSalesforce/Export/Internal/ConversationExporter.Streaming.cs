@@ -7,7 +7,6 @@ internal sealed partial class ConversationExporter
 {
     private async IAsyncEnumerable<ConversationExportResult> RunChunksAsync(
         IAsyncEnumerable<Conversation> conversations,
-        Func<List<ExportItem>, Task<ConversationExportResult[]>> export,
         SalesforceChatExportOptions options,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -116,7 +116,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     {
         ArgumentNullException.ThrowIfNull(conversations);
         var options = _optionsMonitor.CurrentValue;
-        return RunChunksAsync(conversations, items => ExportChunkAsync(items, options, CancellationToken.None), options, cancellationToken);
+        return RunChunksAsync(conversations, options, cancellationToken);
     }
 
     /// <summary>Runs every stage of a chunk, reading from Salesforce but writing nothing.</summary>
