@@ -9,7 +9,6 @@ namespace ChatToSalesforce.Tests.Resilience;
 public sealed class SalesforceResiliencePipelinesTests
 {
     private static readonly string ServerUnavailable = """[{"message":"Server Unavailable","errorCode":"SERVER_UNAVAILABLE"}]""";
-    private static readonly string LockRow = """[{"message":"unable to obtain exclusive access to this record","errorCode":"UNABLE_TO_LOCK_ROW","fields":[]}]""";
     private static readonly string CompositeOk = """{"compositeResponse":[{"body":{"id":"00Txx","success":true,"errors":[]},"httpHeaders":{},"httpStatusCode":201,"referenceId":"task"}]}""";
 
     [Fact]
@@ -43,24 +42,6 @@ public sealed class SalesforceResiliencePipelinesTests
 
         response.Responses.Should().ContainSingle().Which.IsSuccess.Should().BeTrue();
         h.Handler.ApiRequests.Should().HaveCount(3);
-    }
-
-    [Fact]
-    public async Task SendCollectionAsync_CreateWithLockError_IsNotRetried_UpsertIs()
-    {
-        var h = TransportHarness.Create();
-        h.Api = (_, _) => Task.FromResult(StubHttpHandler.Json(400, LockRow));
-        var create = new SalesforceCollectionRequest { Operation = SalesforceCollectionOperation.Create };
-        create.Records.Add(new JsonObject { ["attributes"] = new JsonObject { ["type"] = "Task" } });
-        var upsert = new SalesforceCollectionRequest { Operation = SalesforceCollectionOperation.Upsert, ObjectType = "Task", ExternalIdField = "Chat_Id__c" };
-        upsert.Records.Add(new JsonObject { ["attributes"] = new JsonObject { ["type"] = "Task" }, ["Chat_Id__c"] = "c-1" });
-
-        await FluentActions.Awaiting(() => h.Client.SendCollectionAsync(create)).Should().ThrowAsync<SalesforceApiException>();
-        h.Handler.ApiRequests.Should().HaveCount(1);
-
-        var ex = (await FluentActions.Awaiting(() => h.Client.SendCollectionAsync(upsert)).Should().ThrowAsync<SalesforceApiException>()).Which;
-        ex.ErrorCode.Should().Be("UNABLE_TO_LOCK_ROW");
-        h.Handler.ApiRequests.Should().HaveCount(1 + 4, "the upsert is tried once and retried MaxRetryAttempts (3) times");
     }
 
     [Fact]

@@ -142,39 +142,6 @@ public sealed class SalesforceRestClientTests
     }
 
     [Fact]
-    public async Task SendCollectionAsync_Create_PostsRecordsWithHeaders()
-    {
-        var h = TransportHarness.Create();
-        h.Api = (_, _) => Task.FromResult(Fixtures.Response(Fixtures.Load("62")));
-        var request = new SalesforceCollectionRequest { Operation = SalesforceCollectionOperation.Create, AllOrNone = false };
-        request.Headers["Sforce-Duplicate-Rule-Header"] = "allowSave=false";
-        request.Records.Add(new JsonObject { ["attributes"] = new JsonObject { ["type"] = "Account" }, ["Name"] = "example.com" });
-        request.Records.Add(new JsonObject { ["attributes"] = new JsonObject { ["type"] = "Contact" }, ["LastName"] = "Johnson" });
-
-        var results = await h.Client.SendCollectionAsync(request);
-
-        results[0].Success.Should().BeFalse();
-        results[0].Errors.Single().ErrorCode.Should().Be("DUPLICATES_DETECTED");
-        results[1].Id.Should().Be("003RM0000068xVCYAY");
-        var sent = h.Handler.ApiRequests.Single();
-        sent.Method.Should().Be(HttpMethod.Post);
-        sent.Uri.AbsolutePath.Should().Be("/services/data/v62.0/composite/sobjects");
-        sent.Header("Sforce-Duplicate-Rule-Header").Should().Be("allowSave=false");
-        JsonNode.Parse(sent.Body!)!["records"]!.AsArray().Should().HaveCount(2);
-    }
-
-    [Fact]
-    public async Task SendCollectionAsync_InvalidUpsertTarget_ThrowsArgumentException()
-    {
-        var h = TransportHarness.Create();
-        var request = new SalesforceCollectionRequest { Operation = SalesforceCollectionOperation.Upsert, ObjectType = "Contact", ExternalIdField = "Email/../x" };
-        request.Records.Add(new JsonObject());
-
-        await FluentActions.Awaiting(() => h.Client.SendCollectionAsync(request)).Should().ThrowAsync<ArgumentException>();
-        h.Handler.Requests.Should().BeEmpty();
-    }
-
-    [Fact]
     public async Task DescribeAsync_InvalidName_ThrowsArgumentException()
     {
         var h = TransportHarness.Create();

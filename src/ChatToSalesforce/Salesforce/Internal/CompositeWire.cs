@@ -56,38 +56,3 @@ internal sealed record SalesforceSubresponse(string ReferenceId, int HttpStatusC
     /// <summary>Gets whether the subrequest succeeded (2xx).</summary>
     public bool IsSuccess => HttpStatusCode is >= 200 and < 300;
 }
-
-/// <summary>An sObject Collections request.</summary>
-internal sealed class SalesforceCollectionRequest
-{
-    /// <summary>Gets or sets the operation.</summary>
-    public SalesforceCollectionOperation Operation { get; set; }
-
-    /// <summary>Gets or sets the sObject (required for upserts).</summary>
-    public string? ObjectType { get; set; }
-
-    /// <summary>Gets or sets the external-id field (upserts).</summary>
-    public string? ExternalIdField { get; set; }
-
-    /// <summary>Gets or sets whether one failing record rolls back all of them.</summary>
-    public bool AllOrNone { get; set; }
-
-    /// <summary>Gets the records (at most 200); creates carry <c>attributes.type</c>, updates carry <c>Id</c>.</summary>
-    public IList<JsonObject> Records { get; } = new List<JsonObject>();
-
-    /// <summary>Gets headers sent with the request.</summary>
-    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-}
-
-/// <summary>An sObject Collections operation.</summary>
-internal enum SalesforceCollectionOperation
-{
-    /// <summary>POST: create records.</summary>
-    Create,
-
-    /// <summary>PATCH: update records by id.</summary>
-    Update,
-
-    /// <summary>PATCH on an external-id field: create or update.</summary>
-    Upsert,
-}

@@ -161,52 +161,6 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         return new SalesforceCompositeResponse(list);
     }
 
-    /// <summary>Sends an sObject Collections request (one API call).</summary>
-    public async Task<IReadOnlyList<SalesforceSaveResult>> SendCollectionAsync(SalesforceCollectionRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Records.Count is 0 or > 200)
-        {
-            throw new ArgumentException("An sObject Collections request takes 1 to 200 records.", nameof(request));
-        }
-
-        var (method, path) = request.Operation switch
-        {
-            SalesforceCollectionOperation.Create => (HttpMethod.Post, "composite/sobjects"),
-            SalesforceCollectionOperation.Update => (HttpMethod.Patch, "composite/sobjects"),
-            SalesforceCollectionOperation.Upsert when Soql.IsIdentifier(request.ObjectType) && Soql.IsIdentifier(request.ExternalIdField) =>
-                (HttpMethod.Patch, $"composite/sobjects/{request.ObjectType}/{request.ExternalIdField}"),
-            SalesforceCollectionOperation.Upsert => throw new ArgumentException("An upsert needs ObjectType and ExternalIdField (API names).", nameof(request)),
-            _ => throw new ArgumentOutOfRangeException(nameof(request), request.Operation, "Unknown collection operation."),
-        };
-
-        var payload = Write(w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("allOrNone", request.AllOrNone);
-            w.WriteStartArray("records");
-            foreach (var record in request.Records)
-            {
-                record.WriteTo(w);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
-
-        // A create may have created records even when the response is lost: never repeat it.
-        var retrySafe = request.Operation != SalesforceCollectionOperation.Create;
-        var (status, body) = await SendAsync(
-            new Operation($"sObject Collections {request.Operation}", method, path, () => JsonContent(payload), request.Headers, retrySafe),
-            cancellationToken).ConfigureAwait(false);
-        if (body is not JsonArray results)
-        {
-            throw new SalesforceApiException((System.Net.HttpStatusCode)status, "UNEXPECTED_RESPONSE", "The sObject Collections response is not an array of save results.");
-        }
-
-        return results.Select(SalesforceErrorParser.ParseSaveResult).ToArray();
-    }
-
     /// <inheritdoc />
     public async Task<SalesforceReadBatchResult> ReadAsync(IReadOnlyList<SalesforceRead> reads, CancellationToken cancellationToken = default)
     {
