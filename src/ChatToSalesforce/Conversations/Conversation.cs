@@ -10,6 +10,12 @@ public sealed class Conversation
     /// <summary>Gets the host's identifier of the conversation (stable across re-exports; used as the idempotency key).</summary>
     public string Id { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The tenant (the customer whose Salesforce org receives this conversation), as the host's
+    /// <see cref="Tenancy.ISalesforceTenantStore"/> knows it; <see langword="null"/> for the org configured at start-up.
+    /// </summary>
+    public string? TenantId { get; init; }
+
     /// <summary>Gets the channel the conversation happened on, for example <c>web</c>, <c>whatsapp</c> or <c>bot</c>.</summary>
     public string? Channel { get; init; }
 

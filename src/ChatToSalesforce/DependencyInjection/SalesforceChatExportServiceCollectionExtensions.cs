@@ -84,6 +84,7 @@ public static class SalesforceChatExportServiceCollectionExtensions
         services.TryAddSingleton<ITranscriptFormatter, PlainTextTranscriptFormatter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExportFilter, ConditionExportFilter>());
         services.TryAddSingleton<OrgMetadataCache>();
+        services.TryAddSingleton<ChatToSalesforce.Tenancy.Internal.TenantRegistry>();
         services.TryAddSingleton<ConversationExporter>();
         services.TryAddSingleton<IConversationExporter>(static sp => sp.GetRequiredService<ConversationExporter>());
         services.TryAddSingleton<IExportPreviewer>(static sp => sp.GetRequiredService<ConversationExporter>());
