@@ -6,6 +6,9 @@ public sealed class ConversationExportResult
     /// <summary>Gets the id of the conversation this result is for.</summary>
     public string ConversationId { get; init; } = string.Empty;
 
+    /// <summary>The tenant of the conversation (<see cref="Conversation.TenantId"/>); <see langword="null"/> for the org configured at start-up.</summary>
+    public string? TenantId { get; init; }
+
     /// <summary>Gets whether the conversation was exported, skipped or (in a batch) failed.</summary>
     public ExportStatus Status { get; init; }
 

@@ -20,4 +20,7 @@ public sealed class SalesforceAuthenticationException : ChatToSalesforceExceptio
 
     /// <summary>Gets the OAuth <c>error_description</c>.</summary>
     public string? ErrorDescription { get; }
+
+    /// <summary>Whether Salesforce said the grant is gone (revoked or expired refresh token, inactive or frozen user, blocked app): only a reconnect helps.</summary>
+    internal bool GrantGone { get; init; }
 }

@@ -36,6 +36,9 @@ public sealed class SalesforceAuthenticationOptions
     /// <summary>Gets or sets an access token the host manages (access token flow).</summary>
     public string? AccessToken { get; set; }
 
+    /// <summary>A copy (a tenant's private connection settings).</summary>
+    internal SalesforceAuthenticationOptions Copy() => (SalesforceAuthenticationOptions)MemberwiseClone();
+
     /// <inheritdoc />
     public override string ToString() => $"SalesforceAuthenticationOptions {{ Flow = {Flow} }}";
 }

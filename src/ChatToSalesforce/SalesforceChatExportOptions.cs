@@ -109,6 +109,9 @@ public sealed class SalesforceChatExportOptions
 
     /// <summary>Gets or sets a callback invoked after each conversation of a batch export with the number completed so far.</summary>
     public Action<ExportProgress>? OnProgress { get; set; }
+
+    /// <summary>A shallow copy (a tenant's private settings; nested option objects are shared unless replaced).</summary>
+    internal SalesforceChatExportOptions Copy() => (SalesforceChatExportOptions)MemberwiseClone();
 }
 
 /// <summary>Progress of a batch export.</summary>

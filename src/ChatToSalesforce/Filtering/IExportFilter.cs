@@ -23,6 +23,9 @@ public sealed class ExportFilterContext
 
     /// <summary>Gets the options in force.</summary>
     public required SalesforceChatExportOptions Options { get; init; }
+
+    /// <summary>The tenant the conversation belongs to (<see cref="Conversation.TenantId"/>); <see langword="null"/> for the org configured at start-up.</summary>
+    public string? TenantId { get; init; }
 }
 
 /// <summary>The outcome of an export filter.</summary>

@@ -27,6 +27,9 @@ public sealed class FieldMappingContext
     /// <summary>Gets the options in force.</summary>
     public required SalesforceChatExportOptions Options { get; init; }
 
+    /// <summary>The tenant the conversation belongs to (<see cref="Conversation.TenantId"/>); <see langword="null"/> for the org configured at start-up.</summary>
+    public string? TenantId { get; init; }
+
     /// <summary>Gets the person sObject of the mode.</summary>
     public required string PersonObject { get; init; }
 

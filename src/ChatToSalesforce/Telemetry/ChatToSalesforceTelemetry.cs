@@ -15,4 +15,7 @@ public static class ChatToSalesforceTelemetry
 
     /// <summary>Counter: REST API requests sent (tags <c>salesforce.operation</c>, <c>http.response.status_code</c>).</summary>
     public const string ApiRequestsMetric = "chat_to_salesforce.api.requests";
+
+    /// <summary>Counter: tenants Salesforce declared "reconnect required" (their grant is gone), tagged with <c>chat_to_salesforce.tenant</c>.</summary>
+    public const string ReconnectRequiredMetric = "chat_to_salesforce.tenant.reconnect_required";
 }

@@ -1,67 +1,99 @@
 using System.Runtime.CompilerServices;
+using ChatToSalesforce.Tenancy;
+using ChatToSalesforce.Tenancy.Internal;
 
 namespace ChatToSalesforce.Export.Internal;
 
-/// <content>Batch streaming: conversations in, chunks of <see cref="ChunkSize"/> in flight, results out in input order.</content>
+/// <content>
+/// Batch streaming: conversations of any tenants in, one chunk of up to <see cref="ChunkSize"/> conversations of one tenant
+/// per request round, chunks of different tenants in flight at once, results out in input order.
+/// </content>
 internal sealed partial class ConversationExporter
 {
+    /// <summary>
+    /// Conversations read ahead of the oldest unfinished one. A tenant's conversations wait (up to this many in all) to
+    /// fill a chunk, so a stream that interleaves many tenants still spends one read and one write per tenant and chunk.
+    /// </summary>
+    internal const int MaxPending = 10_000;
+
     private async IAsyncEnumerable<ConversationExportResult> RunChunksAsync(
         IAsyncEnumerable<Conversation> conversations,
-        SalesforceChatExportOptions options,
+        SalesforceChatExportOptions defaults,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var concurrency = Math.Clamp(options.MaxConcurrency, 1, 25);
+        var maxChunks = _tenants.HasStore ? _tenants.Tenancy.MaxConcurrentChunks : Math.Clamp(defaults.MaxConcurrency, 1, 25);
+        using var slots = new SemaphoreSlim(maxChunks);
         var seen = new RecentConversationIds(RememberedIds);
-        var progress = new ProgressCounter(options.OnProgress);
-        var window = new Queue<Task<ConversationExportResult[]>>();
-        var chunk = new List<ExportItem>(ChunkSize);
+        var progress = new ProgressCounter(defaults.OnProgress);
+        var pending = new Queue<(ExportItem Item, Chunk? Chunk, int Slot)>();
+        var open = new Dictionary<string, Chunk>(StringComparer.Ordinal);
+        var started = new List<Chunk>();
         var index = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             await foreach (var conversation in conversations.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                chunk.Add(Admit(conversation, index++, seen));
-                if (chunk.Count < ChunkSize)
+                var item = Admit(conversation, index++, seen);
+                if (item.Result is not null)
                 {
-                    continue;
+                    pending.Enqueue((item, null, 0));
                 }
-
-                window.Enqueue(Start(chunk));
-                chunk = new List<ExportItem>(ChunkSize);
-                if (window.Count >= concurrency)
+                else
                 {
-                    foreach (var result in await window.Dequeue().ConfigureAwait(false))
+                    var key = conversation.TenantId ?? TenantContext.DefaultId;
+                    if (!open.TryGetValue(key, out var chunk))
                     {
-                        progress.Report(result.Status);
-                        yield return result;
+                        open[key] = chunk = new Chunk(key);
+                    }
+
+                    pending.Enqueue((item, chunk, chunk.Items.Count));
+                    chunk.Items.Add(item);
+                    if (chunk.Items.Count == ChunkSize)
+                    {
+                        open.Remove(key);
+                        Start(chunk);
                     }
                 }
-            }
 
-            if (chunk.Count > 0)
-            {
-                window.Enqueue(Start(chunk));
-            }
-
-            while (window.Count > 0)
-            {
-                foreach (var result in await window.Dequeue().ConfigureAwait(false))
+                // Bounded read-ahead: every open chunk starts when too much is waiting, and reading pauses while more
+                // chunks are started than can run (twice the slots, so the next ones are ready when a slot frees).
+                if (pending.Count >= MaxPending)
                 {
-                    progress.Report(result.Status);
-                    yield return result;
+                    StartAll();
                 }
+
+                while (pending.Count > 0 && (started.Count >= 2 * maxChunks || pending.Count >= MaxPending || IsDone(pending.Peek())))
+                {
+                    var front = pending.Peek();
+                    if (front.Chunk is { Task: null } waiting)
+                    {
+                        open.Remove(waiting.TenantKey);
+                        Start(waiting);
+                    }
+
+                    await WaitAsync(front).ConfigureAwait(false);
+                    yield return Take();
+                }
+            }
+
+            StartAll();
+            while (pending.Count > 0)
+            {
+                await WaitAsync(pending.Peek()).ConfigureAwait(false);
+                yield return Take();
             }
         }
         finally
         {
             // The caller stopped early (break, cancellation, a failure): stop the chunks still in flight and let them finish.
-            if (window.Count > 0)
+            var inFlight = started.Select(c => c.Task!).Where(t => !t.IsCompleted).ToArray();
+            if (inFlight.Length > 0)
             {
                 await stop.CancelAsync().ConfigureAwait(false);
                 try
                 {
-                    await Task.WhenAll(window).ConfigureAwait(false);
+                    await Task.WhenAll(inFlight).ConfigureAwait(false);
                 }
                 catch (Exception)
                 {
@@ -70,7 +102,71 @@ internal sealed partial class ConversationExporter
             }
         }
 
-        Task<ConversationExportResult[]> Start(List<ExportItem> items) => ExportChunkAsync(items, options, stop.Token);
+        void Start(Chunk chunk)
+        {
+            chunk.Task = RunChunkAsync(chunk, slots, stop.Token);
+            started.Add(chunk);
+        }
+
+        void StartAll()
+        {
+            foreach (var chunk in open.Values)
+            {
+                Start(chunk);
+            }
+
+            open.Clear();
+        }
+
+        ConversationExportResult Take()
+        {
+            var (item, chunk, slot) = pending.Dequeue();
+            var result = chunk is null ? item.Result! : chunk.Task!.Result[slot];
+            if (chunk is not null && slot == chunk.Items.Count - 1)
+            {
+                started.Remove(chunk);
+            }
+
+            progress.Report(result.Status);
+            return result;
+        }
+    }
+
+    private static bool IsDone((ExportItem Item, Chunk? Chunk, int Slot) entry) => entry.Chunk is null || entry.Chunk.Task is { IsCompleted: true };
+
+    private static async Task WaitAsync((ExportItem Item, Chunk? Chunk, int Slot) entry)
+    {
+        if (entry.Chunk?.Task is { } task)
+        {
+            await task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs one tenant's chunk in a slot. A tenant that cannot be used fails its own conversations, with no API call.</summary>
+    private async Task<ConversationExportResult[]> RunChunkAsync(Chunk chunk, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            TenantContext tenant;
+            try
+            {
+                tenant = await _tenants.GetAsync(chunk.TenantKey, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChatToSalesforceException ex)
+            {
+                return chunk.Items.Select(i => new ConversationExportResult
+                {
+                    ConversationId = i.ConversationId, TenantId = i.Conversation?.TenantId, Status = ExportStatus.Failed, Error = ex,
+                }).ToArray();
+            }
+
+            return await ExportChunkAsync(chunk.Items, tenant, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
     }
 
     private static ExportItem Admit(Conversation? conversation, int index, RecentConversationIds seen)
@@ -80,13 +176,19 @@ internal sealed partial class ConversationExporter
         {
             item.Result = ConversationExportResult.Failed(string.Empty, new ArgumentNullException(nameof(conversation), "The batch contained a null conversation."));
         }
-        else if (!string.IsNullOrWhiteSpace(conversation.Id) && !seen.Add(conversation.Id))
+        else if (!string.IsNullOrWhiteSpace(conversation.Id) && !seen.Add((conversation.TenantId ?? TenantContext.DefaultId) + "\n" + conversation.Id))
         {
-            item.Result = ConversationExportResult.Skipped(conversation.Id, DuplicateReason);
+            item.Result = new ConversationExportResult { ConversationId = conversation.Id, TenantId = conversation.TenantId, Status = ExportStatus.Skipped, SkipReason = DuplicateReason };
         }
 
         return item;
     }
+
+    /// <summary>A store tenant's exception for a token answer that says the grant is gone; other errors unchanged.</summary>
+    private static Exception ForTenant(Exception error, TenantContext tenant) =>
+        error is SalesforceAuthenticationException { GrantGone: true } gone && tenant.Id != TenantContext.DefaultId
+            ? new SalesforceReconnectRequiredException(tenant.Id, TenantRegistry.ReconnectReason(gone), gone)
+            : error;
 
     private static async IAsyncEnumerable<Conversation> ToAsync(IEnumerable<Conversation> conversations, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -97,5 +199,15 @@ internal sealed partial class ConversationExporter
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <summary>Up to <see cref="ChunkSize"/> conversations of one tenant, exported together.</summary>
+    private sealed class Chunk(string tenantKey)
+    {
+        public string TenantKey { get; } = tenantKey;
+
+        public List<ExportItem> Items { get; } = new(8);
+
+        public Task<ConversationExportResult[]>? Task { get; set; }
     }
 }

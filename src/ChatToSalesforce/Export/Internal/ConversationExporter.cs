@@ -13,6 +13,7 @@ using ChatToSalesforce.Ownership.Internal;
 using ChatToSalesforce.Records;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Salesforce.Internal;
+using ChatToSalesforce.Tenancy.Internal;
 using ChatToSalesforce.Transcripts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -46,24 +47,20 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     private readonly IFieldMapper _fieldMapper;
     private readonly IRecordResolver _recordResolver;
     private readonly ITranscriptWriter _transcriptWriter;
-    private readonly OrgMetadataCache _cache;
-    private readonly IOptionsMonitor<SalesforceChatExportOptions> _optionsMonitor;
+    private readonly TenantRegistry _tenants;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
-    private readonly GatedSalesforceClient _client;
     private readonly ConcurrentDictionary<string, Task<string?>> _creatingPersons = new(StringComparer.OrdinalIgnoreCase);
     private readonly CreatedPersons _createdPersons;
 
     public ConversationExporter(
-        ISalesforceClient client,
         IEnumerable<IExportFilter> filters,
         IIdentityMatcher identityMatcher,
         IOwnerResolver ownerResolver,
         IFieldMapper fieldMapper,
         IRecordResolver recordResolver,
         ITranscriptWriter transcriptWriter,
-        OrgMetadataCache cache,
-        IOptionsMonitor<SalesforceChatExportOptions> optionsMonitor,
+        TenantRegistry tenants,
         ILogger<ConversationExporter> logger,
         TimeProvider? timeProvider = null)
     {
@@ -73,15 +70,13 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         _fieldMapper = fieldMapper;
         _recordResolver = recordResolver;
         _transcriptWriter = transcriptWriter;
-        _cache = cache;
-        _optionsMonitor = optionsMonitor;
+        _tenants = tenants;
         _logger = logger;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _createdPersons = new CreatedPersons(RememberedIds, _timeProvider);
 
         // Reading the options here validates them when the exporter is first resolved, not on the first export.
-        var options = optionsMonitor.CurrentValue;
-        _client = new GatedSalesforceClient(client, new SemaphoreSlim(Math.Clamp(options.MaxConcurrency, 1, 25)));
+        _ = tenants.Default;
     }
 
     internal static ActivitySource ActivitySource => ChatToSalesforce.Telemetry.Internal.ChatToSalesforceDiagnostics.ActivitySource;
@@ -89,10 +84,10 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     public async Task<ConversationExportResult> ExportAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        var options = _optionsMonitor.CurrentValue;
+        var tenant = await _tenants.GetAsync(conversation.TenantId, cancellationToken).ConfigureAwait(false);
         using var activity = ActivitySource.StartActivity("ChatToSalesforce.Export");
-        activity?.SetTag("chat_to_salesforce.mode", options.Mode.ToString());
-        var results = await ExportChunkAsync([new ExportItem(0, conversation)], options, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("chat_to_salesforce.mode", tenant.Options.Mode.ToString());
+        var results = await ExportChunkAsync([new ExportItem(0, conversation)], tenant, cancellationToken).ConfigureAwait(false);
         var result = results[0];
         activity?.SetTag("chat_to_salesforce.outcome", result.Status.ToString());
         activity?.SetTag("chat_to_salesforce.api_calls", result.ApiCalls);
@@ -115,34 +110,47 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     public IAsyncEnumerable<ConversationExportResult> ExportManyAsync(IAsyncEnumerable<Conversation> conversations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversations);
-        var options = _optionsMonitor.CurrentValue;
-        return RunChunksAsync(conversations, options, cancellationToken);
+        return RunChunksAsync(conversations, _tenants.Default.Options, cancellationToken);
     }
 
     /// <summary>Runs every stage of a chunk, reading from Salesforce but writing nothing.</summary>
     public async IAsyncEnumerable<ExportPreview> PreviewManyAsync(IEnumerable<Conversation> conversations, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversations);
-        var options = _optionsMonitor.CurrentValue;
         foreach (var slice in conversations.Chunk(ChunkSize))
         {
             var items = slice.Select((c, i) => new ExportItem(i, c)).ToList();
-            var readCalls = await DecideChunkAsync(items, options, cancellationToken).ConfigureAwait(false);
+            var readCalls = new int[items.Count];
+            foreach (var group in items.GroupBy(i => i.Conversation?.TenantId ?? TenantContext.DefaultId))
+            {
+                var members = group.ToList();
+                try
+                {
+                    var tenant = await _tenants.GetAsync(group.Key, cancellationToken).ConfigureAwait(false);
+                    readCalls[members[0].Index] = await DecideChunkAsync(members, tenant, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ChatToSalesforceException ex)
+                {
+                    members.ForEach(m => m.Error ??= ex);
+                }
+            }
+
             for (var i = 0; i < items.Count; i++)
             {
                 var item = items[i];
-                yield return new ExportPreview(item.ConversationId, item.Result?.SkipReason, item.Error, item.Match, item.Plan, i == 0 ? readCalls : 0);
+                yield return new ExportPreview(item.ConversationId, item.Result?.SkipReason, item.Error, item.Match, item.Plan, readCalls[i]);
             }
         }
     }
 
-    private async Task<ConversationExportResult[]> ExportChunkAsync(List<ExportItem> items, SalesforceChatExportOptions options, CancellationToken cancellationToken)
+    private async Task<ConversationExportResult[]> ExportChunkAsync(List<ExportItem> items, TenantContext tenant, CancellationToken cancellationToken)
     {
+        var options = tenant.Options;
         using var activity = items.Count > 1 ? ActivitySource.StartActivity("ChatToSalesforce.ExportBatch") : null;
         activity?.SetTag("chat_to_salesforce.batch_size", items.Count);
-        var readCalls = await DecideChunkAsync(items, options, cancellationToken).ConfigureAwait(false);
-        var engine = new WriteEngine(_client, _cache, options, _timeProvider, _logger);
-        var owned = JoinNewPersons(items, options);
+        var readCalls = await DecideChunkAsync(items, tenant, cancellationToken).ConfigureAwait(false);
+        var engine = new WriteEngine(tenant.Client, tenant.Cache, tenant.OrgKey, options, _timeProvider, _logger);
+        var owned = JoinNewPersons(items, tenant);
         try
         {
             // Conversations that create a new person go first; those that join a person another export is creating
@@ -179,14 +187,20 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             await engine.WriteAsync(joiners, cancellationToken).ConfigureAwait(false);
         }
 
+        foreach (var item in items.Where(i => i.Error is not null))
+        {
+            item.Error = ForTenant(item.Error!, tenant);
+        }
+
         var results = Results(items, readCalls + engine.ApiCalls);
         Log(results);
         return results;
     }
 
     /// <summary>Registers the new persons this chunk creates; marks conversations whose new person another export is creating.</summary>
-    private List<(string Key, TaskCompletionSource<string?> Source, ExportItem Item)> JoinNewPersons(List<ExportItem> items, SalesforceChatExportOptions options)
+    private List<(string Key, TaskCompletionSource<string?> Source, ExportItem Item)> JoinNewPersons(List<ExportItem> items, TenantContext tenant)
     {
+        var options = tenant.Options;
         var owned = new List<(string, TaskCompletionSource<string?>, ExportItem)>();
         if (options.Mode == ExportMode.Record)
         {
@@ -196,7 +210,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         foreach (var item in items.Where(i => i.IsWritable && i.Plan!.Person.Action == RecordAction.Create && i.Plan.VisitorEmail is not null))
         {
             var plan = item.Plan!;
-            var key = (options.InstanceUrl?.ToString() ?? string.Empty) + "|" + plan.Person.ObjectType + "|" + plan.VisitorEmail!.Trim().ToLowerInvariant();
+            var key = tenant.OrgKey + "|" + plan.Person.ObjectType + "|" + plan.VisitorEmail!.Trim().ToLowerInvariant();
             if (_createdPersons.TryGet(key, out var createdId))
             {
                 // Another export created this person after this one read: link to it instead of creating a second one.
@@ -233,8 +247,9 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     }
 
     /// <summary>Prechecks, then runs the deciding stages of every conversation of the chunk on one reader; returns the read calls.</summary>
-    private async Task<int> DecideChunkAsync(List<ExportItem> items, SalesforceChatExportOptions options, CancellationToken cancellationToken)
+    private async Task<int> DecideChunkAsync(List<ExportItem> items, TenantContext tenant, CancellationToken cancellationToken)
     {
+        var options = tenant.Options;
         var candidates = new List<ExportItem>(items.Count);
         foreach (var item in items.Where(i => i.Result is null))
         {
@@ -258,14 +273,15 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             return 0;
         }
 
-        var org = options.InstanceUrl?.ToString() ?? string.Empty;
-        var reader = new ChunkReader(_client, _cache, org, options.MetadataCacheDuration);
-        if (_cache.Distributed is not null)
+        var org = tenant.OrgKey;
+        var cache = tenant.Cache;
+        var reader = new ChunkReader(tenant.Client, cache, org, options.MetadataCacheDuration);
+        if (cache.Distributed is not null)
         {
             // Another worker may have read these already: fill this process's cache first.
             var personObject = PersonFields.PersonObject(options);
             var agents = candidates.Select(c => c.Conversation!.Agent?.Email?.Trim().ToLowerInvariant()).Where(e => !string.IsNullOrEmpty(e)).Distinct().ToArray();
-            await _cache.WarmAsync(org, ExportObjects.Described(options, personObject, PersonFields.ActivityObject(options.Mode)), agents!, options.MetadataCacheDuration, cancellationToken).ConfigureAwait(false);
+            await cache.WarmAsync(org, ExportObjects.Described(options, personObject, PersonFields.ActivityObject(options.Mode)), agents!, options.MetadataCacheDuration, cancellationToken).ConfigureAwait(false);
         }
 
         var decisions = candidates.Select(c => DecideAsync(c, options, reader, cancellationToken)).ToArray();
@@ -283,7 +299,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
 
         foreach (var filter in _filters)
         {
-            var verdict = await filter.EvaluateAsync(new ExportFilterContext { Conversation = conversation, Options = options }, cancellationToken).ConfigureAwait(false);
+            var verdict = await filter.EvaluateAsync(new ExportFilterContext { Conversation = conversation, Options = options, TenantId = conversation.TenantId }, cancellationToken).ConfigureAwait(false);
             if (!verdict.ShouldExport)
             {
                 return ConversationExportResult.Skipped(conversation.Id, verdict.SkipReason!);
@@ -318,8 +334,8 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
 
         // One read round: describes, identity, owner and the activity an earlier export wrote, all started before any await.
         var describes = ExportObjects.Described(options, personObject, activityObject).Select(o => reader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
-        var matching = _identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
-        var resolving = _ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, Salesforce = reader }, cancellationToken).AsTask();
+        var matching = _identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, TenantId = conversation.TenantId, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
+        var resolving = _ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, TenantId = conversation.TenantId, Salesforce = reader }, cancellationToken).AsTask();
         var earlier = activityObject is null || !ActivityMarker.NeedsLookup(conversation, options)
             ? null
             : reader.LookupAsync(ActivityMarker.Lookup(activityObject, conversation.Id, options.ConversationIdField), cancellationToken).AsTask();
@@ -350,7 +366,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         var fields = await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
         var person = await _recordResolver.ResolveAsync(new RecordResolutionContext
         {
-            Conversation = conversation, Options = options, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
+            Conversation = conversation, Options = options, TenantId = conversation.TenantId, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
         }, cancellationToken).ConfigureAwait(false);
 
         if (person.Action == RecordAction.Create && options.Mode != ExportMode.Record && !person.Fields.ContainsKey("LastName"))
@@ -365,7 +381,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             var activityOwner = OwnerChain.ForActivity(owner);
             transcript = await _transcriptWriter.WriteAsync(new TranscriptWriteContext
             {
-                Conversation = conversation, Options = options, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = reader,
+                Conversation = conversation, Options = options, TenantId = conversation.TenantId, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = reader,
             }, cancellationToken).ConfigureAwait(false);
         }
 
@@ -403,7 +419,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     }
 
     private ValueTask<FieldMap> MapAsync(Conversation conversation, SalesforceChatExportOptions options, string personObject, string? activityObject, ISalesforceReader reader, CancellationToken cancellationToken) =>
-        _fieldMapper.MapAsync(new FieldMappingContext { Conversation = conversation, Options = options, PersonObject = personObject, ActivityObject = activityObject, Salesforce = reader }, cancellationToken);
+        _fieldMapper.MapAsync(new FieldMappingContext { Conversation = conversation, Options = options, TenantId = conversation.TenantId, PersonObject = personObject, ActivityObject = activityObject, Salesforce = reader }, cancellationToken);
 
     /// <summary>
     /// The results in input order. A chunk's calls are charged to its first conversation that got past the filters, so
@@ -421,7 +437,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             {
                 results[i] = new ConversationExportResult
                 {
-                    ConversationId = item.ConversationId, Status = ExportStatus.Failed, Error = item.Error, Person = item.Person, Activity = item.Activity,
+                    ConversationId = item.ConversationId, TenantId = item.Conversation?.TenantId, Status = ExportStatus.Failed, Error = item.Error, Person = item.Person, Activity = item.Activity,
                     Files = item.Files, ApiCalls = calls, Warnings = item.Plan?.Warnings ?? [],
                 };
             }
@@ -429,7 +445,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             {
                 results[i] = new ConversationExportResult
                 {
-                    ConversationId = done.ConversationId, Status = done.Status, SkipReason = done.SkipReason, Error = done.Error, ApiCalls = calls,
+                    ConversationId = done.ConversationId, TenantId = item.Conversation?.TenantId, Status = done.Status, SkipReason = done.SkipReason, Error = done.Error, ApiCalls = calls,
                 };
             }
             else
@@ -438,6 +454,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
                 results[i] = new ConversationExportResult
                 {
                     ConversationId = item.ConversationId,
+                    TenantId = item.Conversation?.TenantId,
                     Status = ExportStatus.Exported,
                     Person = item.Person,
                     Activity = item.Activity,

@@ -22,7 +22,7 @@ namespace ChatToSalesforce.Export.Internal;
 /// conversations fail with a transient error, and the next export of each looks before it creates (the person by its
 /// identity, the activity by <see cref="ActivityMarker"/>), so nothing is written twice.</para>
 /// </remarks>
-internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataCache cache, SalesforceChatExportOptions options, TimeProvider timeProvider, ILogger logger)
+internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataCache cache, string org, SalesforceChatExportOptions options, TimeProvider timeProvider, ILogger logger)
 {
     /// <summary>Error codes of a unit Salesforce rolled back for a reason that may pass: resending it is safe.</summary>
     internal static readonly string[] RolledBackTransient = ["UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_RUNNING_TOO_LONG", "QUERY_TIMEOUT", "TXN_SECURITY_NO_ACCESS_RETRY"];
@@ -193,7 +193,7 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
     private async Task FindDuplicatesAsync(List<ExportItem> items, CancellationToken cancellationToken)
     {
         // Duplicate rules matched without naming the record: look the persons up by email, all in one read.
-        var reader = new ChunkReader(client, cache, options.InstanceUrl?.ToString() ?? string.Empty, options.MetadataCacheDuration);
+        var reader = new ChunkReader(client, cache, org, options.MetadataCacheDuration);
         var lookups = items.Select(i => reader.LookupAsync(new SalesforceLookup { ObjectType = i.Plan!.Person.ObjectType, Field = "Email", Value = i.Plan.VisitorEmail! }, cancellationToken).AsTask()).ToArray();
         try
         {
@@ -262,7 +262,7 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
         if (rejected.Strategy == OwnerStrategy.AgentUser && item.Conversation?.Agent?.Email is { } agentEmail)
         {
             // Forget the agent's User so the next export looks again.
-            cache.RemoveAgentUser(options.InstanceUrl?.ToString() ?? string.Empty, agentEmail.Trim().ToLowerInvariant());
+            cache.RemoveAgentUser(org, agentEmail.Trim().ToLowerInvariant());
         }
 
         return true;

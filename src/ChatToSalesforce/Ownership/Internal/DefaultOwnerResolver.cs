@@ -71,7 +71,7 @@ internal sealed class DefaultOwnerResolver(OrgMetadataCache cache) : IOwnerResol
             return null;
         }
 
-        var org = context.Options.InstanceUrl?.ToString() ?? string.Empty;
+        var org = ChatToSalesforce.Tenancy.Internal.TenantContext.OrgKeyOf(context.TenantId, context.Options);
         var key = email.ToLowerInvariant();
         if (cache.TryGetAgentUser(org, key, out var cached))
         {

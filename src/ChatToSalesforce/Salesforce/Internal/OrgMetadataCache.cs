@@ -157,6 +157,18 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
     private static string DistributedKey(string org, char kind, string name) =>
         DistributedKeyPrefix + org.ToLowerInvariant() + (kind == DescribeKind ? ":describe:" : ":user:") + name.ToLowerInvariant();
 
+    /// <summary>Forgets everything cached for an org (its tenant was evicted or reconnected).</summary>
+    public void RemoveOrg(string org)
+    {
+        foreach (var key in _entries.Keys)
+        {
+            if (string.Equals(key.Org, org, StringComparison.OrdinalIgnoreCase))
+            {
+                _entries.TryRemove(key, out _);
+            }
+        }
+    }
+
     public void RemoveAgentUser(string org, string email) => _entries.TryRemove(new Key(org, UserKind, email), out _);
 
     private bool TryGet(Key key, out object? value)

@@ -48,6 +48,26 @@ internal sealed class SalesforceAuthenticator : IDisposable
         _refreshTokenStore = services.GetService<ISalesforceRefreshTokenStore>();
     }
 
+    /// <summary>A tenant's authenticator: its own options, token cache and single-flight refresh, and its own refresh-token store.</summary>
+    internal SalesforceAuthenticator(
+        IHttpClientFactory httpClientFactory,
+        IOptionsMonitor<SalesforceChatExportOptions> options,
+        SalesforceResiliencePipelines pipelines,
+        TimeProvider time,
+        ILogger<SalesforceAuthenticator> logger,
+        ISalesforceRefreshTokenStore? refreshTokenStore)
+    {
+        _httpClientFactory = httpClientFactory;
+        _options = options;
+        _pipelines = pipelines;
+        _time = time;
+        _logger = logger;
+        _refreshTokenStore = refreshTokenStore;
+    }
+
+    /// <summary>Called once per failed token request whose answer says the grant is gone (see <see cref="TokenErrors.IsGrantGone"/>).</summary>
+    internal Action<SalesforceAuthenticationException>? GrantGone { get; init; }
+
     /// <summary>Gets how many token requests were made (diagnostics and tests).</summary>
     public int TokenRequestCount => Volatile.Read(ref _tokenRequestCount);
 
@@ -99,11 +119,16 @@ internal sealed class SalesforceAuthenticator : IDisposable
 
             return token;
         }
-        catch
+        catch (Exception ex)
         {
             lock (_gate)
             {
                 _inflight = null;
+            }
+
+            if (ex is SalesforceAuthenticationException { GrantGone: true } gone)
+            {
+                GrantGone?.Invoke(gone);
             }
 
             throw;

@@ -14,8 +14,19 @@ internal static class TokenErrors
         return new SalesforceAuthenticationException(
             error,
             description,
-            $"Salesforce refused the token request ({flow} flow, HTTP {status}{(error is null ? string.Empty : ", " + error)}).{(hint is null ? string.Empty : " " + hint)}");
+            $"Salesforce refused the token request ({flow} flow, HTTP {status}{(error is null ? string.Empty : ", " + error)}).{(hint is null ? string.Empty : " " + hint)}")
+        {
+            GrantGone = IsGrantGone(status, error),
+        };
     }
+
+    /// <summary>
+    /// Whether a token endpoint answer says the grant is gone for good (a revoked, expired or rotated-away refresh token, an
+    /// inactive or frozen user, an app that is blocked or not approved): only the customer reconnecting helps. A server
+    /// error or an unreachable endpoint is never a lost grant.
+    /// </summary>
+    public static bool IsGrantGone(int status, string? error) =>
+        status is >= 400 and < 500 && error?.ToLowerInvariant() is "invalid_grant" or "invalid_client" or "invalid_client_id" or "unauthorized_client" or "inactive_user" or "inactive_org" or "invalid_app_access" or "oauth_app_blocked";
 
     public static string? Hint(SalesforceAuthFlow flow, string? error, string? description)
     {

@@ -39,6 +39,16 @@ internal static class ChatToSalesforceDiagnostics
         }
     }
 
+    private static readonly Counter<long> Reconnects = Meter.CreateCounter<long>(
+        ChatToSalesforceTelemetry.ReconnectRequiredMetric, unit: "{tenant}", description: "Tenants whose Salesforce grant is gone and who must reconnect.");
+
+    /// <summary>Counts a tenant that must reconnect (once per lost grant). The tenant id is the host's identifier, never a name or secret.</summary>
+    public static void ReconnectRequired(string tenantId) =>
+        Reconnects.Add(1, new KeyValuePair<string, object?>("chat_to_salesforce.tenant", tenantId));
+
+    /// <summary>Forgets the usage of an org whose tenant was evicted, so idle tenants leave nothing behind.</summary>
+    public static void ForgetUsage(string orgKey) => UsageByOrg.TryRemove(orgKey, out _);
+
     public static void RecordUsage(string orgKey, SalesforceApiUsageSnapshot snapshot) => UsageByOrg[orgKey] = snapshot;
 
     private static IEnumerable<Measurement<long>> Observe(Func<SalesforceApiUsageSnapshot, long> value)

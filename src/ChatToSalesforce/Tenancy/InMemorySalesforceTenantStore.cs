@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+
+namespace ChatToSalesforce.Tenancy;
+
+/// <summary>
+/// A tenant store in memory, for tests, samples and the CLI's tenants file. Production hosts keep tenants (and their
+/// secrets) in their own database or vault and implement <see cref="ISalesforceTenantStore"/> over it.
+/// </summary>
+/// <remarks>Thread-safe. <see cref="Set"/> replaces a tenant and gives it a new version, so the change takes effect on its next export.</remarks>
+public sealed class InMemorySalesforceTenantStore : ISalesforceTenantStore
+{
+    private readonly ConcurrentDictionary<string, SalesforceTenant> _tenants = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SalesforceConnectionChange> _changes = new(StringComparer.Ordinal);
+    private long _version;
+
+    /// <summary>The tenant ids.</summary>
+    public IReadOnlyCollection<string> TenantIds => _tenants.Keys.ToArray();
+
+    /// <summary>Adds or replaces a tenant.</summary>
+    /// <param name="tenantId">The tenant id.</param>
+    /// <param name="options">The tenant's connection and export settings.</param>
+    public void Set(string tenantId, SalesforceChatExportOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(options);
+        _tenants[tenantId] = new SalesforceTenant { Id = tenantId, Options = options, Version = Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    }
+
+    /// <summary>Removes a tenant; its conversations then fail with "not configured".</summary>
+    /// <param name="tenantId">The tenant id.</param>
+    /// <returns>Whether the tenant existed.</returns>
+    public bool Remove(string tenantId) => _tenants.TryRemove(tenantId, out _);
+
+    /// <summary>The last connection change the SDK reported for the tenant (a rotated refresh token, or reconnect required).</summary>
+    /// <param name="tenantId">The tenant id.</param>
+    /// <returns>The change, or <see langword="null"/>.</returns>
+    public SalesforceConnectionChange? LastChange(string tenantId) => _changes.GetValueOrDefault(tenantId);
+
+    /// <inheritdoc/>
+    public ValueTask<SalesforceTenant?> GetTenantAsync(string tenantId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_tenants.GetValueOrDefault(tenantId));
+
+    /// <inheritdoc/>
+    /// <remarks>A rotated refresh token replaces the tenant's <see cref="SalesforceAuthenticationOptions.RefreshToken"/> (the settings object is updated in place, keeping its version).</remarks>
+    public ValueTask OnConnectionChangedAsync(string tenantId, SalesforceConnectionChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        _changes[tenantId] = change;
+        if (change.RefreshToken is { } token && _tenants.TryGetValue(tenantId, out var tenant))
+        {
+            tenant.Options.Authentication.RefreshToken = token;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
