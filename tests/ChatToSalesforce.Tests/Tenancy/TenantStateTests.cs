@@ -1,0 +1,70 @@
+using ChatToSalesforce.Tenancy;
+using FluentAssertions;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace ChatToSalesforce.Tests.Tenancy;
+
+public class TenantStateTests
+{
+    [Fact]
+    public async Task Idle_tenants_are_evicted_and_leave_no_cached_state()
+    {
+        using var orgs = new TenantOrgs("acme", "globex") { Tenancy = o => o.IdleTimeout = TimeSpan.FromMinutes(10) };
+        await orgs.Exporter.ExportManyAsync([TenantOrgs.Chat("acme", "a1", "a@example.com"), TenantOrgs.Chat("globex", "g1", "g@example.com")]).ToListAsync();
+        orgs.Registry.ActiveTenants.Should().Be(2);
+        var acme = await orgs.Registry.GetAsync("acme", default);
+        orgs.Registry.Cache.TryGetDescribe(acme.OrgKey, "Contact", out _).Should().BeTrue();
+
+        orgs.Time.Advance(TimeSpan.FromMinutes(5));
+        await orgs.Exporter.ExportAsync(TenantOrgs.Chat("globex", "g2", "g2@example.com"));
+        orgs.Time.Advance(TimeSpan.FromMinutes(6));
+        var evicted = orgs.Registry.EvictIdle();
+
+        evicted.Should().Be(1, "only acme was idle for ten minutes");
+        orgs.Registry.ActiveTenants.Should().Be(1);
+        orgs.Registry.Cache.TryGetDescribe(acme.OrgKey, "Contact", out _).Should().BeFalse("an evicted tenant's describes are dropped");
+        var tokens = orgs.TokenRequests("acme");
+        (await orgs.Exporter.ExportAsync(TenantOrgs.Chat("acme", "a2", "a2@example.com"))).Status.Should().Be(ExportStatus.Exported);
+        orgs.TokenRequests("acme").Should().Be(tokens + 1, "an evicted tenant starts again with a token request");
+    }
+
+    [Fact]
+    public async Task Beyond_the_cap_the_least_recently_used_tenants_are_evicted()
+    {
+        using var orgs = new TenantOrgs("t1", "t2", "t3") { Tenancy = o => o.MaxActiveTenants = 2 };
+        foreach (var tenant in new[] { "t1", "t2", "t3" })
+        {
+            orgs.Time.Advance(TimeSpan.FromSeconds(1));
+            await orgs.Exporter.ExportAsync(TenantOrgs.Chat(tenant, tenant + "-1", tenant + "@example.com"));
+        }
+
+        orgs.Registry.ActiveTenants.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_tenant_without_its_own_app_connects_through_the_vendors_app_and_the_hosts_object_is_not_changed()
+    {
+        using var orgs = new TenantOrgs("acme");
+        var stored = (await orgs.Store.GetTenantAsync("acme", default))!.Options;
+
+        var context = await orgs.Registry.GetAsync("acme", default);
+
+        context.Options.Authentication.ClientId.Should().Be("chat2sf");
+        stored.Authentication.ClientId.Should().BeNull();
+        stored.Authentication.ClientSecret.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Tenant_store_options_are_validated_at_start_up()
+    {
+        var services = new ServiceCollection();
+        services.AddSalesforceChatExport(o => o.InstanceUrl = new Uri("https://home.my.salesforce.com"))
+            .UseTenantStore(new InMemorySalesforceTenantStore(), o => o.MaxActiveTenants = 0);
+        await using var provider = services.BuildServiceProvider();
+
+        var resolve = () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SalesforceTenancyOptions>>().Value;
+
+        resolve.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>().WithMessage("*MaxActiveTenants: must be at least 1*");
+    }
+}
