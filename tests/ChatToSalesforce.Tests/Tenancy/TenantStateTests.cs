@@ -67,4 +67,28 @@ public class TenantStateTests
 
         resolve.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>().WithMessage("*MaxActiveTenants: must be at least 1*");
     }
+
+    [Fact]
+    public async Task Start_up_options_may_hold_only_the_vendors_app_when_tenants_come_from_a_store()
+    {
+        using var org = new ChatToSalesforce.Testing.SalesforceEmulator(new ChatToSalesforce.Testing.SalesforceEmulatorOptions { InstanceUrl = new Uri("https://acme.my.salesforce.com") });
+        var store = new InMemorySalesforceTenantStore();
+        store.Set("acme", TenantOrgs.Settings(org));
+        var services = new ServiceCollection();
+        var builder = services.AddSalesforceChatExport(o =>
+        {
+            o.Authentication.Flow = ChatToSalesforce.SalesforceAuthFlow.RefreshToken;
+            o.Authentication.ClientId = "chat2sf";
+            o.Authentication.ClientSecret = "chat2sf";
+        }).UseTenantStore(store);
+        builder.HttpClient.ConfigurePrimaryHttpMessageHandler(org.CreateHandler);
+        await using var provider = services.BuildServiceProvider();
+        var exporter = provider.GetRequiredService<IConversationExporter>();
+
+        var results = await exporter.ExportManyAsync([TenantOrgs.Chat("acme", "a1", "a@example.com"), TenantOrgs.Chat(null, "n1", "n@example.com")]).ToListAsync();
+
+        results[0].Status.Should().Be(ExportStatus.Exported);
+        results[1].Status.Should().Be(ExportStatus.Failed);
+        results[1].Error.Should().BeOfType<SalesforceTenantException>().Which.Message.Should().Contain("no TenantId").And.Contain("Salesforce:InstanceUrl is not set");
+    }
 }

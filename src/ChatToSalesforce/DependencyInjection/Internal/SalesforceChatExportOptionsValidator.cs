@@ -12,18 +12,40 @@ namespace ChatToSalesforce.DependencyInjection.Internal;
 /// <summary>Validates <see cref="SalesforceChatExportOptions"/>; each failure names the property and says what to do.</summary>
 internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOptions<SalesforceChatExportOptions>
 {
+    /// <summary>The options name a store tenant's settings are validated under (always in full).</summary>
+    internal const string TenantName = "tenant";
+
+    private readonly IServiceProvider? _services;
+
+    public SalesforceChatExportOptionsValidator()
+    {
+    }
+
+    public SalesforceChatExportOptionsValidator(IServiceProvider services)
+    {
+        _services = services;
+    }
+
     public ValidateOptionsResult Validate(string? name, SalesforceChatExportOptions options)
     {
         var errors = new List<string>();
-        ValidateConnection(options, errors);
-        ValidateAuthentication(options, errors);
+
+        // With a tenant store, the start-up options may be only the vendor's platform app (no org of their own): every
+        // tenant's options are validated in full when loaded, with the platform app filled in.
+        var platformOnly = name != TenantName && options.InstanceUrl is null && _services?.GetService(typeof(ChatToSalesforce.Tenancy.ISalesforceTenantStore)) is not null;
+        ValidateConnection(options, errors, platformOnly);
+        if (!platformOnly)
+        {
+            ValidateAuthentication(options, errors);
+        }
+
         ValidatePipeline(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void ValidateConnection(SalesforceChatExportOptions o, List<string> errors)
+    private static void ValidateConnection(SalesforceChatExportOptions o, List<string> errors, bool platformOnly)
     {
-        if (InstanceUrlRules.Check(o.InstanceUrl, o.AllowTestEndpoint) is { } problem)
+        if (!platformOnly && InstanceUrlRules.Check(o.InstanceUrl, o.AllowTestEndpoint) is { } problem)
         {
             errors.Add($"{nameof(o.InstanceUrl)}: {problem}");
         }

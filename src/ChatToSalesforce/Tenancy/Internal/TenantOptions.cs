@@ -33,7 +33,7 @@ internal static class TenantOptions
         var failures = new List<string>();
         foreach (var validator in validators)
         {
-            var result = validator.Validate(Options.DefaultName, options);
+            var result = validator.Validate(DependencyInjection.Internal.SalesforceChatExportOptionsValidator.TenantName, options);
             if (result.Failed)
             {
                 failures.AddRange(result.Failures ?? [result.FailureMessage]);

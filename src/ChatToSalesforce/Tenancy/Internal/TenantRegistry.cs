@@ -94,7 +94,15 @@ internal sealed partial class TenantRegistry : IDisposable
     {
         if (string.IsNullOrEmpty(tenantId))
         {
-            return Default;
+            var home = Default;
+            if (home.Options.InstanceUrl is null && _store is not null)
+            {
+                throw new SalesforceTenantException(
+                    TenantContext.DefaultId,
+                    "The conversation has no TenantId, and no org is configured at start-up (Salesforce:InstanceUrl is not set: the start-up options hold only the vendor's app). Set Conversation.TenantId, or configure a default org.");
+            }
+
+            return home;
         }
 
         if (_store is null)
