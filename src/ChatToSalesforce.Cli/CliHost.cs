@@ -25,12 +25,16 @@ internal sealed class CliHost : IAsyncDisposable
     private const string EmulatorClientId = "chat2sf";
     private const string EmulatorClientSecret = "chat2sf";
 
-    private CliHost(ServiceProvider services, SalesforceEmulator? emulator, SalesforceChatExportOptions options)
+    private CliHost(ServiceProvider services, SalesforceEmulator? emulator, SalesforceChatExportOptions options, TenantsRun? tenants)
     {
         Services = services;
         Emulator = emulator;
         Options = options;
+        Tenants = tenants;
     }
+
+    /// <summary>Gets the tenants of <c>--tenants</c> (and their emulated orgs), or <see langword="null"/>.</summary>
+    public TenantsRun? Tenants { get; }
 
     public ServiceProvider Services { get; }
 
@@ -73,6 +77,7 @@ internal sealed class CliHost : IAsyncDisposable
     public static CliHost Create(HostRequest request, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null)
     {
         var (configFile, explicitEmulator, seedFile, serve) = request;
+        var tenants = request.TenantsFile is { } tenantsFile ? TenantsFile.Read(tenantsFile) : null;
         IConfiguration configuration;
         var fileHasSection = false;
         try
@@ -106,7 +111,7 @@ internal sealed class CliHost : IAsyncDisposable
         }
 
         var hasInstanceUrl = !string.IsNullOrWhiteSpace(section["InstanceUrl"]);
-        var useEmulator = explicitEmulator || (configFile is null && !section.Exists()) || (seedFile is not null && !hasInstanceUrl);
+        var useEmulator = explicitEmulator || (configFile is null && !section.Exists() && tenants is null) || (seedFile is not null && !hasInstanceUrl);
         if (!useEmulator && seedFile is not null)
         {
             throw new CliConfigurationException(["--seed: only applies to the emulator; add --emulator, or remove Salesforce:InstanceUrl from the configuration."]);
@@ -146,10 +151,16 @@ internal sealed class CliHost : IAsyncDisposable
             }
         }
 
+        var cluster = tenants is not null && emulator is not null ? TenantsRun.Emulate(tenants, serve, EmulatorClientId, EmulatorClientSecret) : null;
         var services = new ServiceCollection();
         var exportBuilder = section.Exists()
             ? services.AddSalesforceChatExport(section)
             : services.AddSalesforceChatExport(_ => { });
+        if (tenants is not null)
+        {
+            exportBuilder.UseTenantStore(TenantsFile.Store(tenants));
+        }
+
         if (emulator is not null)
         {
             var instanceUrl = emulator.InstanceUrl;
@@ -164,7 +175,7 @@ internal sealed class CliHost : IAsyncDisposable
             });
             if (!serve)
             {
-                exportBuilder.HttpClient.ConfigurePrimaryHttpMessageHandler(() => emulator.CreateHandler());
+                exportBuilder.HttpClient.ConfigurePrimaryHttpMessageHandler(() => cluster is null ? emulator.CreateHandler() : TenantsRun.Route(emulator, cluster));
             }
         }
 
@@ -177,12 +188,13 @@ internal sealed class CliHost : IAsyncDisposable
         try
         {
             var options = provider.GetRequiredService<IOptions<SalesforceChatExportOptions>>().Value;
-            return new CliHost(provider, emulator, options) { Served = serve };
+            return new CliHost(provider, emulator, options, tenants is null ? null : new TenantsRun(tenants.Select(t => t.Id).ToList(), cluster)) { Served = serve };
         }
         catch (OptionsValidationException e)
         {
             provider.Dispose();
             emulator?.Dispose();
+            cluster?.Dispose();
             var failures = e.Failures.ToList();
             if (emulator is null && !hasInstanceUrl)
             {
@@ -200,11 +212,20 @@ internal sealed class CliHost : IAsyncDisposable
         {
             await Emulator.DisposeAsync().ConfigureAwait(false);
         }
+
+        if (Tenants?.Orgs is { } orgs)
+        {
+            await orgs.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }
 
 /// <summary>What a command asks of the host: its configuration, whether it wants the emulator, a seed, and whether to serve it on loopback.</summary>
-internal sealed record HostRequest(FileInfo? ConfigFile, bool Emulator, FileInfo? SeedFile, bool Serve = false);
+internal sealed record HostRequest(FileInfo? ConfigFile, bool Emulator, FileInfo? SeedFile, bool Serve = false)
+{
+    /// <summary>The tenants file (<c>--tenants</c>), if any.</summary>
+    public FileInfo? TenantsFile { get; init; }
+}
 
 /// <summary>Test hooks for in-process runs.</summary>
 internal sealed class CliHooks

@@ -334,6 +334,7 @@ internal static class ConversationFileReader
         return new Conversation
         {
             Id = dto.Id,
+            TenantId = string.IsNullOrWhiteSpace(dto.TenantId) ? null : dto.TenantId,
             Channel = dto.Channel,
             StartedAt = startedAt,
             EndedAt = endedAt,
@@ -378,6 +379,8 @@ internal static class ConversationFileReader
 internal sealed class ConversationDto
 {
     public string? Id { get; set; }
+
+    public string? TenantId { get; set; }
 
     public string? Channel { get; set; }
 

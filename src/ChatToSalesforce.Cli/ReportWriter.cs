@@ -75,6 +75,7 @@ internal static class ReportWriter
         return new JsonObject
         {
             ["id"] = r.ConversationId,
+            ["tenantId"] = r.TenantId,
             ["status"] = JsonNamingPolicy.CamelCase.ConvertName(r.Status.ToString()),
             ["skipReason"] = r.SkipReason,
             ["error"] = r.Error is null ? null : new JsonObject
@@ -128,6 +129,9 @@ internal sealed class ExportRun
     public long? UsageLimit { get; set; }
 
     public int ExitCode { get; set; }
+
+    /// <summary>Gets whether the run exports for tenants (<c>--tenants</c>): summaries per tenant, and no tenant's failure stops the others.</summary>
+    public bool PerTenant { get; init; }
 
     public int Exported => Results.Count(r => r.Status == ExportStatus.Exported);
 

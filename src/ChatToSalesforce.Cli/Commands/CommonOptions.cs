@@ -20,15 +20,21 @@ internal sealed class CommonOptions
         Description = "Seed the in-process emulator from this file (objects, fields, users, existing records; see docs/emulator.md).",
     };
 
+    public Option<FileInfo?> Tenants { get; } = new("--tenants")
+    {
+        Description = "A tenants file: { \"Tenants\": { \"acme\": { <the SDK's configuration keys> } } }, one Salesforce org per tenant; conversations name theirs with \"tenantId\". Secrets from environment variables such as Tenants__acme__Authentication__RefreshToken (docs/multi-tenant.md).",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Config);
+        command.Options.Add(Tenants);
         command.Options.Add(Emulator);
         command.Options.Add(Seed);
     }
 
     public CliHost CreateHost(ParseResult parseResult, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null, bool serve = false) =>
-        CliHost.Create(new HostRequest(parseResult.GetValue(Config), parseResult.GetValue(Emulator), parseResult.GetValue(Seed), serve), hooks, configure);
+        CliHost.Create(new HostRequest(parseResult.GetValue(Config), parseResult.GetValue(Emulator), parseResult.GetValue(Seed), serve) { TenantsFile = parseResult.GetValue(Tenants) }, hooks, configure);
 
     /// <summary>Creates the host, or reports the configuration errors (before anything is sent) and returns <see langword="null"/>.</summary>
     public CliHost? TryCreateHost(ParseResult parseResult, CliConsole console, Action<SalesforceChatExportOptions>? configure = null, bool serve = false)

@@ -77,7 +77,7 @@ internal static class ExportCommand
 
         await using (host.ConfigureAwait(false))
         {
-            var run = new ExportRun { File = file.FullName, Target = host.Emulator is null ? host.TargetDescription : "emulator", Total = conversations.Count, Invalid = input.Invalid };
+            var run = new ExportRun { File = file.FullName, Target = host.Emulator is null ? host.TargetDescription : "emulator", Total = conversations.Count, Invalid = input.Invalid, PerTenant = host.Tenants is not null };
             if (!request.Quiet)
             {
                 console.Out.MarkupLine($"Exporting [bold]{conversations.Count}[/] conversation(s) from [blue]{Markup.Escape(ConsoleText.Escape(file.Name))}[/] into {Markup.Escape(ConsoleText.Escape(host.TargetDescription))} ({host.Options.Mode}).");
@@ -85,7 +85,8 @@ internal static class ExportCommand
 
             // One token request before the first conversation: rejected credentials or an unreachable org stop here with one
             // message, instead of failing every conversation the same way.
-            if (!stopToken.IsCancellationRequested && await ConnectAsync(host, stopToken).ConfigureAwait(false) is { } problem)
+            // With tenants, each tenant's connection problems are that tenant's results, never a stop for the others.
+            if (!stopToken.IsCancellationRequested && host.Tenants is null && await ConnectAsync(host, stopToken).ConfigureAwait(false) is { } problem)
             {
                 run.StoppedBecause = problem.Summary;
             }
@@ -134,6 +135,11 @@ internal static class ExportCommand
             }
 
             console.Out.Write(SummaryTable(run));
+            if (run.PerTenant)
+            {
+                console.Out.Write(TenantTable(run));
+            }
+
             if (!request.Quiet)
             {
                 WriteOutcomeDetails(console, run);
@@ -230,7 +236,7 @@ internal static class ExportCommand
         {
             run.Results.Add(result);
             onResult?.Invoke(result);
-            if (run.StoppedBecause is null && result.Status == ExportStatus.Failed && ConnectionProblem.From(result.Error, run.Target) is { } problem)
+            if (!run.PerTenant && run.StoppedBecause is null && result.Status == ExportStatus.Failed && ConnectionProblem.From(result.Error, run.Target) is { } problem)
             {
                 run.StoppedBecause = problem.Summary;
                 await stopFeeding.CancelAsync().ConfigureAwait(false);
@@ -323,6 +329,24 @@ internal static class ExportCommand
         {
             var share = limit > 0 ? (double)used / limit : 0;
             table.AddRow(Cells("Daily API usage after the run", string.Create(CultureInfo.InvariantCulture, $"{used:N0} / {limit:N0} ({share:P1})")));
+        }
+
+        return table;
+    }
+
+    /// <summary>The summary per tenant (the org of <c>--config</c> is "(default)").</summary>
+    private static Table TenantTable(ExportRun run)
+    {
+        var table = new Table().Title("Per tenant").AddColumn("Tenant").AddColumn(new TableColumn("Exported").RightAligned()).AddColumn(new TableColumn("Skipped").RightAligned())
+            .AddColumn(new TableColumn("Failed").RightAligned()).AddColumn(new TableColumn("API calls").RightAligned());
+        foreach (var tenant in run.Results.GroupBy(r => r.TenantId ?? string.Empty).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            table.AddRow(Cells(
+                tenant.Key.Length == 0 ? "(default)" : ConsoleText.Escape(tenant.Key),
+                Num(tenant.Count(r => r.Status == ExportStatus.Exported)),
+                Num(tenant.Count(r => r.Status == ExportStatus.Skipped)),
+                Num(tenant.Count(r => r.Status == ExportStatus.Failed)),
+                Num(tenant.Sum(r => r.ApiCalls))));
         }
 
         return table;
