@@ -11,13 +11,14 @@ namespace ChatToSalesforce.Testing;
 /// validation and duplicate rules, API limits and fault injection. Use it in-process through <see cref="CreateHandler"/>
 /// or over HTTP on 127.0.0.1 through <see cref="StartServerAsync"/>. Thread-safe.
 /// </summary>
-public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
+public sealed partial class SalesforceEmulator : IAsyncDisposable, IDisposable
 {
     /// <summary>The instance URL used when no server runs and no <see cref="SalesforceEmulatorOptions.InstanceUrl"/> is set.</summary>
     public static readonly Uri DefaultInstanceUrl = new("https://emulator.my.salesforce.com");
 
     private readonly object _gate = new();
     private readonly SalesforceEmulatorOptions _options;
+    private readonly Uri _defaultInstanceUrl;
     private readonly OrgState _org;
     private readonly RestApi _api;
     private readonly OAuthServer _oauth;
@@ -29,11 +30,18 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
     /// <summary>Creates an org with the standard objects and an active integration user.</summary>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
     public SalesforceEmulator(SalesforceEmulatorOptions? options = null)
+        : this(options ?? new SalesforceEmulatorOptions(), orgNumber: 1, defaultInstanceUrl: DefaultInstanceUrl)
     {
-        _options = options ?? new SalesforceEmulatorOptions();
-        _org = new OrgState(_options.TimeProvider);
+    }
+
+    /// <summary>Creates org number <paramref name="orgNumber"/> (its org id and id block) with the given in-process instance URL (a cluster's orgs).</summary>
+    internal SalesforceEmulator(SalesforceEmulatorOptions options, int orgNumber, Uri defaultInstanceUrl)
+    {
+        _options = options;
+        _defaultInstanceUrl = defaultInstanceUrl;
+        _org = new OrgState(_options.TimeProvider, orgNumber);
         _api = new RestApi(_org, () => _options.QueryBatchSize, () => (Interlocked.Read(ref _apiCalls), _options.DailyApiLimit));
-        var userId = SalesforceId.Create("005", 1);
+        var userId = SalesforceId.Create("005", _org.IdBase + 1);
         _org.Save(_org.Object("User")!, new JsonObject
         {
             ["Id"] = userId,
@@ -45,6 +53,7 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
             ["IsActive"] = true,
         }, null, new SaveOptions { UserId = userId, System = true });
         IntegrationUserId = userId;
+        IntegrationUsername = _options.IntegrationUsername;
         _oauth = new OAuthServer(_options, _org, () => InstanceUrl) { IntegrationUserId = userId };
         Faults = new EmulatorFaults();
     }
@@ -68,8 +77,17 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>The org's instance URL: the loopback base URL while the server runs, otherwise <see cref="SalesforceEmulatorOptions.InstanceUrl"/> or <see cref="DefaultInstanceUrl"/>.</summary>
-    public Uri InstanceUrl => _server?.BaseUrl ?? _options.InstanceUrl ?? DefaultInstanceUrl;
+    /// <summary>Loads a seed file into this org (objects, fields, duplicate rules, clients, settings and records), e.g. into each org of a <see cref="SalesforceEmulatorCluster"/>.</summary>
+    /// <param name="path">The seed file (JSON; see docs/emulator.md).</param>
+    /// <exception cref="EmulatorSeedException">The file is missing, is not valid JSON or describes something invalid; the message names the file, the line (for syntax errors) and the reason.</exception>
+    public void LoadSeedFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SeedLoader.Load(this, path);
+    }
+
+    /// <summary>The org's instance URL: the loopback base URL while the server runs, otherwise <see cref="SalesforceEmulatorOptions.InstanceUrl"/> or <see cref="DefaultInstanceUrl"/> (for an org of a <see cref="SalesforceEmulatorCluster"/>, <c>https://{name}.my.salesforce.com</c>).</summary>
+    public Uri InstanceUrl => _server?.BaseUrl ?? _options.InstanceUrl ?? _defaultInstanceUrl;
 
     /// <summary>The 18-character organization id (prefix 00D).</summary>
     public string OrganizationId => _org.OrganizationId;
@@ -151,10 +169,21 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
             throw new InvalidOperationException("The server is already running.");
         }
 
+        return Task.FromResult(StartServer(port));
+    }
+
+    /// <summary>Starts the loopback server (synchronously: binding is immediate).</summary>
+    internal Uri StartServer(int port)
+    {
         var server = new LoopbackServer(this);
         server.Start(port);
-        _server = server;
-        return Task.FromResult(server.BaseUrl);
+        if (Interlocked.CompareExchange(ref _server, server, null) is not null)
+        {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw new InvalidOperationException("The server is already running.");
+        }
+
+        return server.BaseUrl;
     }
 
     /// <summary>Stops the loopback server if it runs.</summary>
@@ -165,55 +194,6 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
         if (server is not null)
         {
             await server.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Issues a valid session token (for the SDK's AccessToken flow).</summary>
-    /// <param name="userId">The user the session belongs to; defaults to <see cref="IntegrationUserId"/>.</param>
-    /// <returns>The access token.</returns>
-    public string IssueAccessToken(string? userId = null)
-    {
-        lock (_gate)
-        {
-            return _oauth.IssueAccessToken(ValidUser(userId));
-        }
-    }
-
-    /// <summary>Issues a refresh token usable with the refresh_token grant.</summary>
-    /// <param name="userId">The user; defaults to <see cref="IntegrationUserId"/>.</param>
-    /// <param name="refreshToken">A token value to register, or <see langword="null"/> to generate one.</param>
-    /// <returns>The refresh token.</returns>
-    public string IssueRefreshToken(string? userId = null, string? refreshToken = null)
-    {
-        lock (_gate)
-        {
-            return _oauth.IssueRefreshToken(ValidUser(userId), refreshToken);
-        }
-    }
-
-    /// <summary>Invalidates every access token: the next API call answers 401 INVALID_SESSION_ID.</summary>
-    public void ExpireAllSessions()
-    {
-        lock (_gate)
-        {
-            _oauth.ExpireAllSessions();
-        }
-    }
-
-    /// <summary>
-    /// Registers a connected app / External Client App. A registered client must present its secret (when one is given),
-    /// and JWT assertions it issues are verified against its RSA public key or certificate (PEM) when one is given.
-    /// Other clients are accepted as <see cref="SalesforceEmulatorOptions.AcceptAnyClient"/> says.
-    /// </summary>
-    /// <param name="clientId">The consumer key.</param>
-    /// <param name="clientSecret">The consumer secret, if any.</param>
-    /// <param name="jwtPublicKeyPem">A PEM public key or X.509 certificate for the JWT bearer flow, if any.</param>
-    public void RegisterClient(string clientId, string? clientSecret = null, string? jwtPublicKeyPem = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(clientId);
-        lock (_gate)
-        {
-            _oauth.RegisterClient(clientId, clientSecret, jwtPublicKeyPem);
         }
     }
 
@@ -412,200 +392,6 @@ public sealed class SalesforceEmulator : IAsyncDisposable, IDisposable
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopServerAsync().ConfigureAwait(false);
-
-    // ---------- request pipeline ----------
-
-    internal async Task<ApiResponse> ProcessAsync(ApiRequest request, CancellationToken cancellationToken)
-    {
-        var started = _options.TimeProvider.GetTimestamp();
-        var latency = _options.Latency;
-        if (latency > TimeSpan.Zero)
-        {
-            await Task.Delay(latency, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-        }
-
-        var isApi = request.Path.StartsWith("/services/data/v", StringComparison.OrdinalIgnoreCase);
-        var fault = Faults.Take(request.Method, request.PathAndQuery, isApi);
-        if (fault is { Delay: var delay } && delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            var counted = false;
-            IReadOnlyList<EmulatorSubrequest> subrequests = [];
-            ApiResponse response;
-            if (fault is not null && !fault.AfterCommit)
-            {
-                response = FaultResponse(fault);
-            }
-            else
-            {
-                try
-                {
-                    response = Dispatch(request, out counted, out subrequests);
-                }
-#pragma warning disable CA1031 // Last resort: the emulator answers like Salesforce's UNKNOWN_EXCEPTION instead of crashing the host.
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    var errorId = Interlocked.Increment(ref _unexpectedErrors);
-                    response = ApiResponse.Error(500, [new ApiError("UNKNOWN_EXCEPTION", $"An unexpected error occurred. Please include this ErrorId if you contact support: {errorId}-emulator ({e.GetType().Name}: {e.Message})")]);
-                }
-
-                if (fault is not null)
-                {
-                    response = FaultResponse(fault);
-                }
-            }
-
-            if (isApi && response.Status != 401)
-            {
-                response.Headers["Sforce-Limit-Info"] = string.Create(CultureInfo.InvariantCulture, $"api-usage={ApiCallsUsed}/{_options.DailyApiLimit}");
-            }
-
-            if (request.Method == "HEAD")
-            {
-                response.Json = null;
-            }
-
-            var headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase);
-            if (headers.ContainsKey("Authorization"))
-            {
-                headers["Authorization"] = "(redacted)";
-            }
-
-            var capacity = _options.RequestLogCapacity;
-            while (_log.Count > 0 && _log.Count >= capacity)
-            {
-                _log.Dequeue();
-            }
-
-            if (capacity > 0)
-            {
-                _log.Enqueue(new EmulatorRequest(_options.TimeProvider.GetUtcNow(), request.Method, request.PathAndQuery, response.Status, headers, counted, fault is not null, response.FirstErrorCode(), subrequests)
-                {
-                    Duration = _options.TimeProvider.GetElapsedTime(started),
-                });
-            }
-
-            return response;
-        }
-    }
-
-    private static ApiResponse FaultResponse(FaultRule fault)
-    {
-        var error = new JsonObject
-        {
-            ["message"] = fault.Message ?? (fault.ErrorCode == "SERVER_UNAVAILABLE" ? "Server Unavailable" : $"Injected fault: {fault.ErrorCode}"),
-            ["errorCode"] = fault.ErrorCode,
-        };
-        if (fault.StatusCode == 400)
-        {
-            error["fields"] = new JsonArray();
-        }
-
-        return new ApiResponse(fault.StatusCode, new JsonArray { error });
-    }
-
-    private ApiResponse Dispatch(ApiRequest request, out bool counted, out IReadOnlyList<EmulatorSubrequest> subrequests)
-    {
-        counted = false;
-        subrequests = [];
-        var segments = request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Length == 3 && segments[0] == "services" && segments[1] == "oauth2" && segments[2] == "token")
-        {
-            return _oauth.Token(request);
-        }
-
-        if (segments.Length == 3 && segments[0] == "services" && segments[1] == "oauth2" && segments[2] == "userinfo")
-        {
-            return _oauth.UserInfo(request);
-        }
-
-        if (segments.Length < 2 || segments[0] != "services" || segments[1] != "data")
-        {
-            return ApiResponse.Error(404, [new ApiError("NOT_FOUND", "The requested resource does not exist")]);
-        }
-
-        if (segments.Length == 2)
-        {
-            return request.Method is "GET" or "HEAD" ? new ApiResponse(200, RestApi.Versions()) : RestApi.MethodNotAllowed(request.Method, "GET,HEAD");
-        }
-
-        var version = RestApi.ParseVersion(segments[2]);
-        if (version is null)
-        {
-            return ApiResponse.Error(404, [new ApiError("NOT_FOUND", "The requested resource does not exist")]);
-        }
-
-        var session = _oauth.Authenticate(request.Header("Authorization"));
-        if (session is null)
-        {
-            return ApiResponse.Error(401, [new ApiError("INVALID_SESSION_ID", "Session expired or invalid")]);
-        }
-
-        if (ApiCallsUsed >= _options.DailyApiLimit)
-        {
-            return ApiResponse.Error(403, [new ApiError("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")]);
-        }
-
-        Interlocked.Increment(ref _apiCalls);
-        counted = true;
-        var ctx = new CallContext
-        {
-            UserId = session.UserId,
-            Version = version,
-            AllowDuplicateSave = AllowSave(request.Headers),
-            AutoAssign = AutoAssign(request.Headers),
-            BatchSize = BatchSize(request.Headers),
-        };
-        try
-        {
-            var rest = segments[3..].Select(Uri.UnescapeDataString).ToArray();
-            _api.Composite.LastSubrequests.Clear();
-            var response = _api.Handle(request, rest, ctx);
-            if (_api.Composite.LastSubrequests.Count > 0)
-            {
-                subrequests = [.. _api.Composite.LastSubrequests];
-            }
-
-            return response;
-        }
-        catch (ApiException e)
-        {
-            return ApiResponse.Error(e.Status, e.Errors);
-        }
-    }
-
-    /// <summary>Sforce-Auto-Assign: absent or TRUE applies the active assignment rules, FALSE (any case) does not.</summary>
-    internal static bool AutoAssign(IReadOnlyDictionary<string, string> headers) =>
-        !(headers.TryGetValue("Sforce-Auto-Assign", out var value) && string.Equals(value.Trim(), "FALSE", StringComparison.OrdinalIgnoreCase));
-
-    internal static bool AllowSave(IReadOnlyDictionary<string, string> headers) =>
-        headers.TryGetValue("Sforce-Duplicate-Rule-Header", out var value)
-        && value.Split(';').Any(p => p.Trim().Replace(" ", string.Empty, StringComparison.Ordinal).Equals("allowSave=true", StringComparison.OrdinalIgnoreCase));
-
-    internal static int? BatchSize(IReadOnlyDictionary<string, string> headers)
-    {
-        if (!headers.TryGetValue("Sforce-Query-Options", out var value))
-        {
-            return null;
-        }
-
-        foreach (var part in value.Split(';', ','))
-        {
-            var kv = part.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (kv.Length == 2 && kv[0].Equals("batchSize", StringComparison.OrdinalIgnoreCase) && int.TryParse(kv[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
-            {
-                return size;
-            }
-        }
-
-        return null;
-    }
 
     // ---------- helpers ----------
 

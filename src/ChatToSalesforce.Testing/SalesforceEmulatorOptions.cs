@@ -43,4 +43,7 @@ public sealed class SalesforceEmulatorOptions
 
     /// <summary>The username of the integration ("connecting") user created at start. Defaults to <c>integration@emulator.example.com</c>.</summary>
     public string IntegrationUsername { get; set; } = "integration@emulator.example.com";
+
+    /// <summary>A copy, so an org of a cluster owns its settings (its limit and latency setters write here).</summary>
+    internal SalesforceEmulatorOptions Clone() => (SalesforceEmulatorOptions)MemberwiseClone();
 }

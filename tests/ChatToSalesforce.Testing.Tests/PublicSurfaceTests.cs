@@ -23,6 +23,7 @@ public sealed class PublicSurfaceTests
             "ChatToSalesforce.Testing.EmulatorValidationRule",
             "ChatToSalesforce.Testing.FaultRule",
             "ChatToSalesforce.Testing.SalesforceEmulator",
+            "ChatToSalesforce.Testing.SalesforceEmulatorCluster",
             "ChatToSalesforce.Testing.SalesforceEmulatorOptions");
         typeof(SalesforceEmulator).Assembly.GetExportedTypes().Where(t => t.IsClass && !t.IsAbstract).Should().OnlyContain(t => t.IsSealed);
     }

@@ -19,6 +19,14 @@ internal sealed class EmulatorHttpHandler : HttpMessageHandler
             uri = new Uri(_emulator.InstanceUrl, uri);
         }
 
+        var apiRequest = await ReadAsync(request, uri, cancellationToken).ConfigureAwait(false);
+        var response = await _emulator.ProcessAsync(apiRequest, cancellationToken).ConfigureAwait(false);
+        return ToHttp(response, request);
+    }
+
+    /// <summary>The emulator's view of an HttpClient request addressed to <paramref name="uri"/>.</summary>
+    internal static async Task<ApiRequest> ReadAsync(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
+    {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in request.Headers)
         {
@@ -36,7 +44,7 @@ internal sealed class EmulatorHttpHandler : HttpMessageHandler
             body = await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var apiRequest = new ApiRequest
+        return new ApiRequest
         {
             Method = request.Method.Method.ToUpperInvariant(),
             Path = uri.AbsolutePath,
@@ -45,11 +53,9 @@ internal sealed class EmulatorHttpHandler : HttpMessageHandler
             Headers = headers,
             Body = body,
         };
-        var response = await _emulator.ProcessAsync(apiRequest, cancellationToken).ConfigureAwait(false);
-        return ToHttp(response, request);
     }
 
-    private static HttpResponseMessage ToHttp(ApiResponse response, HttpRequestMessage request)
+    internal static HttpResponseMessage ToHttp(ApiResponse response, HttpRequestMessage request)
     {
         var message = new HttpResponseMessage((HttpStatusCode)response.Status) { RequestMessage = request };
         var bytes = response.BodyBytes();

@@ -76,6 +76,12 @@ internal sealed class OAuthServer
 
     public void ExpireAllSessions() => _sessions.Clear();
 
+    /// <summary>Whether this org issued the refresh token (current or rotated away): a cluster's login host routes the refresh grant by it.</summary>
+    public bool KnowsRefreshToken(string token) => _refreshTokens.ContainsKey(token) || _rotatedAway.ContainsKey(token);
+
+    /// <summary>Whether the client id is this org's configured or a registered client.</summary>
+    public bool KnowsClient(string clientId) => _clients.ContainsKey(clientId) || string.Equals(clientId, _options.ClientId, StringComparison.Ordinal);
+
     /// <summary>Validates a bearer token; null when it is missing, unknown or timed out.</summary>
     public Session? Authenticate(string? authorization)
     {
@@ -379,7 +385,7 @@ internal sealed class OAuthServer
         return Success(user.Id, client?.ClientSecret, refreshToken: null);
     }
 
-    private Record? FindUser(string? username)
+    public Record? FindUser(string? username)
     {
         if (string.IsNullOrEmpty(username))
         {
@@ -413,7 +419,7 @@ internal sealed class OAuthServer
         return new ApiResponse(200, body);
     }
 
-    private static Dictionary<string, string> ParseForm(ApiRequest request)
+    public static Dictionary<string, string> ParseForm(ApiRequest request)
     {
         var form = new Dictionary<string, string>(StringComparer.Ordinal);
         void Add(string text)

@@ -35,16 +35,23 @@ internal sealed partial class OrgState
     private int _customPrefix;
     private int _transactions;
 
-    public OrgState(TimeProvider time)
+    /// <summary>Creates an org with the standard objects.</summary>
+    /// <param name="time">The clock.</param>
+    /// <param name="orgNumber">The org's number (1 for a lone emulator; 1, 2, ... in a cluster): its org id, and the block its record ids come from, so ids are unique across the orgs of a process as Salesforce's are.</param>
+    public OrgState(TimeProvider time, int orgNumber = 1)
     {
         _time = time;
-        foreach (var def in StandardSchema.Create())
+        foreach (var def in StandardSchema.Shared)
         {
-            Register(def);
+            Register(def.CopyShared());
         }
 
-        OrganizationId = SalesforceId.Create("00D", 1);
+        OrganizationId = SalesforceId.Create("00D", orgNumber);
+        IdBase = (orgNumber - 1L) << 36;
     }
+
+    /// <summary>Added to every generated record number: each org owns a block of 2^36 ids.</summary>
+    public long IdBase { get; }
 
     public string OrganizationId { get; }
 
@@ -1275,10 +1282,10 @@ internal sealed partial class OrgState
             return existing;
         }
 
-        var id = explicitId ?? SalesforceId.Create(def.KeyPrefix, ++_sequence);
+        var id = explicitId ?? SalesforceId.Create(def.KeyPrefix, IdBase + ++_sequence);
         while (explicitId is null && _byId.ContainsKey(id))
         {
-            id = SalesforceId.Create(def.KeyPrefix, ++_sequence); // a seed's explicit id took this number
+            id = SalesforceId.Create(def.KeyPrefix, IdBase + ++_sequence); // a seed's explicit id took this number
         }
 
         values["Id"] = id;
