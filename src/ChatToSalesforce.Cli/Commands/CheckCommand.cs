@@ -27,6 +27,11 @@ internal static class CheckCommand
 
         await using (host.ConfigureAwait(false))
         {
+            if (host.Tenants is { } tenants)
+            {
+                return await CheckTenants.RunAsync(console, host, tenants, cancellationToken).ConfigureAwait(false);
+            }
+
             var client = host.Client;
             var options = host.Options;
             SalesforceConnection connection;
@@ -50,69 +55,60 @@ internal static class CheckCommand
             info.AddRow(ExportCommand.Cells("Instance URL", connection.InstanceUrl.ToString().TrimEnd('/')));
             info.AddRow(ExportCommand.Cells("API version", connection.ApiVersion));
             info.AddRow(ExportCommand.Cells("Mode", options.Mode.ToString()));
-            info.AddRow(ExportCommand.Cells("Daily API requests", await DescribeUsageAsync(host, cancellationToken).ConfigureAwait(false)));
+            info.AddRow(ExportCommand.Cells("Daily API requests", await DescribeUsageAsync(host.Client, () => host.ApiUsage.Current, cancellationToken).ConfigureAwait(false)));
             console.Out.Write(info);
 
-            var checks = Plan(options);
-            var describes = new Dictionary<string, (SalesforceObjectDescription? Description, string? Problem)>(StringComparer.OrdinalIgnoreCase);
-            foreach (var objectType in checks.Select(c => c.Object).Distinct(StringComparer.OrdinalIgnoreCase))
-            {
-                try
-                {
-                    describes[objectType] = (await client.DescribeAsync(objectType, cancellationToken).ConfigureAwait(false), null);
-                }
-                catch (SalesforceApiException e)
-                {
-                    describes[objectType] = (null, e.ErrorCode is "NOT_FOUND" or "INVALID_TYPE" || e.StatusCode == System.Net.HttpStatusCode.NotFound
-                        ? $"object {objectType} missing"
-                        : $"describe failed: {ExportCommand.ErrorText(e)}");
-                }
-            }
-
+            var results = await CheckFieldsAsync(client, options, cancellationToken).ConfigureAwait(false);
             var table = new Table().Title("Field mappings").AddColumn("Setting").AddColumn("Target").AddColumn("Result");
-            var problems = 0;
-            foreach (var check in checks)
+            var problems = results.Count(r => r.Result != "OK");
+            foreach (var (check, result) in results)
             {
-                var (description, problem) = describes[check.Object];
-                string result;
-                if (description is null)
-                {
-                    result = problem!;
-                }
-                else if (description.FindField(check.Field) is not { } field)
-                {
-                    result = "missing";
-                }
-                else if (!field.Createable && !field.Updateable)
-                {
-                    result = "read-only";
-                }
-                else if (check.ExternalId && !field.IsExternalId)
-                {
-                    result = "not an external id";
-                }
-                else
-                {
-                    result = "OK";
-                }
-
-                if (result != "OK")
-                {
-                    problems++;
-                }
-
                 table.AddRow(ExportCommand.Cells(check.Setting, $"{check.Object}.{check.Field}", result));
             }
 
             console.Out.Write(table);
             console.Out.Write(new Text(problems == 0
-                ? $"Check passed: connected, and all {checks.Count} mapped field(s) exist and are writable.{Environment.NewLine}"
-                : $"Check failed: {problems} of {checks.Count} mapped field(s) are missing, read-only or unusable.{Environment.NewLine}"));
+                ? $"Check passed: connected, and all {results.Count} mapped field(s) exist and are writable.{Environment.NewLine}"
+                : $"Check failed: {problems} of {results.Count} mapped field(s) are missing, read-only or unusable.{Environment.NewLine}"));
             return problems == 0 ? CliApp.Success : CliApp.SomeFailed;
         }
     }
 
-    private sealed record FieldCheck(string Setting, string Object, string Field, bool ExternalId = false);
+    /// <summary>Describes the objects the settings write to and checks every built-in and mapped field: "OK" or the problem.</summary>
+    internal static async Task<List<(FieldCheck Check, string Result)>> CheckFieldsAsync(ISalesforceClient client, SalesforceChatExportOptions options, CancellationToken cancellationToken)
+    {
+        var checks = Plan(options);
+        var describes = new Dictionary<string, (SalesforceObjectDescription? Description, string? Problem)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var objectType in checks.Select(c => c.Object).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            try
+            {
+                describes[objectType] = (await client.DescribeAsync(objectType, cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (SalesforceApiException e)
+            {
+                describes[objectType] = (null, e.ErrorCode is "NOT_FOUND" or "INVALID_TYPE" || e.StatusCode == System.Net.HttpStatusCode.NotFound
+                    ? $"object {objectType} missing"
+                    : $"describe failed: {ExportCommand.ErrorText(e)}");
+            }
+        }
+
+        var results = new List<(FieldCheck, string)>(checks.Count);
+        foreach (var check in checks)
+        {
+            var (description, problem) = describes[check.Object];
+            var result = description is null ? problem!
+                : description.FindField(check.Field) is not { } field ? "missing"
+                : !field.Createable && !field.Updateable ? "read-only"
+                : check.ExternalId && !field.IsExternalId ? "not an external id"
+                : "OK";
+            results.Add((check, result));
+        }
+
+        return results;
+    }
+
+    internal sealed record FieldCheck(string Setting, string Object, string Field, bool ExternalId = false);
 
     private static List<FieldCheck> Plan(SalesforceChatExportOptions o)
     {
@@ -156,7 +152,7 @@ internal static class CheckCommand
         return checks;
     }
 
-    private static async Task<string> DescribeUserAsync(ISalesforceClient client, string? userId, CancellationToken cancellationToken)
+    internal static async Task<string> DescribeUserAsync(ISalesforceClient client, string? userId, CancellationToken cancellationToken)
     {
         if (userId is null)
         {
@@ -174,11 +170,11 @@ internal static class CheckCommand
         }
     }
 
-    private static async Task<string> DescribeUsageAsync(CliHost host, CancellationToken cancellationToken)
+    internal static async Task<string> DescribeUsageAsync(ISalesforceClient client, Func<SalesforceApiUsageSnapshot?> reported, CancellationToken cancellationToken)
     {
         try
         {
-            var limits = await host.Client.GetLimitsAsync(cancellationToken).ConfigureAwait(false);
+            var limits = await client.GetLimitsAsync(cancellationToken).ConfigureAwait(false);
             if (limits["DailyApiRequests"] is JsonObject daily && daily["Max"] is JsonValue maxValue && maxValue.TryGetValue<long>(out var max)
                 && daily["Remaining"] is JsonValue remainingValue && remainingValue.TryGetValue<long>(out var remaining))
             {
@@ -190,7 +186,7 @@ internal static class CheckCommand
             // Fall back to the usage Salesforce reports on every response.
         }
 
-        return host.ApiUsage.Current is { } usage ? Usage(usage.Used, usage.Limit) : "(not reported)";
+        return reported() is { } usage ? Usage(usage.Used, usage.Limit) : "(not reported)";
 
         static string Usage(long used, long max) => string.Create(CultureInfo.InvariantCulture, $"{used:N0} used of {max:N0} ({(max > 0 ? (double)used / max : 0):P1}), {max - used:N0} remaining");
     }
