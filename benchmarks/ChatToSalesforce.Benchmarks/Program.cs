@@ -23,5 +23,11 @@ if (args.Length > 0 && string.Equals(args[0], "emulator-scale", StringComparison
     return await EmulatorScaleBenchmark.RunAsync(args[1..]);
 }
 
+// `tenants [--tenants <n>] [--per-tenant <k>] [--latency-ms <ms>] [--many <n>] [--json <file>]`: many tenants in one exporter.
+if (args.Length > 0 && string.Equals(args[0], "tenants", StringComparison.OrdinalIgnoreCase))
+{
+    return await ChatToSalesforce.Benchmarks.Tenants.TenantsBenchmark.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -157,6 +157,9 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
     private static string DistributedKey(string org, char kind, string name) =>
         DistributedKeyPrefix + org.ToLowerInvariant() + (kind == DescribeKind ? ":describe:" : ":user:") + name.ToLowerInvariant();
 
+    /// <summary>Entries held (diagnostics and benchmarks).</summary>
+    public int Count => _entries.Count;
+
     /// <summary>Forgets everything cached for an org (its tenant was evicted or reconnected).</summary>
     public void RemoveOrg(string org)
     {

@@ -149,14 +149,18 @@ internal sealed partial class TenantRegistry : IDisposable
         return stored.Context;
     }
 
-    /// <summary>Evicts tenants idle for longer than <see cref="SalesforceTenancyOptions.IdleTimeout"/>, then the least recently used beyond the cap.</summary>
-    public int EvictIdle()
+    /// <summary>
+    /// Evicts tenants idle for longer than <see cref="SalesforceTenancyOptions.IdleTimeout"/> (or <paramref name="idleFor"/>),
+    /// then the least recently used beyond the cap.
+    /// </summary>
+    public int EvictIdle(TimeSpan? idleFor = null)
     {
         var now = _time.GetTimestamp();
         var evicted = 0;
+        var limit = idleFor ?? _tenancy.IdleTimeout;
         foreach (var (id, runtime) in _tenants)
         {
-            if (_time.GetElapsedTime(runtime.LastUsed, now) >= _tenancy.IdleTimeout && Evict(id, runtime))
+            if (_time.GetElapsedTime(runtime.LastUsed, now) >= limit && Evict(id, runtime))
             {
                 evicted++;
             }
