@@ -63,6 +63,37 @@ public sealed partial class SalesforceEmulator
         }
     }
 
+    /// <summary>
+    /// Registers a connected app / External Client App for the OAuth web-server flow (and the other flows): the callback URLs
+    /// <c>/services/oauth2/authorize</c> may redirect to (exact matches; any other <c>redirect_uri</c> gets Salesforce's
+    /// <c>redirect_uri_mismatch</c> error page), and whether the authorization-code grant must present the secret
+    /// ("Require secret for web server flow", on by default as in Salesforce).
+    /// </summary>
+    /// <param name="clientId">The consumer key.</param>
+    /// <param name="callbackUrls">The allowed callback URLs, e.g. <c>https://app.example.com/salesforce/callback</c>.</param>
+    /// <param name="clientSecret">The consumer secret, if any.</param>
+    /// <param name="requireSecretForWebServerFlow">Whether the authorization-code grant requires the secret.</param>
+    /// <param name="jwtPublicKeyPem">A PEM public key or X.509 certificate for the JWT bearer flow, if any.</param>
+    /// <exception cref="ArgumentException">A callback URL is not an absolute URL.</exception>
+    public void RegisterClient(string clientId, IEnumerable<string> callbackUrls, string? clientSecret = null, bool requireSecretForWebServerFlow = true, string? jwtPublicKeyPem = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        ArgumentNullException.ThrowIfNull(callbackUrls);
+        var urls = callbackUrls.ToList();
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile || !url.Contains("://", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"The callback URL '{url}' is not an absolute URL (e.g. https://app.example.com/salesforce/callback).", nameof(callbackUrls));
+            }
+        }
+
+        lock (_gate)
+        {
+            _oauth.RegisterClient(clientId, clientSecret, jwtPublicKeyPem, urls, requireSecretForWebServerFlow);
+        }
+    }
+
     /// <summary>Asks the org's OAuth side a question under the org lock (a cluster's login-host routing).</summary>
     internal bool Recognizes(Func<OAuthServer, bool> test)
     {

@@ -77,7 +77,7 @@ public sealed partial class SalesforceEmulator
 
             if (capacity > 0)
             {
-                _log.Enqueue(new EmulatorRequest(_options.TimeProvider.GetUtcNow(), request.Method, request.PathAndQuery, response.Status, headers, counted, fault is not null, response.FirstErrorCode(), subrequests)
+                _log.Enqueue(new EmulatorRequest(_options.TimeProvider.GetUtcNow(), request.Method, LoggedPath(request), response.Status, headers, counted, fault is not null, response.FirstErrorCode(), subrequests)
                 {
                     Duration = _options.TimeProvider.GetElapsedTime(started),
                 });
@@ -112,9 +112,22 @@ public sealed partial class SalesforceEmulator
             return _oauth.Token(request);
         }
 
-        if (segments.Length == 3 && segments[0] == "services" && segments[1] == "oauth2" && segments[2] == "userinfo")
+        if (segments is ["services", "oauth2", var endpoint])
         {
-            return _oauth.UserInfo(request);
+            switch (endpoint)
+            {
+                case "userinfo":
+                    return _oauth.UserInfo(request);
+                case "authorize":
+                    return _oauth.Authorize(request);
+                case "revoke":
+                    return _oauth.Revoke(request);
+            }
+        }
+
+        if (segments is ["id", var orgId, var userId])
+        {
+            return _oauth.Identity(request, orgId, userId);
         }
 
         if (segments.Length < 2 || segments[0] != "services" || segments[1] != "data")
@@ -197,5 +210,27 @@ public sealed partial class SalesforceEmulator
         }
 
         return null;
+    }
+
+    /// <summary>The path and query as the request log keeps it: tokens and codes in the query (revoke, identity URL, a callback) redacted.</summary>
+    internal static string LoggedPath(ApiRequest request)
+    {
+        if (request.Query.Length == 0)
+        {
+            return request.Path;
+        }
+
+        var parts = request.Query.Split('&');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var eq = parts[i].IndexOf('=', StringComparison.Ordinal);
+            var name = eq < 0 ? parts[i] : parts[i][..eq];
+            if (eq >= 0 && name is "token" or "oauth_token" or "access_token" or "refresh_token" or "code" or "code_verifier" or "client_secret" or "password")
+            {
+                parts[i] = name + "=(redacted)";
+            }
+        }
+
+        return $"{request.Path}?{string.Join('&', parts)}";
     }
 }

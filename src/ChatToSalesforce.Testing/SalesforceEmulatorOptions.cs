@@ -20,7 +20,7 @@ public sealed class SalesforceEmulatorOptions
 
     /// <summary>
     /// Which clients the token endpoint accepts besides <see cref="ClientId"/>/<see cref="ClientSecret"/> and the clients registered with
-    /// <see cref="SalesforceEmulator.RegisterClient"/>. <see langword="true"/>: any client id and secret. <see langword="false"/>: no other client.
+    /// <see cref="SalesforceEmulator.RegisterClient(string, string?, string?)"/>. <see langword="true"/>: any client id and secret. <see langword="false"/>: no other client.
     /// <see langword="null"/> (the default): any client in-process (<see cref="SalesforceEmulator.CreateHandler"/>), none over HTTP
     /// (<see cref="SalesforceEmulator.StartServerAsync"/>), so a served emulator gives tokens only to the configured credentials.
     /// </summary>
@@ -43,6 +43,12 @@ public sealed class SalesforceEmulatorOptions
 
     /// <summary>The username of the integration ("connecting") user created at start. Defaults to <c>integration@emulator.example.com</c>.</summary>
     public string IntegrationUsername { get; set; } = "integration@emulator.example.com";
+
+    /// <summary>
+    /// When <see langword="true"/>, <c>GET /services/oauth2/authorize</c> of the web-server flow skips the login and consent page and
+    /// redirects at once with a code for the integration user (for unit tests without a browser). Defaults to <see langword="false"/>: the page is shown.
+    /// </summary>
+    public bool AutoApproveAuthorization { get; set; }
 
     /// <summary>A copy, so an org of a cluster owns its settings (its limit and latency setters write here).</summary>
     internal SalesforceEmulatorOptions Clone() => (SalesforceEmulatorOptions)MemberwiseClone();

@@ -62,7 +62,7 @@ internal static class LoginHost
         if (segments is ["id", var orgId, _])
         {
             var org = orgs.FirstOrDefault(o => SameId(o.OrganizationId, orgId));
-            return org is null ? (null, ApiResponse.OAuthError(404, "Bad_Id", "Bad id " + orgId)) : (org, null);
+            return org is null ? (null, new ApiResponse(404) { Raw = "Bad_Id"u8.ToArray(), ContentType = "text/plain;charset=UTF-8" }) : (org, null);
         }
 
         if (segments is not ["services", "oauth2", var endpoint])
@@ -76,6 +76,7 @@ internal static class LoginHost
             "token" => Token(orgs, request, form),
             "userinfo" => ByAccessToken(orgs, Bearer(request.Header("Authorization")) ?? form.GetValueOrDefault("access_token"))
                 ?? (null, ApiResponse.Error(401, [new ApiError("INVALID_SESSION_ID", "Session expired or invalid")])),
+            "authorize" => Authorize(orgs, form),
             "revoke" => ByAnyToken(orgs, form.GetValueOrDefault("token")) ?? (null, ApiResponse.OAuthError(400, "invalid_token", "invalid token")),
             _ => (null, NotFound),
         };
@@ -111,6 +112,13 @@ internal static class LoginHost
                 return org is null ? (null, ApiResponse.OAuthError(400, "invalid_grant", "expired access/refresh token")) : (org, null);
             }
 
+            case "authorization_code":
+            {
+                var code = form.GetValueOrDefault("code");
+                var org = code is null ? null : orgs.FirstOrDefault(o => o.Recognizes(s => s.KnowsCode(code)));
+                return org is null ? (null, ApiResponse.OAuthError(400, "invalid_grant", "invalid authorization code")) : (org, null);
+            }
+
             case "client_credentials":
             {
                 // Every org answers this one the same on a login host ("request not supported on this domain"); the client's org logs it.
@@ -122,6 +130,22 @@ internal static class LoginHost
             default:
                 return (null, ApiResponse.OAuthError(400, "unsupported_grant_type", "grant type not supported"));
         }
+    }
+
+    /// <summary>The authorize page on a login host: the org of the login hint or of the posted username, else the one org that knows the client.</summary>
+    private static (SalesforceEmulator?, ApiResponse?) Authorize(IReadOnlyList<SalesforceEmulator> orgs, Dictionary<string, string> form)
+    {
+        var byUser = ByUsername(orgs, form.GetValueOrDefault("username") ?? form.GetValueOrDefault("login_hint"), null);
+        if (byUser is not null)
+        {
+            return byUser.Value;
+        }
+
+        var clientId = form.GetValueOrDefault("client_id");
+        var known = clientId is null ? [] : orgs.Where(o => o.Recognizes(s => s.KnowsClient(clientId))).Take(2).ToList();
+        return known.Count == 1
+            ? (known[0], null)
+            : (null, AuthorizePage.Error("OAUTH_EC_APP_NOT_FOUND", "The external client app isn't installed in your org, or the login host can't tell which org you log in to. Use your org's My Domain login URL, or pass login_hint with your username."));
     }
 
     private static (SalesforceEmulator?, ApiResponse?)? ByUsername(IReadOnlyList<SalesforceEmulator> orgs, string? username, string? clientId)

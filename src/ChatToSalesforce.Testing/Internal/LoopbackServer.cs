@@ -362,6 +362,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
         200 => "OK",
         201 => "Created",
         204 => "No Content",
+        302 => "Found",
         300 => "Multiple Choices",
         400 => "Bad Request",
         401 => "Unauthorized",

@@ -11,6 +11,9 @@ internal sealed class Session
 {
     public required string UserId { get; init; }
     public DateTimeOffset LastUsed { get; set; }
+
+    /// <summary>The refresh-token family the session was issued from (ends with it when the refresh token is revoked); null for other grants.</summary>
+    public string? Family { get; init; }
 }
 
 internal sealed class RegisteredClient
@@ -18,10 +21,16 @@ internal sealed class RegisteredClient
     public required string ClientId { get; init; }
     public string? ClientSecret { get; init; }
     public RSA? PublicKey { get; init; }
+
+    /// <summary>The callback URLs the web-server flow may redirect to (exact matches).</summary>
+    public IReadOnlyList<string> CallbackUrls { get; init; } = [];
+
+    /// <summary>"Require secret for web server flow": the authorization-code grant must present the secret.</summary>
+    public bool RequireSecretForWebServer { get; init; } = true;
 }
 
 /// <summary>POST /services/oauth2/token and the session table. Callers hold the emulator lock.</summary>
-internal sealed class OAuthServer
+internal sealed partial class OAuthServer
 {
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string UserId, string Family)> _refreshTokens = new(StringComparer.Ordinal);
@@ -40,7 +49,7 @@ internal sealed class OAuthServer
 
     public required string IntegrationUserId { get; set; }
 
-    public void RegisterClient(string clientId, string? clientSecret, string? publicKeyPem)
+    public void RegisterClient(string clientId, string? clientSecret, string? publicKeyPem, IReadOnlyList<string>? callbackUrls = null, bool requireSecretForWebServer = true)
     {
         RSA? key = null;
         if (publicKeyPem is not null)
@@ -57,13 +66,20 @@ internal sealed class OAuthServer
             }
         }
 
-        _clients[clientId] = new RegisteredClient { ClientId = clientId, ClientSecret = clientSecret, PublicKey = key };
+        _clients[clientId] = new RegisteredClient
+        {
+            ClientId = clientId,
+            ClientSecret = clientSecret,
+            PublicKey = key,
+            CallbackUrls = callbackUrls ?? [],
+            RequireSecretForWebServer = requireSecretForWebServer,
+        };
     }
 
-    public string IssueAccessToken(string userId)
+    public string IssueAccessToken(string userId, string? family = null)
     {
         var token = $"{_org.OrganizationId[..15]}!{Random(48)}";
-        _sessions[token] = new Session { UserId = userId, LastUsed = _options.TimeProvider.GetUtcNow() };
+        _sessions[token] = new Session { UserId = userId, LastUsed = _options.TimeProvider.GetUtcNow(), Family = family };
         return token;
     }
 
@@ -158,6 +174,8 @@ internal sealed class OAuthServer
                 return Success(user.Id, clientSecret, refreshToken: null);
             }
 
+            case "authorization_code":
+                return AuthorizationCode(form, clientId, clientSecret);
             case "refresh_token":
                 return Refresh(form.GetValueOrDefault("refresh_token"), clientId, clientSecret, request.Served);
             case "urn:ietf:params:oauth:grant-type:jwt-bearer":
@@ -169,53 +187,8 @@ internal sealed class OAuthServer
         }
     }
 
-    /// <summary>GET /services/oauth2/userinfo: the OpenID Connect user info of the token's user (not an API call).</summary>
-    public ApiResponse UserInfo(ApiRequest request)
-    {
-        if (request.Method is not ("GET" or "POST"))
-        {
-            return ApiResponse.OAuthError(400, "invalid_request", "must use HTTP GET or POST");
-        }
-
-        var session = Authenticate(request.Header("Authorization"));
-        var user = session is null ? null : _org.Get(session.UserId);
-        if (user is null)
-        {
-            return ApiResponse.Error(401, [new ApiError("INVALID_SESSION_ID", "Session expired or invalid")]);
-        }
-
-        var instance = _instanceUrl().GetLeftPart(UriPartial.Authority);
-        var body = new JsonObject
-        {
-            ["sub"] = $"https://login.salesforce.com/id/{_org.OrganizationId}/{user.Id}",
-            ["user_id"] = user.Id,
-            ["organization_id"] = _org.OrganizationId,
-            ["preferred_username"] = Json.Str(user["Username"]),
-            ["nickname"] = Json.Str(user["Username"])?.Split('@')[0],
-            ["name"] = Json.Str(user["Name"]),
-            ["email"] = Json.Str(user["Email"]),
-            ["email_verified"] = true,
-            ["given_name"] = Json.Str(user["FirstName"]),
-            ["family_name"] = Json.Str(user["LastName"]),
-            ["zoneinfo"] = "GMT",
-            ["active"] = true,
-            ["user_type"] = "STANDARD",
-            ["language"] = "en_US",
-            ["locale"] = "en_US",
-            ["utcOffset"] = 0,
-            ["urls"] = new JsonObject
-            {
-                ["rest"] = $"{instance}/services/data/v{{version}}/",
-                ["sobjects"] = $"{instance}/services/data/v{{version}}/sobjects/",
-                ["query"] = $"{instance}/services/data/v{{version}}/query/",
-                ["profile"] = $"{instance}/{user.Id}",
-            },
-        };
-        return new ApiResponse(200, body);
-    }
-
     /// <summary>Whether clients other than the configured and registered ones get tokens (see <see cref="SalesforceEmulatorOptions.AcceptAnyClient"/>).</summary>
-    private bool AcceptAny(bool served) => _options.AcceptAnyClient ?? !served;
+    internal bool AcceptAny(bool served) => _options.AcceptAnyClient ?? !served;
 
     private ApiResponse? CheckClient(string? clientId, string? clientSecret, bool requireSecret, bool served)
     {
@@ -249,7 +222,7 @@ internal sealed class OAuthServer
         return ApiResponse.OAuthError(400, "invalid_client_id", "client identifier invalid");
     }
 
-    private static bool FixedEquals(string expected, string? actual) =>
+    internal static bool FixedEquals(string expected, string? actual) =>
         actual is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(actual));
 
     private ApiResponse Refresh(string? token, string? clientId, string? clientSecret, bool served)
@@ -266,11 +239,8 @@ internal sealed class OAuthServer
 
         if (_rotatedAway.TryGetValue(token, out var family))
         {
-            // Reusing a rotated-away token revokes the whole family (Salesforce's Refresh Token Rotation).
-            foreach (var key in _refreshTokens.Where(p => p.Value.Family == family).Select(p => p.Key).ToList())
-            {
-                _refreshTokens.Remove(key);
-            }
+            // Reusing a rotated-away token revokes the whole family and its access tokens (Salesforce's Refresh Token Rotation).
+            RevokeFamily(family);
 
             return ApiResponse.OAuthError(400, "invalid_grant", "expired access/refresh token");
         }
@@ -295,7 +265,7 @@ internal sealed class OAuthServer
             _refreshTokens[next] = entry;
         }
 
-        return Success(entry.UserId, clientSecret, next);
+        return Success(entry.UserId, clientSecret, next, entry.Family);
     }
 
     private ApiResponse JwtBearer(string? assertion, bool served)
@@ -396,14 +366,14 @@ internal sealed class OAuthServer
         return _org.FindByField(users, users.Field("Username")!, JsonValue.Create(username)).FirstOrDefault();
     }
 
-    private ApiResponse Success(string userId, string? clientSecret, string? refreshToken)
+    private ApiResponse Success(string userId, string? clientSecret, string? refreshToken, string? family = null, string scope = "api refresh_token")
     {
         var issuedAt = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var id = $"https://login.salesforce.com/id/{_org.OrganizationId}/{userId}";
         var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(clientSecret ?? "emulator"), Encoding.UTF8.GetBytes(id + issuedAt)));
         var body = new JsonObject
         {
-            ["access_token"] = IssueAccessToken(userId),
+            ["access_token"] = IssueAccessToken(userId, family),
         };
         if (refreshToken is not null)
         {
@@ -411,7 +381,7 @@ internal sealed class OAuthServer
         }
 
         body["signature"] = signature;
-        body["scope"] = "api refresh_token";
+        body["scope"] = scope;
         body["instance_url"] = _instanceUrl().GetLeftPart(UriPartial.Authority);
         body["id"] = id;
         body["token_type"] = "Bearer";
@@ -471,7 +441,7 @@ internal sealed class OAuthServer
         return Convert.FromBase64String(s);
     }
 
-    private static string Random(int length)
+    internal static string Random(int length)
     {
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
         return RandomNumberGenerator.GetString(alphabet, length);

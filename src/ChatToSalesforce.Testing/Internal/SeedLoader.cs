@@ -149,7 +149,16 @@ internal static class SeedLoader
                         {
                             location = $"$.clients[{i}]";
                             var o = Obj(item);
-                            emulator.RegisterClient(Str(o, "clientId") ?? throw new FormatException("'clientId' is required"), Str(o, "clientSecret"), Str(o, "publicKeyPem"));
+                            var clientId = Str(o, "clientId") ?? throw new FormatException("'clientId' is required");
+                            if (o["callbackUrls"] is { } callbacks)
+                            {
+                                var requireSecret = o["requireSecretForWebServerFlow"] is null || Bool(o, "requireSecretForWebServerFlow");
+                                emulator.RegisterClient(clientId, Arr(callbacks).Select(c => Json.Str(c) ?? throw new FormatException("'callbackUrls' must be a list of URLs")).ToList(), Str(o, "clientSecret"), requireSecret, Str(o, "publicKeyPem"));
+                            }
+                            else
+                            {
+                                emulator.RegisterClient(clientId, Str(o, "clientSecret"), Str(o, "publicKeyPem"));
+                            }
                         }
 
                         break;
