@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChatToSalesforce.Connect;
 
 namespace ChatToSalesforce.Tenancy;
 
@@ -7,8 +8,9 @@ namespace ChatToSalesforce.Tenancy;
 /// secrets) in their own database or vault and implement <see cref="ISalesforceTenantStore"/> over it.
 /// </summary>
 /// <remarks>Thread-safe. <see cref="Set"/> replaces a tenant and gives it a new version, so the change takes effect on its next export.</remarks>
-public sealed class InMemorySalesforceTenantStore : ISalesforceTenantStore
+public sealed class InMemorySalesforceTenantStore : ISalesforceTenantStore, ISalesforceConnectionStore
 {
+    private readonly ConcurrentDictionary<string, SalesforceTenantConnection> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SalesforceTenant> _tenants = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SalesforceConnectionChange> _changes = new(StringComparer.Ordinal);
     private long _version;
@@ -23,7 +25,7 @@ public sealed class InMemorySalesforceTenantStore : ISalesforceTenantStore
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(options);
-        _tenants[tenantId] = new SalesforceTenant { Id = tenantId, Options = options, Version = Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        Put(tenantId, options, disconnectedReason: null);
     }
 
     /// <summary>Removes a tenant; its conversations then fail with "not configured".</summary>
@@ -53,4 +55,43 @@ public sealed class InMemorySalesforceTenantStore : ISalesforceTenantStore
 
         return ValueTask.CompletedTask;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>The tenant's settings (kept if it has some) then connect with the refresh-token flow to the connected org.</remarks>
+    public ValueTask SaveConnectionAsync(SalesforceTenantConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _connections[connection.TenantId] = connection;
+        var options = _tenants.TryGetValue(connection.TenantId, out var existing) ? existing.Options : new SalesforceChatExportOptions();
+        options.InstanceUrl = connection.InstanceUrl;
+        options.Authentication.Flow = SalesforceAuthFlow.RefreshToken;
+        options.Authentication.RefreshToken = connection.RefreshToken;
+        options.Authentication.LoginUrl = connection.LoginUrl;
+        Put(connection.TenantId, options, disconnectedReason: null);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<SalesforceTenantConnection?> GetConnectionAsync(string tenantId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_connections.GetValueOrDefault(tenantId));
+
+    /// <inheritdoc/>
+    /// <remarks>The tenant keeps its settings and is marked disconnected: its exports fail with that reason until it connects again.</remarks>
+    public ValueTask DeleteConnectionAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        _connections.TryRemove(tenantId, out _);
+        if (_tenants.TryGetValue(tenantId, out var tenant))
+        {
+            tenant.Options.Authentication.RefreshToken = null;
+            Put(tenantId, tenant.Options, "the tenant disconnected its Salesforce org; connect it again to resume exports.");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void Put(string tenantId, SalesforceChatExportOptions options, string? disconnectedReason) =>
+        _tenants[tenantId] = new SalesforceTenant
+        {
+            Id = tenantId, Options = options, DisconnectedReason = disconnectedReason, Version = Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
 }

@@ -19,6 +19,12 @@ public sealed class SalesforceTenant
     /// </summary>
     public required SalesforceChatExportOptions Options { get; init; }
 
+    /// <summary>
+    /// Why the tenant is not connected (it disconnected, or the host marked it), or <see langword="null"/>. A disconnected
+    /// tenant's conversations fail with <see cref="SalesforceReconnectRequiredException"/> and this reason, with no call to Salesforce.
+    /// </summary>
+    public string? DisconnectedReason { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => $"SalesforceTenant {{ Id = {Id}, Version = {Version} }}";
 }

@@ -69,9 +69,9 @@ internal sealed class TenantOrgs : IDisposable
         return options;
     }
 
-    public SalesforceEmulator Add(string name)
+    public SalesforceEmulator Add(string name, bool autoApprove = false)
     {
-        var org = new SalesforceEmulator(new SalesforceEmulatorOptions { InstanceUrl = new Uri($"https://{name}.my.salesforce.com") });
+        var org = new SalesforceEmulator(new SalesforceEmulatorOptions { InstanceUrl = new Uri($"https://{name}.my.salesforce.com"), AutoApproveAuthorization = autoApprove, TimeProvider = Time });
         _orgs[name] = org;
         return org;
     }
@@ -85,6 +85,9 @@ internal sealed class TenantOrgs : IDisposable
         _gates[name] = _ => release.Task;
         return release;
     }
+
+    /// <summary>A handler that reaches every org (what an admin's browser would).</summary>
+    public HttpMessageHandler CreateHandler() => new Router(this);
 
     public int TokenRequests(string name) => _orgs[name].RequestLog.Count(r => r.Path.EndsWith("/services/oauth2/token", StringComparison.Ordinal));
 
@@ -128,6 +131,23 @@ internal sealed class TenantOrgs : IDisposable
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var name = request.RequestUri!.Host.Split('.')[0];
+            if (name is "login" or "test")
+            {
+                // Identity URLs live on the login host, as at Salesforce: the org that knows the access token answers.
+                foreach (var org in orgs._orgs.Values)
+                {
+                    using var copy = new HttpRequestMessage(request.Method, request.RequestUri);
+                    copy.Headers.Authorization = request.Headers.Authorization;
+                    var answer = await new HttpMessageInvoker(org.CreateHandler()).SendAsync(copy, cancellationToken);
+                    if (answer.IsSuccessStatusCode)
+                    {
+                        return answer;
+                    }
+                }
+
+                return new HttpResponseMessage(System.Net.HttpStatusCode.Forbidden);
+            }
+
             HttpMessageInvoker invoker;
             lock (_invokers)
             {

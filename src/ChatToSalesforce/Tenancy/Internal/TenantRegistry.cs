@@ -126,6 +126,11 @@ internal sealed partial class TenantRegistry : IDisposable
             throw NotConfigured(tenantId, "the tenant store does not know it");
         }
 
+        if (tenant.DisconnectedReason is { } disconnected)
+        {
+            throw new SalesforceReconnectRequiredException(tenantId, disconnected);
+        }
+
         var now = _time.GetTimestamp();
         if (_tenants.TryGetValue(tenantId, out var runtime) && runtime.Matches(tenant))
         {
