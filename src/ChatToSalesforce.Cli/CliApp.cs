@@ -44,6 +44,8 @@ internal static class CliApp
         root.Subcommands.Add(PreviewCommand.Create(console));
         root.Subcommands.Add(CheckCommand.Create(console));
         root.Subcommands.Add(EmulatorCommand.Create(console));
+        root.Subcommands.Add(ConnectCommand.Create(console));
+        root.Subcommands.Add(ConnectCommand.CreateDisconnect(console));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = stdout, Error = stderr };

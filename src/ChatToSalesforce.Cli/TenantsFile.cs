@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChatToSalesforce.Connect;
 using ChatToSalesforce.DependencyInjection.Internal;
 using ChatToSalesforce.Tenancy;
 using Microsoft.Extensions.Configuration;
@@ -68,5 +71,48 @@ internal static class TenantsFile
         }
 
         return store;
+    }
+
+    /// <summary>Adds an empty entry for the tenant when the file has none (so <c>connect</c> can start for a new tenant).</summary>
+    /// <remarks>An empty object is no configuration section, so the new entry names the default mode.</remarks>
+    public static void EnsureTenant(FileInfo file, string tenantId) => Edit(file, tenants => tenants[tenantId] ??= new JsonObject { ["Mode"] = nameof(ExportMode.ContactAndTask) });
+
+    /// <summary>Records a connection: instance URL, refresh-token flow and login host; the refresh token only when asked.</summary>
+    public static void RecordConnection(FileInfo file, SalesforceTenantConnection connection, bool writeSecret) => Edit(file, tenants =>
+    {
+        var tenant = tenants[connection.TenantId] as JsonObject ?? new JsonObject();
+        tenants[connection.TenantId] = tenant;
+        tenant["InstanceUrl"] = connection.InstanceUrl.ToString().TrimEnd('/');
+        var auth = tenant["Authentication"] as JsonObject ?? new JsonObject();
+        tenant["Authentication"] = auth;
+        auth["Flow"] = "RefreshToken";
+        auth["LoginUrl"] = connection.LoginUrl.ToString().TrimEnd('/');
+        if (writeSecret)
+        {
+            auth["RefreshToken"] = connection.RefreshToken;
+        }
+        else
+        {
+            auth.Remove("RefreshToken");
+        }
+    });
+
+    /// <summary>Removes the tenant's refresh token (its settings stay).</summary>
+    public static void RemoveConnection(FileInfo file, string tenantId) => Edit(file, tenants =>
+    {
+        if (tenants[tenantId]?["Authentication"] is JsonObject auth)
+        {
+            auth.Remove("RefreshToken");
+        }
+    });
+
+    private static void Edit(FileInfo file, Action<JsonObject> change)
+    {
+        var root = (file.Exists ? JsonNode.Parse(File.ReadAllText(file.FullName), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) : null) as JsonObject ?? new JsonObject();
+        var tenants = root[SectionName] as JsonObject ?? new JsonObject();
+        root[SectionName] = tenants;
+        change(tenants);
+        File.WriteAllText(file.FullName, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine);
+        file.Refresh();
     }
 }

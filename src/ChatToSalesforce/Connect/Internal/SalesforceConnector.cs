@@ -133,7 +133,17 @@ internal sealed partial class SalesforceConnector : ISalesforceConnector
             return Failed(pending.TenantId, "invalid_response", "Salesforce's token response has no valid instance URL or identity URL; nothing was stored.");
         }
 
-        var identity = await OAuthWebServerWire.IdentityAsync(http, identityUrl, token.AccessToken, cancellationToken).ConfigureAwait(false);
+        // The identity URL names the login host; the org's own host answers it too (and is the host already trusted).
+        (string? OrganizationId, string? UserId, string? Username, string? DisplayName)? identity = null;
+        try
+        {
+            identity = await OAuthWebServerWire.IdentityAsync(http, new Uri(instanceUrl, identityUrl.PathAndQuery), token.AccessToken, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            // The ids are in the identity URL itself; only the username and display name are missing.
+        }
+
         var (orgId, userId) = IdentityUrl.Parse(identityUrl);
         var org = new SalesforceConnectedOrg(
             identity?.OrganizationId ?? orgId ?? string.Empty,
