@@ -407,7 +407,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
             TransportLog.RequestLimitCircuitOpened(_logger, _usage.OpenCircuit());
         }
 
-        throw SalesforceErrorParser.FromErrors(status, errors, operation.Name);
+        throw SalesforceErrorParser.FromErrors(status, errors, operation.Name, retryAfter: kind == SalesforceErrorKind.DailyLimitExceeded ? _usage.BreakDuration : null);
     }
 
     private async Task<(int Status, JsonNode? Body)> SendOnceAsync(Operation operation, SalesforceAccessToken token, CancellationToken cancellationToken)
