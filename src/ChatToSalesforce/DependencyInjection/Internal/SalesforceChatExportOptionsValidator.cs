@@ -18,6 +18,7 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
         ValidateConnection(options, errors);
         ValidateAuthentication(options, errors);
         ValidatePipeline(options, errors);
+        ChatToSalesforce.Redaction.Internal.RedactionValidation.Validate(options.Redaction, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

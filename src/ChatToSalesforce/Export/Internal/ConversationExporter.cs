@@ -312,7 +312,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
 
     private async Task DecideCoreAsync(ExportItem item, SalesforceChatExportOptions options, ISalesforceReader reader, CancellationToken cancellationToken)
     {
-        var conversation = item.Conversation!;
+        var conversation = ChatToSalesforce.Redaction.Internal.ConversationRedactor.Redact(item.Conversation!, options);
         var personObject = PersonFields.PersonObject(options);
         var activityObject = PersonFields.ActivityObject(options.Mode);
 
