@@ -180,6 +180,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         }
 
         var results = Results(items, readCalls + engine.ApiCalls);
+        ChatToSalesforce.Telemetry.Internal.ChatToSalesforceDiagnostics.RecordExports(items, results);
         Log(results);
         return results;
     }

@@ -30,6 +30,9 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
 
     public SalesforceApiUsageSnapshot? Current => Volatile.Read(ref _current);
 
+    /// <summary>Gets or sets the tenant whose org this tracks, tagged on the usage metrics (<see langword="null"/>: the tenant configured at start-up).</summary>
+    public string? TenantId { get; set; }
+
     /// <summary>Whether the request-limit circuit is open now.</summary>
     public bool IsCircuitOpen
     {
@@ -133,7 +136,7 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
 
         snapshot = snapshot with { OrganizationId = _organizationId };
         Volatile.Write(ref _current, snapshot);
-        ChatToSalesforceDiagnostics.RecordUsage(_organizationId ?? "unknown", snapshot);
+        ChatToSalesforceDiagnostics.RecordUsage(TenantId, _organizationId ?? "unknown", snapshot);
     }
 
     /// <summary>Parses <c>api-usage=N/M</c>, optionally with <c>; api-bursts=N/M</c> and <c>; per-app-api-usage=N/M(appName=x)</c>.</summary>

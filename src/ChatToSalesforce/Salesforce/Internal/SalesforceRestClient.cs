@@ -43,6 +43,17 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         _duplicateRuleHeader = options.Value.DuplicateRuleHeader;
     }
 
+    /// <summary>Gets or sets the tenant this client works for, tagged on its metrics and spans (<see langword="null"/>: the tenant configured at start-up); also sets it on its authenticator and usage tracker.</summary>
+    public string? TenantId
+    {
+        get => _usage.TenantId;
+        set
+        {
+            _usage.TenantId = value;
+            _authenticator.TenantId = value;
+        }
+    }
+
     /// <summary>Gets the API version without the leading <c>v</c>, for example <c>62.0</c>.</summary>
     public string ApiVersion => _apiVersion;
 
@@ -339,6 +350,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
             activity.SetTag("salesforce.operation", operation.Tag);
             activity.SetTag("http.request.method", operation.Method.Method);
             activity.SetTag("salesforce.retry_safe", operation.RetrySafe);
+            ChatToSalesforceDiagnostics.AddTenant(activity, TenantId);
         }
 
         try
@@ -428,9 +440,10 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         }
 
         request.Content = operation.Content?.Invoke();
+        var started = Stopwatch.GetTimestamp();
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        ChatToSalesforceDiagnostics.RecordRequest(operation.Tag, status);
+        ChatToSalesforceDiagnostics.RecordRequest(TenantId, operation.Tag, status, Stopwatch.GetElapsedTime(started));
         if (RedirectAnswer.IsRedirect(status))
         {
             // Never followed (the bearer token would go along): an error that names where it pointed.
