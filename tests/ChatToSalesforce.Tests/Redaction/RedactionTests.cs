@@ -173,7 +173,21 @@ public sealed class RedactionTests
 
         var act = () => provider.GetRequiredService<IOptions<SalesforceChatExportOptions>>().Value;
 
-        act.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("Redaction.Patterns[0] ('Order ids').Pattern: is not a valid regular expression");
+        act.Should().Throw<OptionsValidationException>().Which.Message.Should()
+            .Contain("Redaction.Patterns[0] ('Order ids').Pattern: is not a valid regular expression (Invalid pattern 'ORD-[0-9' at offset 8. Unterminated [] set); fix it or remove the pattern.");
+    }
+
+    [Fact]
+    public void A_pattern_that_runs_away_fails_the_conversation_as_a_configuration_problem_without_its_text()
+    {
+        var options = TestData.Options(o => o.Redaction.Patterns.Add(new RedactionPattern { Name = "Runaway", Pattern = "(a+)+$" }));
+        var conversation = new Conversation { Id = "c1", Notes = new string('a', 64) + "!" };
+
+        var ex = Assert.Throws<ExportConfigurationException>(() => ConversationRedactor.Redact(conversation, options));
+
+        ex.Setting.Should().Be("Redaction.Patterns[0] ('Runaway')");
+        ex.FailureKind.Should().Be(ExportFailureKind.FixConfiguration);
+        ex.Message.Should().NotContain("aaaa").And.Contain("simplify the pattern");
     }
 
     [Fact]
