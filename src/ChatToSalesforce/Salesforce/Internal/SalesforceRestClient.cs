@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace ChatToSalesforce.Salesforce.Internal;
 
 /// <summary>The default REST transport: authentication with single-flight renewal, safe retries, limits, error mapping.</summary>
-internal sealed class SalesforceRestClient : ISalesforceClient
+internal sealed partial class SalesforceRestClient : ISalesforceClient
 {
     private const string JsonMediaType = "application/json";
     private static readonly string CallOptions = "client=ChatToSalesforce/" + ChatToSalesforceDiagnostics.Version;
@@ -44,15 +44,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
     }
 
     /// <summary>Gets or sets the tenant this client works for, tagged on its metrics and spans (<see langword="null"/>: the tenant configured at start-up); also sets it on its authenticator and usage tracker.</summary>
-    public string? TenantId
-    {
-        get => _usage.TenantId;
-        set
-        {
-            _usage.TenantId = value;
-            _authenticator.TenantId = value;
-        }
-    }
+    public string? TenantId { get => _usage.TenantId; set => (_usage.TenantId, _authenticator.TenantId) = (value, value); }
 
     /// <summary>Gets the API version without the leading <c>v</c>, for example <c>62.0</c>.</summary>
     public string ApiVersion => _apiVersion;
@@ -498,16 +490,4 @@ internal sealed class SalesforceRestClient : ISalesforceClient
 
     private static string? String(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-
-    private sealed record Operation(
-        string Name,
-        HttpMethod Method,
-        string Path,
-        Func<HttpContent>? Content = null,
-        IEnumerable<KeyValuePair<string, string>>? Headers = null,
-        bool RetrySafe = false)
-    {
-        /// <summary>A bounded tag value (no object names): the first word of the name.</summary>
-        public string Tag => Name.Split(' ')[0];
-    }
 }
