@@ -1,3 +1,5 @@
+using ChatToSalesforce.Failures.Internal;
+
 namespace ChatToSalesforce;
 
 /// <summary>The outcome of exporting one conversation.</summary>
@@ -17,6 +19,14 @@ public sealed class ConversationExportResult
 
     /// <summary>Gets the failure, when <see cref="Status"/> is <see cref="ExportStatus.Failed"/>.</summary>
     public Exception? Error { get; init; }
+
+    /// <summary>Gets what the failed conversation needs before it can succeed, when <see cref="Status"/> is <see cref="ExportStatus.Failed"/>; otherwise <see langword="null"/>.</summary>
+    /// <value>Derived from <see cref="Error"/>; see <see cref="ExportFailureKind"/> and docs/failures-and-queues.md.</value>
+    public ExportFailureKind? FailureKind => Error is null ? null : ExportFailureClassifier.Classify(Error).Kind;
+
+    /// <summary>Gets the suggested delay before the failed conversation is tried again; <see langword="null"/> when it did not fail or a timer will not help.</summary>
+    /// <value>Derived from <see cref="Error"/>, as <see cref="ChatToSalesforceException.RetryAfter"/>.</value>
+    public TimeSpan? RetryAfter => Error is null ? null : ExportFailureClassifier.Classify(Error).RetryAfter;
 
     /// <summary>Gets the person (Contact, Lead, or generic target record) written or matched.</summary>
     public SalesforceRecordRef? Person { get; init; }
@@ -51,7 +61,7 @@ public sealed class ConversationExportResult
         new() { ConversationId = conversationId, Status = ExportStatus.Failed, Error = error };
 
     /// <inheritdoc />
-    public override string ToString() => $"{ConversationId}: {Status}";
+    public override string ToString() => FailureKind is { } kind ? $"{ConversationId}: {Status} ({kind})" : $"{ConversationId}: {Status}";
 }
 
 /// <summary>The outcome kind of an export.</summary>

@@ -8,7 +8,7 @@ public sealed class SalesforceApiBudgetExceededException : ChatToSalesforceExcep
     /// <param name="limit">The daily allocation.</param>
     /// <param name="message">The message.</param>
     public SalesforceApiBudgetExceededException(long used, long limit, string message)
-        : base(message)
+        : base(message, ExportFailureKind.WaitForWindow)
     {
         Used = used;
         Limit = limit;
@@ -19,4 +19,8 @@ public sealed class SalesforceApiBudgetExceededException : ChatToSalesforceExcep
 
     /// <summary>Gets the daily API allocation, as last reported by Salesforce.</summary>
     public long Limit { get; }
+
+    /// <summary>Gets when the SDK will next let a request through to learn whether the window has freed calls, when known.</summary>
+    /// <value>The end of the request-limit circuit, or the next budget probe; <see cref="ChatToSalesforceException.RetryAfter"/> is the same moment as a delay from the failure.</value>
+    public DateTimeOffset? RetryAt { get; init; }
 }

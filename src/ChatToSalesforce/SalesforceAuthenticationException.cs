@@ -22,5 +22,5 @@ public sealed class SalesforceAuthenticationException : ChatToSalesforceExceptio
     public string? ErrorDescription { get; }
 
     /// <summary>Whether Salesforce said the grant is gone (revoked or expired refresh token, inactive or frozen user, blocked app): only a reconnect helps.</summary>
-    internal bool GrantGone { get; init; }
+    internal bool GrantGone => Salesforce.Internal.TokenErrors.IsGrantGone(Error, ErrorDescription);
 }

@@ -75,6 +75,10 @@ public sealed class SalesforceChatExportOptions
     /// <summary>Gets or sets how the transcript activity is written.</summary>
     public TranscriptOptions Transcript { get; set; } = new();
 
+    /// <summary>Gets or sets what is redacted from conversations before they are exported (card numbers, IBANs, national ids, your own patterns).</summary>
+    /// <value>Nothing is redacted by default; see docs/redaction.md.</value>
+    public RedactionOptions Redaction { get; set; } = new();
+
     /// <summary>Gets or sets the Company written on a new Lead when the visitor gave none (Salesforce requires a Company on Leads).</summary>
     /// <value>Defaults to <c>[not provided]</c>.</value>
     public string LeadCompanyPlaceholder { get; set; } = "[not provided]";

@@ -49,6 +49,9 @@ public sealed class Conversation
     /// <summary>Gets the captured custom fields (pre-chat form answers, bot variables), addressed as <c>custom:&lt;key&gt;</c>.</summary>
     public IReadOnlyDictionary<string, string?> CustomFields { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>Gets how many values redaction removed before export (set on the redacted copy the stages see; 0 otherwise).</summary>
+    internal int RedactedValues { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"Conversation {Id} ({Messages.Count} messages)";
 }

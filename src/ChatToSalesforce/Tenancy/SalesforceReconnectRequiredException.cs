@@ -11,7 +11,7 @@ public sealed class SalesforceReconnectRequiredException : ChatToSalesforceExcep
     /// <param name="reason">Why, in the user's terms (never a secret).</param>
     /// <param name="innerException">The token endpoint's answer, if this is the first failure.</param>
     public SalesforceReconnectRequiredException(string tenantId, string reason, Exception? innerException = null)
-        : base($"Tenant '{tenantId}' must reconnect to Salesforce: {reason} Nothing was sent; its exports resume when its credentials change.", innerException)
+        : base($"Tenant '{tenantId}' must reconnect to Salesforce: {reason} Nothing was sent; its exports resume when its credentials change.", ExportFailureKind.Reconnect, innerException)
     {
         TenantId = tenantId;
         Reason = reason;

@@ -1,6 +1,9 @@
 namespace ChatToSalesforce.Tenancy;
 
-/// <summary>A conversation names a tenant the SDK cannot use: the tenant is not configured, or the tenant store failed.</summary>
+/// <summary>
+/// A conversation names a tenant the SDK cannot use: the tenant is not configured (<see cref="ExportFailureKind.FixConfiguration"/>),
+/// or the tenant store failed (<see cref="ExportFailureKind.RetryLater"/>; the store's exception is the inner exception).
+/// </summary>
 public sealed class SalesforceTenantException : ChatToSalesforceException
 {
     /// <summary>Creates the exception.</summary>
@@ -8,7 +11,7 @@ public sealed class SalesforceTenantException : ChatToSalesforceException
     /// <param name="message">What went wrong and what to do.</param>
     /// <param name="innerException">The store's exception, if any.</param>
     public SalesforceTenantException(string tenantId, string message, Exception? innerException = null)
-        : base(message, innerException)
+        : base(message, innerException is null ? ExportFailureKind.FixConfiguration : ExportFailureKind.RetryLater, innerException)
     {
         TenantId = tenantId;
     }

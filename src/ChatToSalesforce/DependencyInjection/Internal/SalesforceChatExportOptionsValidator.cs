@@ -40,6 +40,7 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
         }
 
         ValidatePipeline(options, errors);
+        ChatToSalesforce.Redaction.Internal.RedactionValidation.Validate(options.Redaction, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

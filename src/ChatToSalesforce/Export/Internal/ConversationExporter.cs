@@ -193,6 +193,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         }
 
         var results = Results(items, readCalls + engine.ApiCalls);
+        ChatToSalesforce.Telemetry.Internal.ChatToSalesforceDiagnostics.RecordExports(items, results);
         Log(results);
         return results;
     }
@@ -328,7 +329,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
 
     private async Task DecideCoreAsync(ExportItem item, SalesforceChatExportOptions options, ISalesforceReader reader, CancellationToken cancellationToken)
     {
-        var conversation = item.Conversation!;
+        var conversation = ChatToSalesforce.Redaction.Internal.ConversationRedactor.Redact(item.Conversation!, options);
         var personObject = PersonFields.PersonObject(options);
         var activityObject = PersonFields.ActivityObject(options.Mode);
 

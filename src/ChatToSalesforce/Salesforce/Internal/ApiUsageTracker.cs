@@ -30,6 +30,9 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
 
     public SalesforceApiUsageSnapshot? Current => Volatile.Read(ref _current);
 
+    /// <summary>Gets or sets the tenant whose org this tracks, tagged on the usage metrics (<see langword="null"/>: the tenant configured at start-up).</summary>
+    public string? TenantId { get; set; }
+
     /// <summary>Whether the request-limit circuit is open now.</summary>
     public bool IsCircuitOpen
     {
@@ -63,7 +66,11 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
                 throw new SalesforceApiBudgetExceededException(
                     current?.Used ?? 0,
                     current?.Limit ?? 0,
-                    string.Create(CultureInfo.InvariantCulture, $"Salesforce reported the org's daily API allocation exhausted (REQUEST_LIMIT_EXCEEDED); requests fail fast without being sent until {_circuitOpenUntil:u}."));
+                    string.Create(CultureInfo.InvariantCulture, $"Salesforce reported the org's daily API allocation exhausted (REQUEST_LIMIT_EXCEEDED); requests fail fast without being sent until {_circuitOpenUntil:u}."))
+                {
+                    RetryAt = _circuitOpenUntil,
+                    RetryAfter = _circuitOpenUntil - now,
+                };
             }
         }
     }
@@ -75,9 +82,9 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
         var now = _time.GetUtcNow();
         var options = _options.CurrentValue;
         var current = Current;
+        DateTimeOffset nextProbe;
         lock (_gate)
         {
-
             if (options.ApiBudget is not { } budget || current is null || current.Limit <= 0 || current.Used < budget * current.Limit)
             {
                 return;
@@ -90,18 +97,28 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
                 _lastBudgetProbe = now;
                 return;
             }
+
+            // The next probe is when the SDK can next learn whether the rolling window has freed calls.
+            nextProbe = (current.ObservedAt > _lastBudgetProbe ? current.ObservedAt : _lastBudgetProbe) + breakDuration;
         }
 
         throw new SalesforceApiBudgetExceededException(
             current.Used,
             current.Limit,
-            string.Create(CultureInfo.InvariantCulture, $"The org has used {current.Used} of {current.Limit} daily API requests ({current.Share * 100:0.#}%), at or above the configured ApiBudget of {options.ApiBudget * 100:0.#}%; the request was not sent."));
+            string.Create(CultureInfo.InvariantCulture, $"The org has used {current.Used} of {current.Limit} daily API requests ({current.Share * 100:0.#}%), at or above the configured ApiBudget of {options.ApiBudget * 100:0.#}%; the request was not sent."))
+        {
+            RetryAt = nextProbe,
+            RetryAfter = nextProbe - now,
+        };
     }
+
+    /// <summary>Gets how long the request-limit circuit stays open (and how often an over-budget org is probed).</summary>
+    public TimeSpan BreakDuration => _options.CurrentValue.Resilience?.RequestLimitBreakDuration ?? TimeSpan.FromMinutes(15);
 
     /// <summary>Opens the request-limit circuit for the configured break duration.</summary>
     public DateTimeOffset OpenCircuit()
     {
-        var duration = _options.CurrentValue.Resilience?.RequestLimitBreakDuration ?? TimeSpan.FromMinutes(15);
+        var duration = BreakDuration;
         lock (_gate)
         {
             _circuitOpenUntil = _time.GetUtcNow() + duration;
@@ -119,7 +136,7 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
 
         snapshot = snapshot with { OrganizationId = _organizationId };
         Volatile.Write(ref _current, snapshot);
-        ChatToSalesforceDiagnostics.RecordUsage(_organizationId ?? "unknown", snapshot);
+        ChatToSalesforceDiagnostics.RecordUsage(TenantId, _organizationId ?? "unknown", snapshot);
     }
 
     /// <summary>Parses <c>api-usage=N/M</c>, optionally with <c>; api-bursts=N/M</c> and <c>; per-app-api-usage=N/M(appName=x)</c>.</summary>

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ChatToSalesforce.Resilience.Internal;
+using ChatToSalesforce.Telemetry.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -67,6 +68,8 @@ internal sealed class SalesforceAuthenticator : IDisposable
 
     /// <summary>Called once per failed token request whose answer says the grant is gone (see <see cref="TokenErrors.IsGrantGone"/>).</summary>
     internal Action<SalesforceAuthenticationException>? GrantGone { get; init; }
+    /// <summary>Gets or sets the tenant this authenticator works for, tagged on the token-request metric (<see langword="null"/>: the tenant configured at start-up).</summary>
+    public string? TenantId { get; set; }
 
     /// <summary>Gets how many token requests were made (diagnostics and tests).</summary>
     public int TokenRequestCount => Volatile.Read(ref _tokenRequestCount);
@@ -321,8 +324,20 @@ internal sealed class SalesforceAuthenticator : IDisposable
         var http = _httpClientFactory.CreateClient(Microsoft.Extensions.DependencyInjection.SalesforceChatExportServiceCollectionExtensions.HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form()) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage answered;
+        try
+        {
+            answered = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ChatToSalesforceDiagnostics.RecordTokenRequest(TenantId, flow.ToString(), null, ex is OperationCanceledException ? "timeout" : ex.GetType().Name);
+            throw;
+        }
+
+        using var response = answered;
         var status = (int)response.StatusCode;
+        ChatToSalesforceDiagnostics.RecordTokenRequest(TenantId, flow.ToString(), status, null);
         if (RedirectAnswer.IsRedirect(status))
         {
             var target = RedirectAnswer.TargetHost(endpoint, response.Headers);

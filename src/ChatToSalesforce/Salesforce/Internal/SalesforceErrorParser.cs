@@ -37,7 +37,7 @@ internal static class SalesforceErrorParser
         FromErrors(status, Parse(body), context, failedSubrequest);
 
     /// <summary>Builds the exception from parsed errors.</summary>
-    public static SalesforceApiException FromErrors(int status, IReadOnlyList<SalesforceError> errors, string context, string? failedSubrequest = null)
+    public static SalesforceApiException FromErrors(int status, IReadOnlyList<SalesforceError> errors, string context, string? failedSubrequest = null, TimeSpan? retryAfter = null)
     {
         var primary = PickPrimary(errors);
         var kind = SalesforceErrorClassifier.Classify(status, errors);
@@ -88,6 +88,7 @@ internal static class SalesforceErrorParser
             FailedSubrequest = failedSubrequest,
             SalesforceMessage = string.IsNullOrEmpty(primary?.Message) ? null : primary.Message,
             Errors = errors,
+            RetryAfter = retryAfter,
         };
     }
 

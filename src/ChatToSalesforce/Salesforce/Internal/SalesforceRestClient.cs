@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace ChatToSalesforce.Salesforce.Internal;
 
 /// <summary>The default REST transport: authentication with single-flight renewal, safe retries, limits, error mapping.</summary>
-internal sealed class SalesforceRestClient : ISalesforceClient
+internal sealed partial class SalesforceRestClient : ISalesforceClient
 {
     private const string JsonMediaType = "application/json";
     private static readonly string CallOptions = "client=ChatToSalesforce/" + ChatToSalesforceDiagnostics.Version;
@@ -42,6 +42,9 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         _apiVersion = NormalizeApiVersion(options.Value.ApiVersion);
         _duplicateRuleHeader = options.Value.DuplicateRuleHeader;
     }
+
+    /// <summary>Gets or sets the tenant this client works for, tagged on its metrics and spans (<see langword="null"/>: the tenant configured at start-up); also sets it on its authenticator and usage tracker.</summary>
+    public string? TenantId { get => _usage.TenantId; set => (_usage.TenantId, _authenticator.TenantId) = (value, value); }
 
     /// <summary>Gets the API version without the leading <c>v</c>, for example <c>62.0</c>.</summary>
     public string ApiVersion => _apiVersion;
@@ -339,6 +342,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
             activity.SetTag("salesforce.operation", operation.Tag);
             activity.SetTag("http.request.method", operation.Method.Method);
             activity.SetTag("salesforce.retry_safe", operation.RetrySafe);
+            ChatToSalesforceDiagnostics.AddTenant(activity, TenantId);
         }
 
         try
@@ -407,7 +411,7 @@ internal sealed class SalesforceRestClient : ISalesforceClient
             TransportLog.RequestLimitCircuitOpened(_logger, _usage.OpenCircuit());
         }
 
-        throw SalesforceErrorParser.FromErrors(status, errors, operation.Name);
+        throw SalesforceErrorParser.FromErrors(status, errors, operation.Name, retryAfter: kind == SalesforceErrorKind.DailyLimitExceeded ? _usage.BreakDuration : null);
     }
 
     private async Task<(int Status, JsonNode? Body)> SendOnceAsync(Operation operation, SalesforceAccessToken token, CancellationToken cancellationToken)
@@ -428,9 +432,10 @@ internal sealed class SalesforceRestClient : ISalesforceClient
         }
 
         request.Content = operation.Content?.Invoke();
+        var started = Stopwatch.GetTimestamp();
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        ChatToSalesforceDiagnostics.RecordRequest(operation.Tag, status);
+        ChatToSalesforceDiagnostics.RecordRequest(TenantId, operation.Tag, status, Stopwatch.GetElapsedTime(started));
         if (RedirectAnswer.IsRedirect(status))
         {
             // Never followed (the bearer token would go along): an error that names where it pointed.
@@ -485,16 +490,4 @@ internal sealed class SalesforceRestClient : ISalesforceClient
 
     private static string? String(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-
-    private sealed record Operation(
-        string Name,
-        HttpMethod Method,
-        string Path,
-        Func<HttpContent>? Content = null,
-        IEnumerable<KeyValuePair<string, string>>? Headers = null,
-        bool RetrySafe = false)
-    {
-        /// <summary>A bounded tag value (no object names): the first word of the name.</summary>
-        public string Tag => Name.Split(' ')[0];
-    }
 }

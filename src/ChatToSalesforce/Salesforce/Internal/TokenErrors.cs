@@ -14,19 +14,24 @@ internal static class TokenErrors
         return new SalesforceAuthenticationException(
             error,
             description,
-            $"Salesforce refused the token request ({flow} flow, HTTP {status}{(error is null ? string.Empty : ", " + error)}).{(hint is null ? string.Empty : " " + hint)}")
-        {
-            GrantGone = IsGrantGone(status, error),
-        };
+            $"Salesforce refused the token request ({flow} flow, HTTP {status}{(error is null ? string.Empty : ", " + error)}).{(hint is null ? string.Empty : " " + hint)}");
     }
 
+    /// <summary>Token-endpoint descriptions of <c>invalid_grant</c> that mean a setting is wrong (not that the grant is gone).</summary>
+    public static readonly string[] ConfigurationGrantDescriptions =
+    [
+        "audience is invalid", "invalid assertion", "request not supported on this domain", "IP restricted", "expired authorization code",
+    ];
+
     /// <summary>
-    /// Whether a token endpoint answer says the grant is gone for good (a revoked, expired or rotated-away refresh token, an
-    /// inactive or frozen user, an app that is blocked or not approved): only the customer reconnecting helps. A server
-    /// error or an unreachable endpoint is never a lost grant.
+    /// The one rule for whether a token endpoint answer says the grant is gone for good (a revoked, expired or rotated-away
+    /// refresh token, an inactive or frozen user or org, an app that is blocked or not approved): only the customer
+    /// reconnecting helps. A wrong setting (<see cref="ConfigurationGrantDescriptions"/>, an unknown client), a server error or
+    /// an unreachable endpoint is never a lost grant.
     /// </summary>
-    public static bool IsGrantGone(int status, string? error) =>
-        status is >= 400 and < 500 && error?.ToLowerInvariant() is "invalid_grant" or "invalid_client" or "invalid_client_id" or "unauthorized_client" or "inactive_user" or "inactive_org" or "invalid_app_access" or "oauth_app_blocked";
+    public static bool IsGrantGone(string? error, string? description) =>
+        (error?.ToLowerInvariant() is "inactive_user" or "inactive_org" or "invalid_app_access" or "oauth_app_blocked"
+            || (error == "invalid_grant" && !ConfigurationGrantDescriptions.Any(d => (description ?? string.Empty).Contains(d, StringComparison.OrdinalIgnoreCase))));
 
     public static string? Hint(SalesforceAuthFlow flow, string? error, string? description)
     {

@@ -237,6 +237,7 @@ internal sealed partial class TenantRegistry : IDisposable
 
             // New credentials: give them a chance.
             _reconnect.TryRemove(new KeyValuePair<string, ReconnectState>(tenantId, state));
+            ChatToSalesforce.Telemetry.Internal.ChatToSalesforceDiagnostics.ClearReconnectRequired(tenantId);
         }
     }
 
@@ -250,7 +251,7 @@ internal sealed partial class TenantRegistry : IDisposable
 
         // Told once: the first failure of this grant.
         LogReconnectRequired(_logger, tenantId, error.Error);
-        ChatToSalesforce.Telemetry.Internal.ChatToSalesforceDiagnostics.ReconnectRequired(tenantId);
+        ChatToSalesforce.Telemetry.Internal.ChatToSalesforceDiagnostics.MarkReconnectRequired(tenantId);
         _ = NotifyAsync(tenantId, reason);
     }
 
@@ -274,7 +275,7 @@ internal sealed partial class TenantRegistry : IDisposable
         "invalid_grant" => "the refresh token was revoked, expired, or already rotated away (Salesforce answered invalid_grant).",
         "inactive_user" => "the connected Salesforce user is inactive or frozen.",
         "inactive_org" => "the Salesforce org is inactive.",
-        "invalid_client" or "invalid_client_id" or "unauthorized_client" or "oauth_app_blocked" or "invalid_app_access" => "the connected app is blocked, deleted or not allowed for this org.",
+        "oauth_app_blocked" or "invalid_app_access" => "the connected app is blocked or not allowed for this org.",
         _ => "Salesforce no longer accepts the tenant's grant.",
     };
 
@@ -290,7 +291,7 @@ internal sealed partial class TenantRegistry : IDisposable
         {
             GrantGone = error => OnGrantGone(tenantId, credentials, error),
         };
-        var rest = new SalesforceRestClient(http, monitor, authenticator, pipelines, usage, loggers.CreateLogger<SalesforceRestClient>());
+        var rest = new SalesforceRestClient(http, monitor, authenticator, pipelines, usage, loggers.CreateLogger<SalesforceRestClient>()) { TenantId = tenantId };
         var gate = new SemaphoreSlim(Math.Clamp(options.MaxConcurrency, 1, 25));
         var context = new TenantContext(tenantId, tenant.Version, options, new GatedSalesforceClient(rest, gate), Cache, usage) { Authenticator = authenticator };
         return new TenantRuntime(context, tenant, credentials, authenticator, gate, now);

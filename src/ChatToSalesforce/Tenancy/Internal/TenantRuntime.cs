@@ -26,7 +26,7 @@ internal sealed class TenantRuntime(TenantContext context, SalesforceTenant sour
     {
         if (Context.Usage?.Current?.OrganizationId is { } org)
         {
-            ChatToSalesforce.Telemetry.Internal.ChatToSalesforceDiagnostics.ForgetUsage(org);
+            ChatToSalesforce.Telemetry.Internal.ChatToSalesforceDiagnostics.ForgetUsage(Context.Id, org);
         }
 
         authenticator.Dispose();

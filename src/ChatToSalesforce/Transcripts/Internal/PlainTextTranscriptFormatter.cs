@@ -40,6 +40,12 @@ internal sealed class PlainTextTranscriptFormatter : ITranscriptFormatter
         }
 
         Line(sb, "Request page", conversation.RequestPage?.ToString());
+        if (conversation.RedactedValues > 0)
+        {
+            // How much, never what.
+            sb.Append("Redaction: ").Append(conversation.RedactedValues).Append(conversation.RedactedValues == 1 ? " value was" : " values were").Append(" redacted before export\n");
+        }
+
         Line(sb, "Notes", conversation.Notes);
         Line(sb, "Wrap-up", conversation.WrapUp);
         if (conversation.CustomFields.Count > 0)
