@@ -188,7 +188,7 @@ internal sealed partial class OAuthServer
     }
 
     /// <summary>Whether clients other than the configured and registered ones get tokens (see <see cref="SalesforceEmulatorOptions.AcceptAnyClient"/>).</summary>
-    internal bool AcceptAny(bool served) => _options.AcceptAnyClient ?? !served;
+    private bool AcceptAny(bool served) => _options.AcceptAnyClient ?? !served;
 
     private ApiResponse? CheckClient(string? clientId, string? clientSecret, bool requireSecret, bool served)
     {
