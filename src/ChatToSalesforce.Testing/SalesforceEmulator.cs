@@ -172,6 +172,9 @@ public sealed partial class SalesforceEmulator : IAsyncDisposable, IDisposable
         return Task.FromResult(StartServer(port));
     }
 
+    /// <summary>Whether the loopback server runs.</summary>
+    internal bool IsServing => Volatile.Read(ref _server) is not null;
+
     /// <summary>Starts the loopback server (synchronously: binding is immediate).</summary>
     internal Uri StartServer(int port)
     {

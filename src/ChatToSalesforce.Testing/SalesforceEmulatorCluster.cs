@@ -130,7 +130,7 @@ public sealed class SalesforceEmulatorCluster : IAsyncDisposable, IDisposable
             }
 
             _serving = true;
-            foreach (var org in _orgs)
+            foreach (var org in _orgs.Where(o => !o.IsServing))
             {
                 org.StartServer(0);
             }

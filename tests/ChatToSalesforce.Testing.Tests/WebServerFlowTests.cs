@@ -329,6 +329,12 @@ public sealed class WebServerFlowTests
         var token = await Send(http, HttpMethod.Post, new Uri(baseUrl, "/services/oauth2/token").ToString(), Exchange(code));
         token.Status.Should().Be(200, token.Text);
         ((string)token.Json!["instance_url"]!).Should().Be(baseUrl.GetLeftPart(UriPartial.Authority));
+
+        // Served, the identity URL points at the org itself: login.salesforce.com is out of reach of a loopback test.
+        var identityUrl = (string)token.Json!["id"]!;
+        identityUrl.Should().Be($"{baseUrl.GetLeftPart(UriPartial.Authority)}/id/{emulator.OrganizationId}/{emulator.IntegrationUserId}");
+        var identity = await Send(http, HttpMethod.Get, identityUrl, bearer: (string)token.Json!["access_token"]!);
+        ((string)identity.Json!["username"]!).Should().Be(emulator.IntegrationUsername);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ internal sealed partial class OAuthServer
         var username = Json.Str(user["Username"]);
         var body = new JsonObject
         {
-            ["id"] = $"https://login.salesforce.com/id/{_org.OrganizationId}/{user.Id}",
+            ["id"] = $"{IdentityHost()}/id/{_org.OrganizationId}/{user.Id}",
             ["asserted_user"] = session.UserId == user.Id,
             ["user_id"] = user.Id,
             ["organization_id"] = _org.OrganizationId,
@@ -93,7 +93,7 @@ internal sealed partial class OAuthServer
         var instance = _instanceUrl().GetLeftPart(UriPartial.Authority);
         var body = new JsonObject
         {
-            ["sub"] = $"https://login.salesforce.com/id/{_org.OrganizationId}/{user.Id}",
+            ["sub"] = $"{IdentityHost()}/id/{_org.OrganizationId}/{user.Id}",
             ["user_id"] = user.Id,
             ["organization_id"] = _org.OrganizationId,
             ["preferred_username"] = Json.Str(user["Username"]),
@@ -118,6 +118,16 @@ internal sealed partial class OAuthServer
             ["is_app_installed"] = true,
         };
         return new ApiResponse(200, body);
+    }
+
+    /// <summary>
+    /// Where identity URLs point: <c>https://login.salesforce.com</c>, as Salesforce's do; but the org's own loopback URL while it is
+    /// served over HTTP, since a client of a served emulator cannot reach login.salesforce.com (the org answers /id/ on any host).
+    /// </summary>
+    private string IdentityHost()
+    {
+        var instance = _instanceUrl();
+        return instance.Scheme == Uri.UriSchemeHttp ? instance.GetLeftPart(UriPartial.Authority) : "https://login.salesforce.com";
     }
 
     private static JsonObject Photos(string instance, string userId) => new()

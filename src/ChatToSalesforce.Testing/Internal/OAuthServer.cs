@@ -188,7 +188,7 @@ internal sealed partial class OAuthServer
     }
 
     /// <summary>Whether clients other than the configured and registered ones get tokens (see <see cref="SalesforceEmulatorOptions.AcceptAnyClient"/>).</summary>
-    internal bool AcceptAny(bool served) => _options.AcceptAnyClient ?? !served;
+    private bool AcceptAny(bool served) => _options.AcceptAnyClient ?? !served;
 
     private ApiResponse? CheckClient(string? clientId, string? clientSecret, bool requireSecret, bool served)
     {
@@ -369,7 +369,7 @@ internal sealed partial class OAuthServer
     private ApiResponse Success(string userId, string? clientSecret, string? refreshToken, string? family = null, string scope = "api refresh_token")
     {
         var issuedAt = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        var id = $"https://login.salesforce.com/id/{_org.OrganizationId}/{userId}";
+        var id = $"{IdentityHost()}/id/{_org.OrganizationId}/{userId}";
         var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(clientSecret ?? "emulator"), Encoding.UTF8.GetBytes(id + issuedAt)));
         var body = new JsonObject
         {
