@@ -94,7 +94,7 @@ internal abstract class SqlJournalStore : IJournalStore
             Add(command, "@activity_change", r.Activity?.Change.ToString());
             Add(command, "@file_ids", r.FileIds.Count == 0 ? null : string.Join(',', r.FileIds));
             Add(command, "@at", r.At.ToUnixTimeMilliseconds());
-            Add(command, "@exported", r.Status == ExportStatus.Exported ? r.At.ToUnixTimeMilliseconds() : null);
+            Add(command, "@exported", r.Status == ExportStatus.Exported ? r.At.ToUnixTimeMilliseconds() : (long?)null);
             AddBinary(command, "@payload", r.Payload);
             Add(command, "@payload_expires", r.PayloadExpiresAt?.ToUnixTimeMilliseconds());
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -194,15 +194,16 @@ internal abstract class SqlJournalStore : IJournalStore
     /// <summary>Creates the table and its indexes when missing (runs once per store object that succeeds).</summary>
     protected abstract Task CreateSchemaAsync(DbConnection connection, CancellationToken cancellationToken);
 
-    protected static void Add(DbCommand command, string name, object? value)
+    protected static void Add(DbCommand command, string name, string? value) => Add(command, name, value, DbType.String);
+
+    /// <summary>Adds a number (typed even when <see langword="null"/>: PostgreSQL does not guess a NULL's type).</summary>
+    protected static void Add(DbCommand command, string name, long? value) => Add(command, name, value, DbType.Int64);
+
+    private static void Add(DbCommand command, string name, object? value, DbType type)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.DbType = value switch
-        {
-            long => DbType.Int64,
-            _ => DbType.String,
-        };
+        parameter.DbType = type;
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
     }
