@@ -37,6 +37,16 @@ public interface IExportJournal
     /// <returns>How many kept conversations were removed.</returns>
     Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Removes what the journal holds about conversations: their outcome rows and any kept copy (an erasure request; see
+    /// docs/journal.md). Outcomes still buffered in memory for them are dropped too.
+    /// </summary>
+    /// <param name="tenantId">The tenant, or <see langword="null"/> for the default tenant.</param>
+    /// <param name="conversationIds">The conversation ids.</param>
+    /// <param name="cancellationToken">Cancels the removal.</param>
+    /// <returns>How many conversations the journal held and removed.</returns>
+    Task<int> ForgetAsync(string? tenantId, IReadOnlyCollection<string> conversationIds, CancellationToken cancellationToken = default);
+
     /// <summary>Writes the outcomes kept in memory while the store could not be written (see <see cref="ExportJournalOptions.RetryDelay"/>) now.</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns><see langword="true"/> when nothing is left in memory.</returns>

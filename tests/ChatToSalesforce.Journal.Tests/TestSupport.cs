@@ -244,6 +244,8 @@ internal sealed class BreakableStore(IJournalStore inner) : IJournalStore
     public Task<IReadOnlyList<ClaimedConversation>> ClaimForReplayAsync(JournalQuery query, string run, DateTimeOffset now, DateTimeOffset claimUntil, int limit, CancellationToken cancellationToken) =>
         inner.ClaimForReplayAsync(query, run, now, claimUntil, limit, cancellationToken);
 
+    public Task<int> DeleteAsync(string tenantKey, IReadOnlyCollection<string> conversationIds, CancellationToken cancellationToken) => inner.DeleteAsync(tenantKey, conversationIds, cancellationToken);
+
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.PurgeExpiredAsync(now, cancellationToken);
 
     public string Classify(Exception error) => inner.Classify(error);

@@ -87,6 +87,12 @@ internal sealed partial class ExportJournal(JournalRecorder recorder, IConversat
 
     public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default) => recorder.PurgeAsync(cancellationToken);
 
+    public Task<int> ForgetAsync(string? tenantId, IReadOnlyCollection<string> conversationIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationIds);
+        return recorder.ForgetAsync(JournalRecord.KeyOf(tenantId), conversationIds, cancellationToken);
+    }
+
     public Task<bool> FlushAsync(CancellationToken cancellationToken = default) => recorder.FlushAsync();
 
     /// <summary>Checks the query: a failure kind the journal does not know is an error in the user's terms, not an empty answer.</summary>

@@ -21,6 +21,9 @@ internal interface IJournalStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<ClaimedConversation>> ClaimForReplayAsync(JournalQuery query, string run, DateTimeOffset now, DateTimeOffset claimUntil, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the rows of these conversations of one tenant; returns how many existed.</summary>
+    Task<int> DeleteAsync(string tenantKey, IReadOnlyCollection<string> conversationIds, CancellationToken cancellationToken);
+
     /// <summary>Drops kept conversations whose retention passed.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -139,6 +139,29 @@ internal sealed partial class JournalRecorder : IAsyncDisposable
         await PurgeIfDueAsync(now).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes conversations from the store and from the buffer (an erasure: nothing may come back later).</summary>
+    public async Task<int> ForgetAsync(string tenantKey, IReadOnlyCollection<string> conversationIds, CancellationToken cancellationToken)
+    {
+        var ids = conversationIds.ToHashSet(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            for (var node = _buffer.First; node is not null;)
+            {
+                var next = node.Next;
+                if (node.Value.TenantKey == tenantKey && ids.Contains(node.Value.ConversationId))
+                {
+                    _buffer.Remove(node);
+                }
+
+                node = next;
+            }
+        }
+
+        var deleted = await _store.DeleteAsync(tenantKey, ids, cancellationToken).ConfigureAwait(false);
+        LogForgotten(_logger, _store.Description, deleted);
+        return deleted;
+    }
+
     public async Task<int> PurgeAsync(CancellationToken cancellationToken)
     {
         var purged = await _store.PurgeExpiredAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
@@ -228,6 +251,9 @@ internal sealed partial class JournalRecorder : IAsyncDisposable
 
     [LoggerMessage(EventId = 4004, EventName = "JournalPurgeFailed", Level = LogLevel.Warning, Message = "The {Journal} could not remove expired kept conversations ({ErrorType}); it tries again within the hour.")]
     private static partial void LogPurgeFailed(ILogger logger, string journal, string errorType);
+
+    [LoggerMessage(EventId = 4006, EventName = "JournalConversationsForgotten", Level = LogLevel.Information, Message = "The {Journal} removed {Count} conversation(s) on request (erasure).")]
+    private static partial void LogForgotten(ILogger logger, string journal, int count);
 
     [LoggerMessage(EventId = 4005, EventName = "JournalOutcomesLostAtShutdown", Level = LogLevel.Error, Message = "The {Journal} could not be written before shutdown: {Count} export outcome(s) kept in memory are lost (the exports themselves stand in Salesforce).")]
     private static partial void LogLostAtShutdown(ILogger logger, string journal, int count);

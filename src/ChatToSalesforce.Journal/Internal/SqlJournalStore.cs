@@ -170,6 +170,26 @@ internal abstract class SqlJournalStore : IJournalStore
         return claimed;
     }
 
+    public async Task<int> DeleteAsync(string tenantKey, IReadOnlyCollection<string> conversationIds, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"DELETE FROM {Table} WHERE tenant_id = @tenant AND conversation_id = @conversation";
+        var deleted = 0;
+        foreach (var id in conversationIds.Distinct(StringComparer.Ordinal))
+        {
+            command.Parameters.Clear();
+            Add(command, "@tenant", tenantKey);
+            Add(command, "@conversation", id);
+            deleted += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
