@@ -39,13 +39,15 @@ internal static class CliApp
             ?? (ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")));
         var console = new CliConsole(CreateConsole(stdout, interactive), stderr, interactive, hooks);
 
-        var root = new RootCommand("chat2sf: export chat conversations into Salesforce, preview exports, check a connection, and serve a local Salesforce org emulator.");
+        var root = new RootCommand("chat2sf: export chat conversations into Salesforce, preview exports, check a connection, serve a local Salesforce org emulator, and show or replay an export journal.");
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(PreviewCommand.Create(console));
         root.Subcommands.Add(CheckCommand.Create(console));
         root.Subcommands.Add(EmulatorCommand.Create(console));
         root.Subcommands.Add(ConnectCommand.Create(console));
         root.Subcommands.Add(ConnectCommand.CreateDisconnect(console));
+        root.Subcommands.Add(JournalCommand.Create(console));
+        root.Subcommands.Add(ReplayCommand.Create(console));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = stdout, Error = stderr };

@@ -73,8 +73,9 @@ internal sealed class CliHost : IAsyncDisposable
     /// <param name="request">The command line's choices.</param>
     /// <param name="hooks">Test hooks.</param>
     /// <param name="configure">Extra option settings (progress callbacks).</param>
+    /// <param name="build">Extra registrations on the export builder (the journal of <c>replay</c>).</param>
     /// <exception cref="CliConfigurationException">The configuration file is unreadable, has unknown keys, or misses a credential.</exception>
-    public static CliHost Create(HostRequest request, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null)
+    public static CliHost Create(HostRequest request, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null, Action<ISalesforceChatExportBuilder>? build = null)
     {
         var (configFile, explicitEmulator, seedFile, serve) = request;
         var tenants = request.TenantsFile is { } tenantsFile ? TenantsFile.Read(tenantsFile) : null;
@@ -183,6 +184,8 @@ internal sealed class CliHost : IAsyncDisposable
         {
             services.Configure(configure);
         }
+
+        build?.Invoke(exportBuilder);
 
         var provider = services.BuildServiceProvider();
         try

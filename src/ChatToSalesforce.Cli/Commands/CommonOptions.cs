@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatToSalesforce.Cli.Commands;
 
@@ -33,15 +34,15 @@ internal sealed class CommonOptions
         command.Options.Add(Seed);
     }
 
-    public CliHost CreateHost(ParseResult parseResult, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null, bool serve = false) =>
-        CliHost.Create(new HostRequest(parseResult.GetValue(Config), parseResult.GetValue(Emulator), parseResult.GetValue(Seed), serve) { TenantsFile = parseResult.GetValue(Tenants) }, hooks, configure);
+    public CliHost CreateHost(ParseResult parseResult, CliHooks hooks, Action<SalesforceChatExportOptions>? configure = null, bool serve = false, Action<ISalesforceChatExportBuilder>? build = null) =>
+        CliHost.Create(new HostRequest(parseResult.GetValue(Config), parseResult.GetValue(Emulator), parseResult.GetValue(Seed), serve) { TenantsFile = parseResult.GetValue(Tenants) }, hooks, configure, build);
 
     /// <summary>Creates the host, or reports the configuration errors (before anything is sent) and returns <see langword="null"/>.</summary>
-    public CliHost? TryCreateHost(ParseResult parseResult, CliConsole console, Action<SalesforceChatExportOptions>? configure = null, bool serve = false)
+    public CliHost? TryCreateHost(ParseResult parseResult, CliConsole console, Action<SalesforceChatExportOptions>? configure = null, bool serve = false, Action<ISalesforceChatExportBuilder>? build = null)
     {
         try
         {
-            return CreateHost(parseResult, console.Hooks, configure, serve);
+            return CreateHost(parseResult, console.Hooks, configure, serve, build);
         }
         catch (CliConfigurationException e)
         {

@@ -1,0 +1,57 @@
+using System.Reflection;
+using ChatToSalesforce.Journal.PostgreSql.Internal;
+
+namespace ChatToSalesforce.Journal.Tests.PublicApi;
+
+/// <summary>
+/// The journal packages' public surface, rendered like the SDK's and compared with the committed approval files, so every change is
+/// a visible diff. To accept a change: copy the <c>.received.txt</c> over the <c>.approved.txt</c> beside this file.
+/// </summary>
+public sealed class JournalPublicApiTests
+{
+    [Fact]
+    public void The_journal_package_api_matches_its_approved_file() => Approve(typeof(IExportJournal).Assembly);
+
+    [Fact]
+    public void The_postgresql_package_api_matches_its_approved_file() => Approve(typeof(PostgreSqlJournalStore).Assembly);
+
+    [Fact]
+    public void Every_public_class_is_sealed_or_static()
+    {
+        foreach (var assembly in new[] { typeof(IExportJournal).Assembly, typeof(PostgreSqlJournalStore).Assembly })
+        {
+            assembly.GetExportedTypes().Where(t => t.IsClass).Should().OnlyContain(t => t.IsSealed, "public classes are sealed (static classes are sealed too)");
+        }
+    }
+
+    private static void Approve(Assembly assembly)
+    {
+        var actual = PublicApiRenderer.Render(assembly);
+        var folder = Folder();
+        var name = assembly.GetName().Name;
+        var approvedPath = Path.Combine(folder, $"{name}.approved.txt");
+        var receivedPath = Path.Combine(folder, $"{name}.received.txt");
+        var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
+        if (approved != actual)
+        {
+            File.WriteAllText(receivedPath, actual);
+        }
+        else if (File.Exists(receivedPath))
+        {
+            File.Delete(receivedPath);
+        }
+
+        actual.Should().Be(approved, "the public API changed; review {0} and, if intended, copy it over {1}", receivedPath, approvedPath);
+    }
+
+    private static string Folder()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ChatToSalesforce.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Repository root (ChatToSalesforce.sln) not found."), "tests", "ChatToSalesforce.Journal.Tests", "PublicApi");
+    }
+}
