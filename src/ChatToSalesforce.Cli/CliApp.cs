@@ -39,11 +39,14 @@ internal static class CliApp
             ?? (ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")));
         var console = new CliConsole(CreateConsole(stdout, interactive), stderr, interactive, hooks);
 
-        var root = new RootCommand("chat2sf: export chat conversations into Salesforce, preview exports, check a connection, and serve a local Salesforce org emulator.");
+        var root = new RootCommand("chat2sf: export chat conversations into Salesforce, preview exports, check a connection, try the agent console's lookup and the chatbot actions, and serve a local Salesforce org emulator.");
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(PreviewCommand.Create(console));
         root.Subcommands.Add(CheckCommand.Create(console));
         root.Subcommands.Add(EmulatorCommand.Create(console));
+        root.Subcommands.Add(LookupCommand.Create(console));
+        root.Subcommands.Add(FindCommand.Create(console));
+        root.Subcommands.Add(SoqlCommand.Create(console));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = stdout, Error = stderr };
