@@ -43,6 +43,22 @@ public sealed class FindRecordTests
         result.RecordId.Should().BeNull();
     }
 
+    [Theory]
+    [InlineData("x' OR Email != '")]
+    [InlineData("%")]
+    [InlineData("ada@acme.example' OR LastName != '")]
+    [InlineData("\\' OR Id != null OR Email = \\'")]
+    public async Task A_hostile_value_is_one_literal_and_reaches_no_record(string hostile)
+    {
+        using var host = new ActionsHost();
+        host.Org.Insert("Contact", new { LastName = "Lovelace", Email = "ada@acme.example" });
+
+        var result = await host.Bot.FindRecordAsync(new FindRecordRequest { ObjectType = "Contact", Field = "Email", Value = hostile, ReturnFields = ["LastName"] });
+
+        result.Outcome.Should().Be(BotActionOutcome.NotFound, result.Failure?.ToString());
+        result.Values.Should().BeEmpty();
+    }
+
     [Fact]
     public async Task A_create_makes_the_next_find_read_again()
     {
