@@ -3,12 +3,20 @@ namespace ChatToSalesforce.Actions;
 /// <summary>The outcome of a bot action, shaped for a bot engine: a branch, values per field, and a classified failure.</summary>
 public sealed class BotActionResult
 {
-    internal BotActionResult(BotActionOutcome outcome, string objectType, string? recordId, IReadOnlyDictionary<string, string?> values, BotActionFailure? failure, int apiCalls)
+    /// <summary>Initializes a new instance (for a host's tests of its bot engine; the SDK builds its own).</summary>
+    /// <param name="outcome">The branch to take.</param>
+    /// <param name="objectType">The object the action concerned.</param>
+    /// <param name="recordId">The record id, if any.</param>
+    /// <param name="values">The values read, by field name; empty when <see langword="null"/>.</param>
+    /// <param name="failure">Why it failed, for <see cref="BotActionOutcome.Failed"/>.</param>
+    /// <param name="apiCalls">The API calls spent.</param>
+    public BotActionResult(BotActionOutcome outcome, string objectType, string? recordId = null, IReadOnlyDictionary<string, string?>? values = null, BotActionFailure? failure = null, int apiCalls = 0)
     {
+        ArgumentException.ThrowIfNullOrEmpty(objectType);
         Outcome = outcome;
         ObjectType = objectType;
         RecordId = recordId;
-        Values = values;
+        Values = values ?? new Dictionary<string, string?>();
         Failure = failure;
         ApiCalls = apiCalls;
     }

@@ -3,8 +3,15 @@ namespace ChatToSalesforce.Actions;
 /// <summary>The outcome of a visitor lookup.</summary>
 public sealed class VisitorLookupResult
 {
-    internal VisitorLookupResult(VisitorRecord? match, IReadOnlyList<VisitorRecord> records, string? skipReason, int apiCalls, bool fromCache)
+    /// <summary>Initializes a new instance (for a host's tests of its console; the SDK builds its own).</summary>
+    /// <param name="match">The record an export would use, if any.</param>
+    /// <param name="records">Every record the deciding rule found, <paramref name="match"/> first.</param>
+    /// <param name="skipReason">Why no record was chosen although some matched, if so.</param>
+    /// <param name="apiCalls">The API calls spent.</param>
+    /// <param name="fromCache">Whether the answer came from the cache.</param>
+    public VisitorLookupResult(VisitorRecord? match, IReadOnlyList<VisitorRecord> records, string? skipReason = null, int apiCalls = 0, bool fromCache = false)
     {
+        ArgumentNullException.ThrowIfNull(records);
         Match = match;
         Records = records;
         SkipReason = skipReason;
@@ -41,8 +48,15 @@ public sealed class VisitorLookupResult
 /// <summary>A Contact, Lead or Person Account the visitor is in Salesforce.</summary>
 public sealed class VisitorRecord
 {
-    internal VisitorRecord(string objectType, string id, IReadOnlyDictionary<string, string?> fields)
+    /// <summary>Initializes a new instance (for a host's tests of its console; the SDK builds its own).</summary>
+    /// <param name="objectType">The sObject: <c>Contact</c>, <c>Lead</c> or <c>Account</c>.</param>
+    /// <param name="id">The record id.</param>
+    /// <param name="fields">The values by field name (<c>Name</c>, <c>Email</c>, <c>AccountId</c>, <c>Account.Name</c>, <c>OwnerId</c>, <c>Owner.Name</c>, ...).</param>
+    public VisitorRecord(string objectType, string id, IReadOnlyDictionary<string, string?> fields)
     {
+        ArgumentException.ThrowIfNullOrEmpty(objectType);
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(fields);
         ObjectType = objectType;
         Id = id;
         Fields = fields;

@@ -2,6 +2,7 @@ using ChatToSalesforce.Actions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NSubstitute;
 
 namespace ChatToSalesforce.Tests.Actions;
 
@@ -66,5 +67,27 @@ public sealed class ActionOptionsTests
         var act = () => services.GetRequiredService<IOptions<SalesforceChatExportOptions>>().Value;
 
         act.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("CacheDuration");
+    }
+}
+
+/// <summary>G18: a host can build every result of the actions in its own tests (and mock the interfaces).</summary>
+public sealed class ActionResultConstructionTests
+{
+    [Fact]
+    public async Task Results_ConstructedByAHost_CanBeReturnedFromAMock()
+    {
+        var actions = NSubstitute.Substitute.For<IChatbotActions>();
+        actions.FindRecordAsync(NSubstitute.Arg.Any<FindRecordRequest>(), NSubstitute.Arg.Any<CancellationToken>())
+            .Returns(new BotActionResult(BotActionOutcome.Found, "Contact", "003000000000001AAA", new Dictionary<string, string?> { ["Title"] = "CTO" }));
+        var lookup = new VisitorLookupResult(new VisitorRecord("Lead", "00Q000000000001AAA", new Dictionary<string, string?> { ["Company"] = "Acme", ["Owner.Name"] = "Sam" }), []);
+        var failed = new BotActionResult(BotActionOutcome.Failed, "Lead", failure: new BotActionFailure(BotActionFailureKind.Transient, "down", "SERVER_UNAVAILABLE", []));
+
+        var found = await actions.FindRecordAsync(new FindRecordRequest { ObjectType = "Contact", Field = "Email", Value = "a@b.example" });
+
+        found.Values["Title"].Should().Be("CTO");
+        lookup.Match!.AccountName.Should().Be("Acme");
+        lookup.Match.OwnerName.Should().Be("Sam");
+        failed.ToString().Should().Be("Failed (Transient SERVER_UNAVAILABLE)");
+        new CreatableFields("Lead", [], []).ToString().Should().Be("Lead: 0 required, 0 optional field(s)");
     }
 }
