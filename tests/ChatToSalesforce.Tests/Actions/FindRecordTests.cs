@@ -1,6 +1,7 @@
 using ChatToSalesforce.Actions;
 using ChatToSalesforce.Testing;
 using ChatToSalesforce.Tests.Export;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ChatToSalesforce.Tests.Actions;
 
@@ -10,11 +11,14 @@ public sealed class FindRecordTests
     [Fact]
     public async Task Finds_the_most_recent_match_with_the_chosen_fields_in_one_call_then_from_the_cache()
     {
-        using var host = new ActionsHost();
-        var account = host.Org.Insert("Account", new { Name = "Acme Corp" });
-        host.Org.Insert("Contact", new { LastName = "Older", Email = "ada@acme.example", Title = "Old" });
-        var newer = host.Org.Insert("Contact", new { LastName = "Newer", Email = "ada@acme.example", Title = "CTO", AccountId = account });
-        host.Org.Update(newer, new { Department = "R&D" });
+        // The org's own clock: "most recently modified" must not depend on how fast the test runs.
+        var orgClock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+        var org = new SalesforceEmulator(new SalesforceEmulatorOptions { TimeProvider = orgClock });
+        var account = org.Insert("Account", new { Name = "Acme Corp" });
+        org.Insert("Contact", new { LastName = "Older", Email = "ada@acme.example", Title = "Old" });
+        orgClock.Advance(TimeSpan.FromMinutes(1));
+        var newer = org.Insert("Contact", new { LastName = "Newer", Email = "ada@acme.example", Title = "CTO", AccountId = account });
+        using var host = new ActionsHost(emulator: org);
         await host.Bot.GetCreatableFieldsAsync("Contact");
         var mark = host.Org.ApiCallsUsed;
         var request = new FindRecordRequest { ObjectType = "Contact", Field = "Email", Value = "ADA@acme.example", ReturnFields = ["Title", "Account.Name"] };
