@@ -17,6 +17,12 @@ if (args.Length > 0 && string.Equals(args[0], "memory", StringComparison.Ordinal
     return await MemoryBenchmark.RunAsync(args[1..]);
 }
 
+// `actions [--latency-ms <ms>] [--json <file>]`: the API calls of the visitor lookup and the chatbot actions (issue 15).
+if (args.Length > 0 && string.Equals(args[0], "actions", StringComparison.OrdinalIgnoreCase))
+{
+    return await ChatToSalesforce.Benchmarks.Actions.ActionsBenchmark.RunAsync(args[1..]);
+}
+
 // `emulator-scale [--records <n>] [--json <file>]`: the emulator with 1,000,000 records (lookups, memory, loopback rate).
 if (args.Length > 0 && string.Equals(args[0], "emulator-scale", StringComparison.OrdinalIgnoreCase))
 {

@@ -40,6 +40,7 @@ internal static class CliApp
         var console = new CliConsole(CreateConsole(stdout, interactive), stderr, interactive, hooks);
 
         var root = new RootCommand("chat2sf: export chat conversations into Salesforce, preview exports, check a connection, serve a local Salesforce org emulator, and show or replay an export journal.");
+        var root = new RootCommand("chat2sf: export chat conversations into Salesforce, preview exports, check a connection, try the agent console's lookup and the chatbot actions, and serve a local Salesforce org emulator.");
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(PreviewCommand.Create(console));
         root.Subcommands.Add(CheckCommand.Create(console));
@@ -48,6 +49,9 @@ internal static class CliApp
         root.Subcommands.Add(ConnectCommand.CreateDisconnect(console));
         root.Subcommands.Add(JournalCommand.Create(console));
         root.Subcommands.Add(ReplayCommand.Create(console));
+        root.Subcommands.Add(LookupCommand.Create(console));
+        root.Subcommands.Add(FindCommand.Create(console));
+        root.Subcommands.Add(SoqlCommand.Create(console));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = stdout, Error = stderr };

@@ -107,6 +107,9 @@ public sealed class SalesforceChatExportOptions
     /// <value>Defaults to 1 hour.</value>
     public TimeSpan MetadataCacheDuration { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Gets the settings of the agent-console lookup and the chatbot actions (their short answer cache).</summary>
+    public Actions.ChatActionOptions Actions { get; set; } = new();
+
     /// <summary>Gets or sets the daily API usage share (0 to 1] above which exports fail fast with <see cref="SalesforceApiBudgetExceededException"/>; <see langword="null"/> sets no budget.</summary>
     /// <value>For example <c>0.8</c> leaves 20% of the daily allocation to the org's other integrations.</value>
     public double? ApiBudget { get; set; }

@@ -89,6 +89,9 @@ public static class SalesforceChatExportServiceCollectionExtensions
         services.TryAddSingleton<ConversationExporter>();
         services.TryAddSingleton<IConversationExporter>(static sp => sp.GetRequiredService<ConversationExporter>());
         services.TryAddSingleton<IExportPreviewer>(static sp => sp.GetRequiredService<ConversationExporter>());
+        services.TryAddSingleton<ChatToSalesforce.Actions.Internal.ActionCache>();
+        services.TryAddSingleton<ChatToSalesforce.Actions.IVisitorLookup, ChatToSalesforce.Actions.Internal.VisitorLookup>();
+        services.TryAddSingleton<ChatToSalesforce.Actions.IChatbotActions, ChatToSalesforce.Actions.Internal.ChatbotActions>();
         return new SalesforceChatExportBuilder(services, httpClient);
     }
 

@@ -26,6 +26,13 @@ public sealed record SalesforceFieldDescription(
     /// <summary>Gets whether the field is unique.</summary>
     public bool IsUnique { get; init; }
 
+    /// <summary>Gets the field's label, when the describe gave one.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>Gets whether the field can be used in a <c>WHERE</c> condition (a find by this field).</summary>
+    /// <value>The default is <see langword="true"/>; long text areas are not filterable.</value>
+    public bool IsFilterable { get; init; } = true;
+
     /// <summary>Gets the objects a reference field points to.</summary>
     public IReadOnlyList<string> ReferenceTo { get; init; } = [];
 

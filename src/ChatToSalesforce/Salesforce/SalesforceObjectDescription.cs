@@ -61,7 +61,7 @@ public sealed class SalesforceObjectDescription
             {
                 ["name"] = f.Name, ["type"] = f.Type, ["length"] = f.Length, ["nillable"] = f.Nillable, ["createable"] = f.Createable,
                 ["updateable"] = f.Updateable, ["defaultedOnCreate"] = f.DefaultedOnCreate, ["externalId"] = f.IsExternalId,
-                ["restrictedPicklist"] = f.IsRestrictedPicklist, ["unique"] = f.IsUnique, ["picklistValues"] = picklist, ["referenceTo"] = references,
+                ["restrictedPicklist"] = f.IsRestrictedPicklist, ["unique"] = f.IsUnique, ["label"] = f.Label, ["filterable"] = f.IsFilterable, ["picklistValues"] = picklist, ["referenceTo"] = references,
             });
         }
 
@@ -113,6 +113,8 @@ public sealed class SalesforceObjectDescription
                 picklist)
             {
                 IsUnique = Bool(f["unique"], false),
+                Label = f["label"] is JsonValue label && label.TryGetValue<string>(out var labelText) ? labelText : null,
+                IsFilterable = Bool(f["filterable"], true),
                 ReferenceTo = f["referenceTo"] is JsonArray refs ? refs.Select(r => r?.GetValue<string>() ?? string.Empty).ToArray() : [],
             });
         }

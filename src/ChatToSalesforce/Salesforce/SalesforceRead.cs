@@ -1,6 +1,6 @@
 namespace ChatToSalesforce.Salesforce;
 
-/// <summary>One read of a <see cref="ISalesforceClient.ReadAsync"/> call: a SOQL query or a describe.</summary>
+/// <summary>One read of a <see cref="ISalesforceClient.ReadAsync"/> call: a SOQL query, a describe or the object list.</summary>
 public sealed record SalesforceRead
 {
     private SalesforceRead(SalesforceReadKind kind, string text)
@@ -12,7 +12,7 @@ public sealed record SalesforceRead
     /// <summary>Gets what is read.</summary>
     public SalesforceReadKind Kind { get; }
 
-    /// <summary>Gets the SOQL query (<see cref="SalesforceReadKind.Query"/>) or the sObject name (<see cref="SalesforceReadKind.Describe"/>).</summary>
+    /// <summary>Gets the SOQL query (<see cref="SalesforceReadKind.Query"/>), the sObject name (<see cref="SalesforceReadKind.Describe"/>) or <c>*</c> (<see cref="SalesforceReadKind.ObjectList"/>).</summary>
     public string Text { get; }
 
     /// <summary>Creates a query read.</summary>
@@ -33,6 +33,15 @@ public sealed record SalesforceRead
         return new SalesforceRead(SalesforceReadKind.Describe, objectType);
     }
 
+    /// <summary>Creates a read of the org's object list (<see cref="SalesforceReadResult.Objects"/>).</summary>
+    /// <returns>The read.</returns>
+    public static SalesforceRead ObjectList() => new(SalesforceReadKind.ObjectList, "*");
+
     /// <inheritdoc />
-    public override string ToString() => Kind == SalesforceReadKind.Describe ? $"Describe {Text}" : "Query";
+    public override string ToString() => Kind switch
+    {
+        SalesforceReadKind.Describe => $"Describe {Text}",
+        SalesforceReadKind.ObjectList => "Object list",
+        _ => "Query",
+    };
 }

@@ -8,4 +8,7 @@ public enum SalesforceReadKind
 
     /// <summary>An sObject describe.</summary>
     Describe,
+
+    /// <summary>The list of the org's sObjects with what the connecting user may do with each (the global describe, <c>GET sobjects</c>).</summary>
+    ObjectList,
 }

@@ -1,6 +1,6 @@
 namespace ChatToSalesforce.Salesforce;
 
-/// <summary>The outcome of one <see cref="SalesforceRead"/>: records, a description, or Salesforce's error for that read alone.</summary>
+/// <summary>The outcome of one <see cref="SalesforceRead"/>: records, a description, the object list, or Salesforce's error for that read alone.</summary>
 public sealed class SalesforceReadResult
 {
     /// <summary>Gets the query result (the first page), for a query that succeeded.</summary>
@@ -11,6 +11,9 @@ public sealed class SalesforceReadResult
 
     /// <summary>Gets the description, for a describe that succeeded.</summary>
     public SalesforceObjectDescription? Description { get; init; }
+
+    /// <summary>Gets the org's objects, for an object list read that succeeded.</summary>
+    public IReadOnlyList<SalesforceObjectSummary>? Objects { get; init; }
 
     /// <summary>Gets the error, when Salesforce rejected this read.</summary>
     public SalesforceApiException? Error { get; init; }

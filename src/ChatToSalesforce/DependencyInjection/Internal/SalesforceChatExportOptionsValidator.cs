@@ -91,6 +91,11 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
         {
             errors.Add($"{nameof(o.MetadataCacheDuration)}: must be positive.");
         }
+
+        if (o.Actions.CacheDuration < TimeSpan.Zero || o.Actions.CacheDuration > TimeSpan.FromHours(1) || o.Actions.MaxCachedResults < 0)
+        {
+            errors.Add("Actions: CacheDuration must be between 00:00:00 (no cache) and 01:00:00, and MaxCachedResults must not be negative.");
+        }
     }
 
     private static void ValidateAuthentication(SalesforceChatExportOptions o, List<string> errors)

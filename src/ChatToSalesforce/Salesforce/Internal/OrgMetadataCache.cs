@@ -21,6 +21,7 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
 
     private const char DescribeKind = 'd';
     private const char UserKind = 'u';
+    private const char ObjectListKind = 'o';
 
     // Keys are (org, kind, name) values compared without case: building "org|kind|name" strings cost an allocation per lookup.
     private readonly ConcurrentDictionary<Key, Entry> _entries = new();
@@ -49,6 +50,17 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
             Share(DistributedKey(org, DescribeKind, description.Name), Encoding.UTF8.GetBytes(description.ToJson().ToJsonString()), duration);
         }
     }
+
+    /// <summary>Gets the org's cached object list (this process only).</summary>
+    public bool TryGetObjectList(string org, out IReadOnlyList<SalesforceObjectSummary> objects)
+    {
+        objects = TryGet(new Key(org, ObjectListKind, "*"), out var value) && value is IReadOnlyList<SalesforceObjectSummary> list ? list : null!;
+        return objects is not null;
+    }
+
+    /// <summary>Caches the org's object list (this process only).</summary>
+    public void SetObjectList(string org, IReadOnlyList<SalesforceObjectSummary> objects, TimeSpan duration) =>
+        Set(new Key(org, ObjectListKind, "*"), objects, duration);
 
     /// <summary>Gets the cached User id for an agent email; the value is <see langword="null"/> when no active User matched.</summary>
     public bool TryGetAgentUser(string org, string email, out string? userId)

@@ -55,9 +55,12 @@ internal static class TypedOperationsWire
         foreach (var i in indexes)
         {
             var read = reads[i];
-            var url = read.Kind == SalesforceReadKind.Query
-                ? QueryUrl(read.Text)
-                : "sobjects/" + Uri.EscapeDataString(read.Text) + "/describe";
+            var url = read.Kind switch
+            {
+                SalesforceReadKind.Query => QueryUrl(read.Text),
+                SalesforceReadKind.ObjectList => "sobjects",
+                _ => "sobjects/" + Uri.EscapeDataString(read.Text) + "/describe",
+            };
             request.Subrequests.Add(new SalesforceSubrequest("GET", url, "read" + i.ToString(CultureInfo.InvariantCulture)));
         }
 
@@ -66,7 +69,12 @@ internal static class TypedOperationsWire
 
     public static SalesforceReadResult ReadResult(SalesforceRead read, SalesforceSubresponse? sub)
     {
-        var what = read.Kind == SalesforceReadKind.Query ? "query" : $"describe of {read.Text}";
+        var what = read.Kind switch
+        {
+            SalesforceReadKind.Query => "query",
+            SalesforceReadKind.ObjectList => "object list",
+            _ => $"describe of {read.Text}",
+        };
         if (sub is null)
         {
             return new SalesforceReadResult { Error = new SalesforceApiException(HttpStatusCode.InternalServerError, null, $"Salesforce returned no result for the {what}.") };
@@ -82,6 +90,11 @@ internal static class TypedOperationsWire
             return new SalesforceReadResult { Description = SalesforceObjectDescription.FromJson(sub.Body!) };
         }
 
+        if (read.Kind == SalesforceReadKind.ObjectList)
+        {
+            return new SalesforceReadResult { Objects = ObjectList(sub.Body) };
+        }
+
         var body = sub.Body;
         var total = body?["totalSize"] is JsonValue t && t.TryGetValue<int>(out var n) ? n : 0;
         var records = new List<JsonObject>();
@@ -94,6 +107,28 @@ internal static class TypedOperationsWire
 
         var more = body?["done"] is JsonValue done && done.TryGetValue<bool>(out var isDone) && !isDone;
         return new SalesforceReadResult { Query = new SalesforceQueryResult(total, records) { Requests = 0 }, HasMorePages = more };
+    }
+
+    /// <summary>Reads a global describe body (<c>GET sobjects</c>): each object's name, label and what the user may do.</summary>
+    public static IReadOnlyList<SalesforceObjectSummary> ObjectList(JsonNode? body)
+    {
+        var list = new List<SalesforceObjectSummary>();
+        if (body?["sobjects"] is not JsonArray objects)
+        {
+            return list;
+        }
+
+        foreach (var node in objects)
+        {
+            if (node is JsonObject o && o["name"] is JsonValue n && n.TryGetValue<string>(out var name))
+            {
+                list.Add(new SalesforceObjectSummary(name, o["label"] is JsonValue l && l.TryGetValue<string>(out var label) ? label : null, Flag(o["custom"]), Flag(o["createable"]), Flag(o["queryable"])));
+            }
+        }
+
+        return list;
+
+        static bool Flag(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var b) && b;
     }
 
     /// <summary><c>query?q=</c> and the URL-encoded SOQL.</summary>
