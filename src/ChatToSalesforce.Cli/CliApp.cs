@@ -39,8 +39,7 @@ internal static class CliApp
             ?? (ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")));
         var console = new CliConsole(CreateConsole(stdout, interactive), stderr, interactive, hooks);
 
-        var root = new RootCommand("chat2sf: export chat conversations into Salesforce, preview exports, check a connection, serve a local Salesforce org emulator, and show or replay an export journal.");
-        var root = new RootCommand("chat2sf: export chat conversations into Salesforce, preview exports, check a connection, try the agent console's lookup and the chatbot actions, and serve a local Salesforce org emulator.");
+        var root = new RootCommand("chat2sf: export chat conversations into Salesforce, preview exports, check a connection, connect or disconnect a tenant's org, try the agent console's lookup and the chatbot actions, show or replay an export journal, and serve a local Salesforce org emulator.");
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(PreviewCommand.Create(console));
         root.Subcommands.Add(CheckCommand.Create(console));
