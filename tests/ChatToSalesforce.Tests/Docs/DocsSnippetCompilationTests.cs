@@ -166,6 +166,18 @@ public sealed partial class DocsSnippetCompilationTests
         Compile(web with { Project = "web" }).Should().BeEmpty();
     }
 
+    [Fact]
+    public void Harness_GivesARepositoryPackageOnlyToABlockThatNamesIt()
+    {
+        var connect = new DocsBlock("test.md", 1, 1, "web", [], [], """
+            var app = WebApplication.CreateBuilder(args).Build();
+            app.MapSalesforceConnect("/salesforce");
+            """);
+
+        Compile(connect).Should().ContainSingle().Which.Should().Contain("MapSalesforceConnect");
+        Compile(connect with { Packages = ["ChatToSalesforce.AspNetCore"] }).Should().BeEmpty();
+    }
+
     private static List<string> Compile(DocsBlock block)
     {
         var chain = block.After.Select(DocsPages.Find).Append(block).ToList();
