@@ -103,6 +103,24 @@ public sealed class ConnectEndpointTests
     }
 
     [Fact]
+    public async Task An_error_sent_to_the_callback_is_shown_as_text_never_as_markup()
+    {
+        await using var host = await ConnectHost.StartAsync(AcmeDomain);
+        using var browser = host.CreateBrowser();
+        using var start = await browser.GetAsync("/salesforce/connect?tenant=acme", user: "alice");
+        var state = HttpUtility.ParseQueryString(start.Headers.Location!.Query)["state"]!;
+        const string Hostile = "<img src=x onerror=alert(1)>";
+
+        using var page = await browser.GetAsync($"/salesforce/callback?error={Uri.EscapeDataString(Hostile)}&state={Uri.EscapeDataString(state)}", user: "alice");
+
+        var html = await page.Content.ReadAsStringAsync();
+        page.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        html.Should().Contain("&lt;img src=x onerror=alert(1)&gt;").And.NotContain(Hostile);
+        page.Headers.GetValues("Content-Security-Policy").Single().Should().StartWith("default-src 'none'");
+        (await host.Store.GetConnectionAsync("acme", default)).Should().BeNull();
+    }
+
+    [Fact]
     public async Task A_tampered_state_is_refused_and_the_real_one_still_connects()
     {
         await using var host = await ConnectHost.StartAsync(AcmeDomain);
