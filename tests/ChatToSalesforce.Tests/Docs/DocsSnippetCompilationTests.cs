@@ -34,6 +34,9 @@ public sealed partial class DocsSnippetCompilationTests
     private static readonly string[] WebUsings =
         ["System.Net.Http.Json", "Microsoft.AspNetCore.Builder", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Http", "Microsoft.AspNetCore.Routing"];
 
+    /// <summary>This repository's optional packages: referenced by the tests, given to a block only when its page names the package.</summary>
+    private static readonly string[] ProjectPackages = ["ChatToSalesforce.AspNetCore"];
+
     private static readonly Lazy<IReadOnlyList<MetadataReference>> AllReferences = new(LoadReferences);
 
     /// <summary>Blocks of pages other helpers own in this round, left as they are, and why.</summary>
@@ -163,6 +166,18 @@ public sealed partial class DocsSnippetCompilationTests
         Compile(web with { Project = "web" }).Should().BeEmpty();
     }
 
+    [Fact]
+    public void Harness_GivesARepositoryPackageOnlyToABlockThatNamesIt()
+    {
+        var connect = new DocsBlock("test.md", 1, 1, "web", [], [], """
+            var app = WebApplication.CreateBuilder(args).Build();
+            app.MapSalesforceConnect("/salesforce");
+            """);
+
+        Compile(connect).Should().ContainSingle().Which.Should().Contain("MapSalesforceConnect");
+        Compile(connect with { Packages = ["ChatToSalesforce.AspNetCore"] }).Should().BeEmpty();
+    }
+
     private static List<string> Compile(DocsBlock block)
     {
         var chain = block.After.Select(DocsPages.Find).Append(block).ToList();
@@ -208,7 +223,7 @@ public sealed partial class DocsSnippetCompilationTests
         }
 
         var references = AllReferences.Value.Where(r => Allowed(r, block)).ToList();
-        references.AddRange(block.Packages.Select(StandInPackage));
+        references.AddRange(block.Packages.Where(p => !ProjectPackages.Contains(p)).Select(StandInPackage));
         var compilation = CSharpCompilation.Create(
             "Snippet",
             trees,
@@ -234,6 +249,11 @@ public sealed partial class DocsSnippetCompilationTests
     {
         var name = Path.GetFileNameWithoutExtension(reference.Display ?? "");
         if (name.StartsWith("ChatToSalesforce.Tests", StringComparison.Ordinal) || name.StartsWith("ChatToSalesforce.Cli", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (ProjectPackages.Contains(name) && !block.Packages.Contains(name))
         {
             return false;
         }

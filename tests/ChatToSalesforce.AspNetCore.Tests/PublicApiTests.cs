@@ -1,0 +1,46 @@
+using System.Reflection;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+
+namespace ChatToSalesforce.AspNetCore.Tests;
+
+/// <summary>The package's public surface, approved in PublicAPI.approved.txt: a change is a visible diff in review.</summary>
+public sealed class PublicApiTests
+{
+    [Fact]
+    public void Public_api_matches_the_approved_listing()
+    {
+        var assembly = typeof(SalesforceConnectEndpointRouteBuilderExtensions).Assembly;
+        var text = new StringBuilder();
+        foreach (var type in assembly.GetExportedTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
+        {
+            text.AppendLine(type.FullName);
+            var members = type.GetMembers(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
+                .Where(m => m is not MethodInfo { IsSpecialName: true })
+                .Select(m => "    " + m.MemberType + " " + m)
+                .Order(StringComparer.Ordinal);
+            foreach (var member in members)
+            {
+                text.AppendLine(member);
+            }
+        }
+
+        var approvedPath = Path.Combine(AppContext.BaseDirectory, "PublicAPI.approved.txt");
+        var rendered = text.ToString().ReplaceLineEndings("\n");
+        var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
+        if (rendered != approved)
+        {
+            File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "PublicAPI.received.txt"), rendered);
+        }
+
+        rendered.Should().Be(approved, "the public API changed; review PublicAPI.received.txt in the test output and copy it over tests/ChatToSalesforce.AspNetCore.Tests/PublicAPI.approved.txt if intended");
+    }
+
+    [Fact]
+    public void Only_the_extension_and_its_options_are_public()
+    {
+        typeof(SalesforceConnectEndpointRouteBuilderExtensions).Assembly.GetExportedTypes().Select(t => t.FullName).Order(StringComparer.Ordinal).Should().Equal(
+            "ChatToSalesforce.AspNetCore.SalesforceConnectEndpointOptions",
+            "Microsoft.AspNetCore.Builder.SalesforceConnectEndpointRouteBuilderExtensions");
+    }
+}
