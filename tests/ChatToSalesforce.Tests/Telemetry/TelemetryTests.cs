@@ -41,10 +41,10 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task Exports_are_counted_by_outcome_and_failure_kind_per_tenant()
     {
-        using var org = new SalesforceEmulator();
+        // A real store tenant: its own org, client and tenant tag.
+        using var host = new ChatToSalesforce.Tests.Tenancy.TenantOrgs(_tenant);
+        var org = host[_tenant];
         org.AddValidationRule("Contact", new EmulatorValidationRule { Name = "NoTest", Message = "Test visitors are not allowed", Field = "LastName", Pattern = "^(?!Test$).*" });
-        using var host = EmulatorExport.Create(org);
-        ((SalesforceRestClient)host.Services.GetRequiredService<ISalesforceClient>()).TenantId = _tenant;
         var conversations = new[]
         {
             ForTenant(Conversation("ok", "ok@example.com")),
@@ -73,10 +73,10 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task A_failed_single_export_span_carries_the_tenant_and_failure_kind()
     {
-        using var org = new SalesforceEmulator();
+        using var host = new ChatToSalesforce.Tests.Tenancy.TenantOrgs();
+        var org = host.Add(_tenant);
+        host.Store.Set(_tenant, ChatToSalesforce.Tests.Tenancy.TenantOrgs.Settings(org, o => o.Resilience.MaxRetryAttempts = 0));
         org.Faults.Add(new FaultRule { Method = "POST", PathContains = "/composite", StatusCode = 503, ErrorCode = "SERVER_UNAVAILABLE", Times = 10 });
-        using var host = EmulatorExport.Create(org, o => o.Resilience.MaxRetryAttempts = 0);
-        ((SalesforceRestClient)host.Services.GetRequiredService<ISalesforceClient>()).TenantId = _tenant;
 
         var act = () => host.Exporter.ExportAsync(ForTenant(Conversation("c1", "vera@example.com")));
 

@@ -24,6 +24,9 @@ internal static class TenantOptions
         }
 
         copy.Authentication = auth;
+
+        // A test deployment (the emulator on loopback) is a property of the whole process, not of one tenant.
+        copy.AllowTestEndpoint |= platform.AllowTestEndpoint;
         return copy;
     }
 
