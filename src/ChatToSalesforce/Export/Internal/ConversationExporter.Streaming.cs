@@ -153,8 +153,9 @@ internal sealed partial class ConversationExporter
             {
                 tenant = await _tenants.GetAsync(chunk.TenantKey, cancellationToken).ConfigureAwait(false);
             }
-            catch (ChatToSalesforceException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // A tenant that cannot be resolved fails its own conversations; the batch goes on.
                 return chunk.Items.Select(i => new ConversationExportResult
                 {
                     ConversationId = i.ConversationId, TenantId = i.Conversation?.TenantId, Status = ExportStatus.Failed, Error = ex,

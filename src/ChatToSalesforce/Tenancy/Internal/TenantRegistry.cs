@@ -174,7 +174,8 @@ internal sealed partial class TenantRegistry : IDisposable
         var excess = _tenants.Count - _tenancy.MaxActiveTenants;
         if (excess > 0)
         {
-            foreach (var (id, runtime) in _tenants.OrderBy(t => t.Value.LastUsed).Take(excess).ToList())
+            // ToArray is the dictionary's atomic snapshot; sorting the live dictionary races with tenants being added.
+            foreach (var (id, runtime) in _tenants.ToArray().OrderBy(t => t.Value.LastUsed).Take(excess))
             {
                 if (Evict(id, runtime))
                 {
