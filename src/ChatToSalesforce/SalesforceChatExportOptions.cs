@@ -114,6 +114,9 @@ public sealed class SalesforceChatExportOptions
     /// <value>For example <c>0.8</c> leaves 20% of the daily allocation to the org's other integrations.</value>
     public double? ApiBudget { get; set; }
 
+    /// <summary>Gets or sets the shares of the daily allocation at which each kind of work stops (backfills first); unset kinds use <see cref="ApiBudget"/>.</summary>
+    public ApiBudgetOptions ApiBudgets { get; set; } = new();
+
     /// <summary>Gets or sets a callback invoked after each conversation of a batch export with the number completed so far.</summary>
     public Action<ExportProgress>? OnProgress { get; set; }
 

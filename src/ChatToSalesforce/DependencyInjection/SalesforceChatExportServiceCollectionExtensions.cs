@@ -85,6 +85,7 @@ public static class SalesforceChatExportServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExportFilter, ConditionExportFilter>());
         services.TryAddSingleton<OrgMetadataCache>();
         services.TryAddSingleton<ChatToSalesforce.Tenancy.Internal.TenantRegistry>();
+        services.TryAddSingleton<ISalesforceTenantUsage>(static sp => sp.GetRequiredService<ChatToSalesforce.Tenancy.Internal.TenantRegistry>());
         services.TryAddSingleton<ChatToSalesforce.Connect.ISalesforceConnector, ChatToSalesforce.Connect.Internal.SalesforceConnector>();
         services.TryAddSingleton<ConversationExporter>();
         services.TryAddSingleton<IConversationExporter>(static sp => sp.GetRequiredService<ConversationExporter>());

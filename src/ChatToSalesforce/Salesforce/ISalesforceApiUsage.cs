@@ -8,6 +8,16 @@ public interface ISalesforceApiUsage
     SalesforceApiUsageSnapshot? Current { get; }
 }
 
+/// <summary>Each tenant's API usage as last reported by Salesforce (<c>null</c> before the tenant's first response, or after its state was evicted).</summary>
+/// <remarks>Registered in DI by <c>AddSalesforceChatExport</c>; the same numbers are the usage, limit and utilisation gauges tagged with the tenant.</remarks>
+public interface ISalesforceTenantUsage
+{
+    /// <summary>Gets the tenant's last reported usage.</summary>
+    /// <param name="tenantId">The tenant, or <see langword="null"/> for the org configured at start-up.</param>
+    /// <returns>The usage, or <see langword="null"/>.</returns>
+    SalesforceApiUsageSnapshot? GetUsage(string? tenantId);
+}
+
 /// <summary>API usage reported by Salesforce over the rolling 24 hours.</summary>
 /// <param name="Used">API requests used (<c>api-usage=Used/Limit</c>).</param>
 /// <param name="Limit">The daily allocation.</param>
@@ -22,6 +32,9 @@ public sealed record SalesforceApiUsageSnapshot(long Used, long Limit, DateTimeO
 
     /// <summary>Gets the per-app limit, when reported.</summary>
     public long? AppLimit { get; init; }
+
+    /// <summary>Gets how many of the org's requests this process's SDK sent for the tenant since its state was created (its share of <see cref="Used"/>).</summary>
+    public long SentByThisProcess { get; init; }
 
     /// <summary>Gets the app name of the per-app usage, when reported.</summary>
     public string? AppName { get; init; }

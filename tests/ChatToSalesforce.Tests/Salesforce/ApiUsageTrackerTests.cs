@@ -53,7 +53,7 @@ public sealed class ApiUsageTrackerTests
 
         await h.Client.GetLimitsAsync();
 
-        usage.Current.Should().BeEquivalentTo(ApiUsageTracker.Parse(header, h.Time.GetUtcNow())! with { OrganizationId = TransportHarness.OrgId });
+        usage.Current.Should().BeEquivalentTo(ApiUsageTracker.Parse(header, h.Time.GetUtcNow())! with { OrganizationId = TransportHarness.OrgId, SentByThisProcess = 1 });
     }
 
     [Fact]

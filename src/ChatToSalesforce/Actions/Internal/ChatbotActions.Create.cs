@@ -8,6 +8,7 @@ internal sealed partial class ChatbotActions
 {
     public async Task<BotActionResult> CreateRecordAsync(CreateRecordRequest request, CancellationToken cancellationToken = default)
     {
+        using var priority = SalesforceApiPriority.Default(ApiWorkPriority.Interactive);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.ObjectType);
         ArgumentNullException.ThrowIfNull(request.Fields);

@@ -16,6 +16,7 @@ internal sealed partial class ChatbotActions(TenantRegistry tenants, ActionCache
 
     public async Task<BotActionResult> FindRecordAsync(FindRecordRequest request, CancellationToken cancellationToken = default)
     {
+        using var priority = SalesforceApiPriority.Default(ApiWorkPriority.Interactive);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.ObjectType);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Field);
@@ -57,6 +58,7 @@ internal sealed partial class ChatbotActions(TenantRegistry tenants, ActionCache
 
     public async Task<BotActionResult> FindRecordBySoqlAsync(SoqlFindRequest request, CancellationToken cancellationToken = default)
     {
+        using var priority = SalesforceApiPriority.Default(ApiWorkPriority.Interactive);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Template);
         var tenant = await tenants.GetAsync(request.TenantId, cancellationToken).ConfigureAwait(false);
@@ -98,6 +100,7 @@ internal sealed partial class ChatbotActions(TenantRegistry tenants, ActionCache
 
     public async Task<IReadOnlyList<SalesforceObjectSummary>> GetObjectsAsync(string? tenantId = null, CancellationToken cancellationToken = default)
     {
+        using var priority = SalesforceApiPriority.Default(ApiWorkPriority.Interactive);
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (!tenant.Cache.TryGetObjectList(tenant.OrgKey, out var objects))
         {
@@ -117,6 +120,7 @@ internal sealed partial class ChatbotActions(TenantRegistry tenants, ActionCache
 
     public async Task<CreatableFields> GetCreatableFieldsAsync(string objectType, string? tenantId = null, CancellationToken cancellationToken = default)
     {
+        using var priority = SalesforceApiPriority.Default(ApiWorkPriority.Interactive);
         ArgumentException.ThrowIfNullOrWhiteSpace(objectType);
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var (description, _) = await DescribeAsync(tenant, objectType.Trim(), cancellationToken).ConfigureAwait(false);

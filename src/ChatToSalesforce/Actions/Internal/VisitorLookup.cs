@@ -23,6 +23,7 @@ internal sealed class VisitorLookup(TenantRegistry tenants, IIdentityMatcher mat
 
     public async Task<VisitorLookupResult> LookupAsync(VisitorLookupRequest request, CancellationToken cancellationToken = default)
     {
+        using var priority = SalesforceApiPriority.Default(ApiWorkPriority.Interactive);
         ArgumentNullException.ThrowIfNull(request);
         var requested = Requested(request.Fields);
         var tenant = await tenants.GetAsync(request.TenantId, cancellationToken).ConfigureAwait(false);

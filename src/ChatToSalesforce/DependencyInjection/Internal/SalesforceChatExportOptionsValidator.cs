@@ -82,6 +82,20 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
             errors.Add($"{nameof(o.ApiBudget)}: must be a share of the daily allocation in (0, 1], for example 0.8; or leave it unset.");
         }
 
+        var shares = o.ApiBudgets ?? new ApiBudgetOptions();
+        foreach (var (name, share) in new[] { ("Backfill", shares.Backfill), ("Live", shares.Live), ("Interactive", shares.Interactive) })
+        {
+            if (share is { } value && (double.IsNaN(value) || value <= 0 || value > 1))
+            {
+                errors.Add($"ApiBudgets.{name}: must be a share of the daily allocation in (0, 1], for example 0.8; or leave it unset.");
+            }
+        }
+
+        if (shares.Backfill > (shares.Live ?? o.ApiBudget ?? 1) || (shares.Live ?? o.ApiBudget ?? 1) > (shares.Interactive ?? o.ApiBudget ?? 1))
+        {
+            errors.Add("ApiBudgets: backfills must stop no later than live exports, and live exports no later than interactive work (Backfill <= Live <= Interactive).");
+        }
+
         if (o.MaxConcurrency is < 1 or > 25)
         {
             errors.Add($"{nameof(o.MaxConcurrency)}: must be between 1 and 25 (Salesforce allows 25 concurrent long-running requests per org).");

@@ -19,6 +19,7 @@ internal sealed partial class ConversationExporter
     private async IAsyncEnumerable<ConversationExportResult> RunChunksAsync(
         IAsyncEnumerable<Conversation> conversations,
         SalesforceChatExportOptions defaults,
+        ApiWorkPriority priority,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var maxChunks = _tenants.HasStore ? _tenants.Tenancy.MaxConcurrentChunks : Math.Clamp(defaults.MaxConcurrency, 1, 25);
@@ -104,7 +105,7 @@ internal sealed partial class ConversationExporter
 
         void Start(Chunk chunk)
         {
-            chunk.Task = RunChunkAsync(chunk, slots, stop.Token);
+            chunk.Task = RunChunkAsync(chunk, slots, priority, stop.Token);
             started.Add(chunk);
         }
 
@@ -143,8 +144,10 @@ internal sealed partial class ConversationExporter
     }
 
     /// <summary>Runs one tenant's chunk in a slot. A tenant that cannot be used fails its own conversations, with no API call.</summary>
-    private async Task<ConversationExportResult[]> RunChunkAsync(Chunk chunk, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task<ConversationExportResult[]> RunChunkAsync(Chunk chunk, SemaphoreSlim slots, ApiWorkPriority priority, CancellationToken cancellationToken)
     {
+        // The batch's kind of work (a backfill unless the caller said otherwise), for the API budget of each tenant.
+        using var scope = SalesforceApiPriority.Use(priority);
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

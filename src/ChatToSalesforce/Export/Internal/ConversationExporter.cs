@@ -84,6 +84,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     public async Task<ConversationExportResult> ExportAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
+        using var priority = SalesforceApiPriority.Default(ApiWorkPriority.Live);
         var tenant = await _tenants.GetAsync(conversation.TenantId, cancellationToken).ConfigureAwait(false);
         using var activity = ActivitySource.StartActivity("ChatToSalesforce.Export");
         activity?.SetTag("chat_to_salesforce.mode", tenant.Options.Mode.ToString());
@@ -110,7 +111,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     public IAsyncEnumerable<ConversationExportResult> ExportManyAsync(IAsyncEnumerable<Conversation> conversations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversations);
-        return RunChunksAsync(conversations, _tenants.Default.Options, cancellationToken);
+        return RunChunksAsync(conversations, _tenants.Default.Options, SalesforceApiPriority.Current ?? ApiWorkPriority.Backfill, cancellationToken);
     }
 
     /// <summary>Runs every stage of a chunk, reading from Salesforce but writing nothing.</summary>

@@ -21,6 +21,7 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
     private DateTimeOffset _circuitOpenUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _lastBudgetProbe = DateTimeOffset.MinValue;
     private string? _organizationId;
+    private long _sent;
 
     public ApiUsageTracker(TimeProvider time, IOptionsMonitor<SalesforceChatExportOptions> options)
     {
@@ -85,7 +86,7 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
         DateTimeOffset nextProbe;
         lock (_gate)
         {
-            if (options.ApiBudget is not { } budget || current is null || current.Limit <= 0 || current.Used < budget * current.Limit)
+            if (Budget(options) is not { } budget || current is null || current.Limit <= 0 || current.Used < budget * current.Limit)
             {
                 return;
             }
@@ -105,12 +106,23 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
         throw new SalesforceApiBudgetExceededException(
             current.Used,
             current.Limit,
-            string.Create(CultureInfo.InvariantCulture, $"The org has used {current.Used} of {current.Limit} daily API requests ({current.Share * 100:0.#}%), at or above the configured ApiBudget of {options.ApiBudget * 100:0.#}%; the request was not sent."))
+            string.Create(CultureInfo.InvariantCulture, $"The org has used {current.Used} of {current.Limit} daily API requests ({current.Share * 100:0.#}%), at or above the {Describe(SalesforceApiPriority.Current ?? ApiWorkPriority.Live)} budget of {Budget(options) * 100:0.#}%; the request was not sent."))
         {
             RetryAt = nextProbe,
             RetryAfter = nextProbe - now,
         };
     }
+
+    /// <summary>The share at which the current kind of work (<see cref="SalesforceApiPriority.Current"/>, live by default) stops.</summary>
+    private static double? Budget(SalesforceChatExportOptions options) =>
+        options.ApiBudgets?.For(SalesforceApiPriority.Current ?? ApiWorkPriority.Live) ?? options.ApiBudget;
+
+    private static string Describe(ApiWorkPriority priority) => priority switch
+    {
+        ApiWorkPriority.Backfill => "backfill (ApiBudgets.Backfill)",
+        ApiWorkPriority.Interactive => "interactive (ApiBudgets.Interactive)",
+        _ => "live-export (ApiBudgets.Live or ApiBudget)",
+    };
 
     /// <summary>Gets how long the request-limit circuit stays open (and how often an over-budget org is probed).</summary>
     public TimeSpan BreakDuration => _options.CurrentValue.Resilience?.RequestLimitBreakDuration ?? TimeSpan.FromMinutes(15);
@@ -134,7 +146,7 @@ internal sealed class ApiUsageTracker : ISalesforceApiUsage
             return;
         }
 
-        snapshot = snapshot with { OrganizationId = _organizationId };
+        snapshot = snapshot with { OrganizationId = _organizationId, SentByThisProcess = Interlocked.Increment(ref _sent) };
         Volatile.Write(ref _current, snapshot);
         ChatToSalesforceDiagnostics.RecordUsage(TenantId, _organizationId ?? "unknown", snapshot);
     }

@@ -19,7 +19,7 @@ namespace ChatToSalesforce.Tenancy.Internal;
 /// changes, and evicted when idle.</para>
 /// <para>A tenant whose grant Salesforce declared gone fails fast, with no token request, until its credentials change.</para>
 /// </remarks>
-internal sealed partial class TenantRegistry : IDisposable
+internal sealed partial class TenantRegistry : IDisposable, ISalesforceTenantUsage
 {
     private readonly IServiceProvider _services;
     private readonly IOptionsMonitor<SalesforceChatExportOptions> _rootOptions;
@@ -186,6 +186,9 @@ internal sealed partial class TenantRegistry : IDisposable
 
         return evicted;
     }
+
+    public SalesforceApiUsageSnapshot? GetUsage(string? tenantId) =>
+        string.IsNullOrEmpty(tenantId) ? Default.Usage?.Current : _tenants.TryGetValue(tenantId, out var runtime) ? runtime.Context.Usage?.Current : null;
 
     public void Dispose()
     {
