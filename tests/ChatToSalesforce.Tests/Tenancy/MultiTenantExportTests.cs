@@ -66,6 +66,20 @@ public class MultiTenantExportTests
     }
 
     [Fact]
+    public async Task A_broken_mapping_fails_that_tenants_conversations_only()
+    {
+        using var orgs = new TenantOrgs("acme", "broken");
+        orgs.Store.Set("broken", TenantOrgs.Settings(orgs["broken"], o => o.FieldMappings.Add(new FieldMapping { Source = "visitor.email", Target = "Contact.No_Such_Field__c" })));
+
+        var results = await orgs.Exporter.ExportManyAsync([TenantOrgs.Chat("broken", "b1", "b@example.com"), TenantOrgs.Chat("acme", "a1", "a@example.com")]).ToListAsync();
+
+        results[0].Status.Should().Be(ExportStatus.Failed);
+        results[0].FailureKind.Should().Be(ExportFailureKind.FixConfiguration);
+        results[0].Error!.Message.Should().Contain("No_Such_Field__c");
+        results[1].Status.Should().Be(ExportStatus.Exported);
+    }
+
+    [Fact]
     public async Task A_store_that_throws_fails_that_tenant_and_the_others_proceed()
     {
         var inner = new InMemorySalesforceTenantStore();
