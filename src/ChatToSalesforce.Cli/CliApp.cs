@@ -51,6 +51,7 @@ internal static class CliApp
         root.Subcommands.Add(LookupCommand.Create(console));
         root.Subcommands.Add(FindCommand.Create(console));
         root.Subcommands.Add(SoqlCommand.Create(console));
+        root.Subcommands.Add(EraseCommand.Create(console));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = stdout, Error = stderr };

@@ -617,6 +617,24 @@ internal sealed partial class OrgState
             record.Values = old;
             store.Index(record);
         });
+
+        if (record.Def.Name == "ContentDocument")
+        {
+            // As at Salesforce: deleting a file's document deletes its versions and links.
+            foreach (var child in new[] { "ContentVersion", "ContentDocumentLink" }.SelectMany(n => _stores[n].All.Where(r => !r.IsDeleted && r.Text("ContentDocumentId") == record.Id).ToList()))
+            {
+                var childStore = _stores[child.Def.Name];
+                var before = child.Values;
+                childStore.Unindex(child);
+                child.Values = new Dictionary<string, JsonNode?>(before, StringComparer.OrdinalIgnoreCase) { ["IsDeleted"] = true, ["SystemModstamp"] = Now() };
+                Journal(() =>
+                {
+                    child.Values = before;
+                    childStore.Index(child);
+                });
+            }
+        }
+
         return null;
     }
 
@@ -1295,7 +1313,11 @@ internal sealed partial class OrgState
             values["CreatedDate"] = now;
         }
 
-        values["CreatedById"] = options.UserId;
+        if (values.GetValueOrDefault("CreatedById") is null || !options.System)
+        {
+            // Seeding may set who created a record (Salesforce's "Set Audit Fields upon Record Creation"); the API may not.
+            values["CreatedById"] = options.UserId;
+        }
         if (def.Custom && values.GetValueOrDefault("Name") is null)
         {
             values["Name"] = id; // Salesforce names an unnamed custom-object record after its id

@@ -87,6 +87,7 @@ public static class SalesforceChatExportServiceCollectionExtensions
         services.TryAddSingleton<ChatToSalesforce.Tenancy.Internal.TenantRegistry>();
         services.TryAddSingleton<ISalesforceTenantUsage>(static sp => sp.GetRequiredService<ChatToSalesforce.Tenancy.Internal.TenantRegistry>());
         services.TryAddSingleton<ChatToSalesforce.Connect.ISalesforceConnector, ChatToSalesforce.Connect.Internal.SalesforceConnector>();
+        services.TryAddSingleton<ChatToSalesforce.Erasure.IConversationEraser, ChatToSalesforce.Erasure.Internal.ConversationEraser>();
         services.TryAddSingleton<ConversationExporter>();
         services.TryAddSingleton<IConversationExporter>(static sp => sp.GetRequiredService<ConversationExporter>());
         services.TryAddSingleton<IExportPreviewer>(static sp => sp.GetRequiredService<ConversationExporter>());

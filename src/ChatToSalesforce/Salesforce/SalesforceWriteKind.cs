@@ -11,4 +11,7 @@ public enum SalesforceWriteKind
 
     /// <summary>Creates or updates the record whose external-id field holds the key.</summary>
     Upsert,
+
+    /// <summary>Delete the record <see cref="SalesforceWriteOperation.Id"/> (to the recycle bin); no fields.</summary>
+    Delete,
 }

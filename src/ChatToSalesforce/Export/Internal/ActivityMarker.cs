@@ -24,6 +24,13 @@ internal static class ActivityMarker
         return "[chat " + token + "]";
     }
 
+    /// <summary>Whether a subject ends with a conversation marker (an activity the SDK wrote).</summary>
+    public static bool IsMarked(string subject)
+    {
+        var open = subject.LastIndexOf("[chat ", StringComparison.Ordinal);
+        return open >= 0 && subject.EndsWith(']') && subject.IndexOf(']', open) == subject.Length - 1;
+    }
+
     /// <summary>
     /// Whether an export must look for the activity an earlier export wrote. Always without
     /// <see cref="SalesforceChatExportOptions.ConversationIdField"/>; with it, the activity is upserted on the key, so only

@@ -183,13 +183,19 @@ internal static class TypedOperationsWire
                 var path = op.Kind switch
                 {
                     SalesforceWriteKind.Create => $"sobjects/{op.ObjectType}",
-                    SalesforceWriteKind.Update => $"sobjects/{op.ObjectType}/{Uri.EscapeDataString(op.Id ?? throw new ArgumentException($"Update '{op.Name}' has no Id.", nameof(units)))}",
+                    SalesforceWriteKind.Update or SalesforceWriteKind.Delete => $"sobjects/{op.ObjectType}/{Uri.EscapeDataString(op.Id ?? throw new ArgumentException($"{op.Kind} '{op.Name}' has no Id.", nameof(units)))}",
                     _ => $"sobjects/{op.ObjectType}/{op.ExternalIdField}/{Uri.EscapeDataString(op.ExternalIdValue ?? throw new ArgumentException($"Upsert '{op.Name}' has no key value.", nameof(units)))}",
                 };
                 w.WriteStartObject();
-                w.WriteString("method", op.Kind == SalesforceWriteKind.Create ? "POST" : "PATCH");
+                w.WriteString("method", op.Kind switch { SalesforceWriteKind.Create => "POST", SalesforceWriteKind.Delete => "DELETE", _ => "PATCH" });
                 w.WriteString("url", expandUrl(path));
                 w.WriteString("referenceId", op.Name);
+                if (op.Kind == SalesforceWriteKind.Delete)
+                {
+                    w.WriteEndObject();
+                    continue;
+                }
+
                 w.WriteStartObject("body");
                 foreach (var (name, value) in op.Fields)
                 {
