@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 
 namespace ChatToSalesforce.AspNetCore.Tests;
@@ -11,19 +9,7 @@ public sealed class PublicApiTests
     public void Public_api_matches_the_approved_listing()
     {
         var assembly = typeof(SalesforceConnectEndpointRouteBuilderExtensions).Assembly;
-        var text = new StringBuilder();
-        foreach (var type in assembly.GetExportedTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
-        {
-            text.AppendLine(type.FullName);
-            var members = type.GetMembers(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
-                .Where(m => m is not MethodInfo { IsSpecialName: true })
-                .Select(m => "    " + m.MemberType + " " + m)
-                .Order(StringComparer.Ordinal);
-            foreach (var member in members)
-            {
-                text.AppendLine(member);
-            }
-        }
+        var text = ChatToSalesforce.Tests.Shared.PublicApiRenderer.Render(assembly);
 
         var approvedPath = Path.Combine(AppContext.BaseDirectory, "PublicAPI.approved.txt");
         var rendered = text.ToString().ReplaceLineEndings("\n");

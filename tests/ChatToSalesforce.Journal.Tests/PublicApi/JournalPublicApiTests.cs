@@ -1,4 +1,5 @@
 using System.Reflection;
+using ChatToSalesforce.Tests.Shared;
 using ChatToSalesforce.Journal.PostgreSql.Internal;
 
 namespace ChatToSalesforce.Journal.Tests.PublicApi;

@@ -2,11 +2,11 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace ChatToSalesforce.Journal.Tests.PublicApi;
+namespace ChatToSalesforce.Tests.Shared;
 
 /// <summary>
-/// Renders a public API to text exactly as the SDK's approval test does (tests/ChatToSalesforce.Tests/PublicApi), so every
-/// package's approval file reads the same. A copy rather than a linked file: linking would run the SDK's own approval test here too.
+/// Renders a package's public API to text, one type per line and its members indented, so every package's
+/// PublicAPI.approved.txt reads the same. Linked into each test project that approves a package's surface.
 /// </summary>
 internal static class PublicApiRenderer
 {
