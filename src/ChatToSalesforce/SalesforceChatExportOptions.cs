@@ -200,6 +200,17 @@ public sealed class TranscriptOptions
     /// <value>Defaults to <c>Completed</c>.</value>
     public string TaskStatus { get; set; } = "Completed";
 
+    /// <summary>
+    /// Gets or sets the Task <c>Status</c> while the conversation is still open (no <see cref="Conversation.EndedAt"/>), for
+    /// hosts that export when a conversation starts: the export at close then completes the same Task (<see cref="TaskStatus"/>).
+    /// <see langword="null"/> (the default) writes <see cref="TaskStatus"/> whether or not the conversation has ended.
+    /// </summary>
+    /// <value>For example <c>In Progress</c>.</value>
+    public string? OpenTaskStatus { get; set; }
+
+    /// <summary>Gets or sets the Case <c>Status</c> set by the export of a closed conversation (with <see cref="Conversation.EndedAt"/>); <see langword="null"/> (the default) leaves the Case's status to the org.</summary>
+    public string? ClosedCaseStatus { get; set; }
+
     /// <summary>Gets or sets the Case <c>Origin</c>.</summary>
     /// <value>Defaults to <c>Chat</c>.</value>
     public string CaseOrigin { get; set; } = "Chat";

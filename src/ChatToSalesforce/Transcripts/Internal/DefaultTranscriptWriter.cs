@@ -49,11 +49,17 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
         switch (activity)
         {
             case "Task":
-                fields["Status"] = options.Transcript.TaskStatus;
+                // Exported while it is still open (at its start), the Task is open; the export at close completes the same Task.
+                fields["Status"] = conversation.EndedAt is null && options.Transcript.OpenTaskStatus is { } open ? open : options.Transcript.TaskStatus;
                 fields["ActivityDate"] = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 break;
             case "Case":
                 fields["Origin"] = options.Transcript.CaseOrigin;
+                if (conversation.EndedAt is not null && options.Transcript.ClosedCaseStatus is { } closed)
+                {
+                    fields["Status"] = closed;
+                }
+
                 AddIfPresent(fields, "SuppliedEmail", ConversationValues.Read(conversation, "visitor.email"));
                 AddIfPresent(fields, "SuppliedName", ConversationValues.Read(conversation, "visitor.name"));
                 AddIfPresent(fields, "SuppliedPhone", ConversationValues.Read(conversation, "visitor.phone"));
