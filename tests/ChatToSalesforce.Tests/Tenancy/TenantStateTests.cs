@@ -57,6 +57,18 @@ public class TenantStateTests
     }
 
     [Fact]
+    public async Task Concurrent_first_exports_of_a_tenant_share_one_token_request()
+    {
+        // Regression: each concurrent first export built its own tenant state, so each requested a token (with rotation,
+        // refreshing one refresh token twice revokes the family).
+        using var orgs = new TenantOrgs("acme");
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => orgs.Exporter.ExportAsync(TenantOrgs.Chat("acme", $"c{i}", $"v{i}@example.com"))));
+
+        orgs.TokenRequests("acme").Should().Be(1);
+    }
+
+    [Fact]
     public async Task A_tenant_without_its_own_app_connects_through_the_vendors_app_and_the_hosts_object_is_not_changed()
     {
         using var orgs = new TenantOrgs("acme");

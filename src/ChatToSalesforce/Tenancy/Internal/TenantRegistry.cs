@@ -31,6 +31,7 @@ internal sealed partial class TenantRegistry : IDisposable, ISalesforceTenantUsa
     private readonly ConcurrentDictionary<string, TenantRuntime> _tenants = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ReconnectState> _reconnect = new(StringComparer.Ordinal);
     private readonly Lazy<SemaphoreSlim> _defaultGate;
+    private readonly object _building = new();
     private TenantContext? _default;
     private long _nextSweep;
 
@@ -139,17 +140,30 @@ internal sealed partial class TenantRegistry : IDisposable, ISalesforceTenantUsa
             return runtime.Context;
         }
 
-        var options = TenantOptions.Prepare(tenant.Options, _rootOptions.CurrentValue);
-        TenantOptions.Validate(tenantId, options, _validators);
-        var credentials = TenantOptions.CredentialsStamp(options);
-        ThrowIfReconnectRequired(tenantId, credentials);
-
-        var built = Build(tenantId, tenant, options, credentials, now);
-        var stored = _tenants.AddOrUpdate(tenantId, built, (_, old) =>
+        TenantRuntime stored;
+        lock (_building)
         {
-            old.Dispose();
-            return built;
-        });
+            // Built once per version, even when several chunks of a new tenant arrive at once: two runtimes would mean two
+            // token requests, and with refresh-token rotation two refreshes of one token (Salesforce then revokes the family).
+            if (_tenants.TryGetValue(tenantId, out runtime) && runtime.Matches(tenant))
+            {
+                stored = runtime;
+            }
+            else
+            {
+                var options = TenantOptions.Prepare(tenant.Options, _rootOptions.CurrentValue);
+                TenantOptions.Validate(tenantId, options, _validators);
+                var credentials = TenantOptions.CredentialsStamp(options);
+                ThrowIfReconnectRequired(tenantId, credentials);
+
+                // The runtime of the previous version is not disposed: a chunk may still be using it; it is collected.
+                stored = Build(tenantId, tenant, options, credentials, now);
+                _tenants[tenantId] = stored;
+            }
+        }
+
+        stored.Touch(now);
+        ThrowIfReconnectRequired(tenantId, stored.Credentials);
         Sweep(now);
         return stored.Context;
     }
