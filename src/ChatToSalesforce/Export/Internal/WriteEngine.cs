@@ -62,8 +62,16 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
             }
             catch (SalesforceApiException ex) when (IsNotProcessed(ex) && transientAttempts < options.Resilience.MaxRetryAttempts)
             {
-                // Salesforce answered before processing anything: the same request is safe to send again.
+                // Usually Salesforce answered before processing anything, but a 503 or 429 can also come from its edge after
+                // the commit. Each unit is all or nothing, so a unit whose new activity is not there was not applied: only
+                // those are sent again; the others fail as retry-later and the next export finds and updates what they wrote.
                 transientAttempts++;
+                foreach (var item in await FindPossiblyAppliedAsync(sendable, cancellationToken).ConfigureAwait(false))
+                {
+                    item.Error = new SalesforceApiException(ex.StatusCode, ex.ErrorCode, "Salesforce answered that it was unavailable, but may have applied the write before it did; it was not sent again. Exporting the conversation again finds and updates what was written.", ex.Fields, isTransient: true, innerException: ex);
+                    pending.Remove(item);
+                }
+
                 await DelayAsync(transientAttempts, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -188,6 +196,42 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
     {
         plan.Person = new ResolvedRecord { Action = RecordAction.Keep, ObjectType = plan.Person.ObjectType, Id = id };
         plan.Warnings.Add($"Salesforce duplicate rules matched an existing {plan.Person.ObjectType}; the transcript was linked to it.");
+    }
+
+    /// <summary>
+    /// The units a lost answer may have applied: those whose new activity exists now (looked up by its conversation key, in
+    /// one read), and those that cannot be checked that way (no new activity: an update of an earlier one, or no activity).
+    /// </summary>
+    private async Task<List<ExportItem>> FindPossiblyAppliedAsync(List<ExportItem> items, CancellationToken cancellationToken)
+    {
+        var checkable = items.Where(i => i.Plan is { ExistingActivityId: null, Activity: { } }).ToList();
+        var possiblyApplied = items.Except(checkable).ToList();
+        if (checkable.Count == 0)
+        {
+            return possiblyApplied;
+        }
+
+        var reader = new ChunkReader(client, cache, org, options.MetadataCacheDuration);
+        var lookups = checkable.Select(i => reader.LookupAsync(ActivityMarker.Lookup(i.Plan!.Activity!.ObjectType, i.ConversationId, options.ConversationIdField), cancellationToken).AsTask()).ToArray();
+        try
+        {
+            await reader.RunAsync(lookups, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A lookup that failed proves nothing: its unit is treated as possibly applied below.
+        }
+
+        Interlocked.Add(ref _apiCalls, reader.ApiCalls);
+        for (var i = 0; i < checkable.Count; i++)
+        {
+            if (!lookups[i].IsCompletedSuccessfully || lookups[i].Result.Count > 0)
+            {
+                possiblyApplied.Add(checkable[i]);
+            }
+        }
+
+        return possiblyApplied;
     }
 
     private async Task FindDuplicatesAsync(List<ExportItem> items, CancellationToken cancellationToken)
