@@ -17,18 +17,20 @@ namespace ChatToSalesforce.Benchmarks.Soak;
 /// <remarks>
 /// Tenants: <c>acme</c> (transient 503s and row locks), <c>globex</c> (the same plus expired sessions),
 /// <c>initech</c> (its org's daily API limit is reached half-way), <c>umbrella</c> (its refresh token is revoked half-way).
-/// Faults during the first pass: before each batch, one fault rule per ten conversations of each tenant (10%), of a
-/// kind drawn with a fixed seed. Replays run with a lower rate of transient 503s (1% of API requests, fixed seed) so
-/// the loop has to converge under faults, not in a clean room.
-/// Usage: <c>soak [--conversations n] [--batch n] [--seed n] [--json file]</c>.
+/// Faults during the first pass, drawn with a fixed seed per batch and tenant: 4% of REST requests answer 503
+/// SERVER_UNAVAILABLE or 400 UNABLE_TO_LOCK_ROW (the kind drawn per batch); now and then a write is applied and its answer
+/// lost (503, or 504 with <c>--after-commit-status 504</c>); now and then 503 four times in a row (beyond the SDK's three
+/// retries); on globex 401 INVALID_SESSION_ID now and then and every session expired every ten batches. Together about
+/// 10-13% of the first pass's REST requests. Replays run with 1% transient 503s (fixed seed) so the loop has to converge
+/// under faults, not in a clean room. Retry back-off is shortened to milliseconds and the request-limit break to 1 s.
+/// Usage: <c>soak [--conversations n] [--batch n] [--seed n] [--after-commit-status 503|504] [--replay-fault-rate r] [--json file]</c>.
 /// </remarks>
 internal static partial class SoakBenchmark
 {
-    private const string Usage = "Usage: soak [--conversations <n>] [--batch <n>] [--seed <n>] [--json <file>]";
+    private const string Usage = "Usage: soak [--conversations <n>] [--batch <n>] [--seed <n>] [--after-commit-status <503|504>] [--replay-fault-rate <r>] [--json <file>]";
     private const int MaxRounds = 20;
     private const double FaultRate = 0.04;
-    private const double ReplayFaultRate = 0.01;
-    private const long Allocation = 1_000_000;
+        private const long Allocation = 1_000_000;
     private const string Api = "/services/data/"; // faults on REST requests; the token and revoke endpoints answer normally
     private static readonly string[] TenantIds = ["acme", "globex", "initech", "umbrella"];
     private static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(1);
@@ -36,7 +38,8 @@ internal static partial class SoakBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int conversations = 10_000, batch = 100, seed = 16;
+        int conversations = 10_000, batch = 100, seed = 16, afterCommit = 503;
+        var replayFaultRate = 0.01;
         string? jsonPath = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -54,6 +57,13 @@ internal static partial class SoakBenchmark
                     seed = s;
                     i++;
                     break;
+                case "--after-commit-status" when i + 1 < args.Length && args[i + 1] is "503" or "504":
+                    afterCommit = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--replay-fault-rate" when i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var r) && r is >= 0 and <= 1:
+                    replayFaultRate = r;
+                    i++;
+                    break;
                 case "--json" when i + 1 < args.Length:
                     jsonPath = args[++i];
                     break;
@@ -66,7 +76,7 @@ internal static partial class SoakBenchmark
         var journalFile = Path.Combine(Path.GetTempPath(), $"chat2sf-soak-{Guid.NewGuid():N}.db");
         try
         {
-            return await RunAsync(conversations, batch, seed, journalFile, jsonPath);
+            return await RunAsync(conversations, batch, seed, afterCommit, replayFaultRate, journalFile, jsonPath);
         }
         finally
         {
@@ -78,7 +88,7 @@ internal static partial class SoakBenchmark
         }
     }
 
-    private static async Task<int> RunAsync(int total, int batchSize, int seed, string journalFile, string? jsonPath)
+    private static async Task<int> RunAsync(int total, int batchSize, int seed, int afterCommit, double replayFaultRate, string journalFile, string? jsonPath)
     {
         var wall = Stopwatch.StartNew();
         await using var cluster = new SalesforceEmulatorCluster();
@@ -109,7 +119,7 @@ internal static partial class SoakBenchmark
         var journal = provider.GetRequiredService<IExportJournal>();
 
         var chats = Enumerable.Range(0, total).Select(i => Chat(TenantIds[i % TenantIds.Length], i / TenantIds.Length)).ToArray();
-        Console.WriteLine($"Soak: {total:N0} conversations over {TenantIds.Length} tenants (emulator cluster, latency 0), batches of {batchSize}, seed {seed}, journal on SQLite.");
+        Console.WriteLine($"Soak: {total:N0} conversations over {TenantIds.Length} tenants (emulator cluster, latency 0), batches of {batchSize}, seed {seed}, lost answers after commit as {afterCommit}, journal on SQLite.");
 
         // Pass 1: the queue delivers every conversation once, in batches, with 10% injected faults.
         var random = new Random(seed);
@@ -132,8 +142,8 @@ internal static partial class SoakBenchmark
                 if (random.Next(12) == 0)
                 {
                     // The write commits, then the answer is lost: the retry must find what it wrote.
-                    org.Faults.Add(new FaultRule { PathContains = Api, Method = "POST", StatusCode = 503, ErrorCode = "SERVER_UNAVAILABLE", AfterCommit = true });
-                    Count(faultRules, "503 after commit on a write (rules)");
+                    org.Faults.Add(new FaultRule { PathContains = Api, Method = "POST", StatusCode = afterCommit, ErrorCode = afterCommit == 503 ? "SERVER_UNAVAILABLE" : "GATEWAY_TIMEOUT", AfterCommit = true });
+                    Count(faultRules, $"{afterCommit} after commit on a write (rules)");
                 }
 
                 if (random.Next(40) == 0)
@@ -201,7 +211,7 @@ internal static partial class SoakBenchmark
         {
             var org = cluster[tenant];
             org.Faults.Clear();
-            org.Faults.SetFailureRate(ReplayFaultRate, seed + i);
+            org.Faults.SetFailureRate(replayFaultRate, seed + i);
         }
 
         var rounds = new List<Dictionary<string, object>>();
@@ -352,13 +362,14 @@ internal static partial class SoakBenchmark
                 ["tenants"] = TenantIds,
                 ["batchSize"] = batchSize,
                 ["seed"] = seed,
+                ["afterCommitStatus"] = afterCommit,
                                 ["faultsArmedByKind"] = new SortedDictionary<string, int>(faultRules, StringComparer.Ordinal),
                 ["events"] = new SortedDictionary<string, int>(events, StringComparer.Ordinal),
                 ["requestsWithInjectedFaultFirstPass"] = faultedFirstPass,
                 ["restRequestsFirstPass"] = apiFirstPass,
                 ["faultRate"] = FaultRate,
                 ["requestsWithInjectedFaultTotal"] = faulted,
-                ["replayFaultRate"] = ReplayFaultRate,
+                ["replayFaultRate"] = replayFaultRate,
                 ["firstPassFailedByTenantAndKind"] = new SortedDictionary<string, int>(firstPass, StringComparer.Ordinal),
                 ["firstPassSeconds"] = Math.Round(firstPassSeconds, 1),
                 ["rounds"] = rounds,
