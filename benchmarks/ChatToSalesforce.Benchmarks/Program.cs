@@ -35,5 +35,11 @@ if (args.Length > 0 && string.Equals(args[0], "tenants", StringComparison.Ordina
     return await ChatToSalesforce.Benchmarks.Tenants.TenantsBenchmark.RunAsync(args[1..]);
 }
 
+// `soak [--conversations <n>] [--batch <n>] [--seed <n>] [--after-commit-status <503|504>] [--replay-fault-rate <r>] [--json <file>]`: faults over four tenants, retried and replayed through the journal (issue 16).
+if (args.Length > 0 && string.Equals(args[0], "soak", StringComparison.OrdinalIgnoreCase))
+{
+    return await ChatToSalesforce.Benchmarks.Soak.SoakBenchmark.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
