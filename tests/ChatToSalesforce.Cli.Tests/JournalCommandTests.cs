@@ -73,6 +73,24 @@ public sealed class JournalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_of_a_tenant_exports_into_that_tenants_org_from_the_tenants_file()
+    {
+        await SeedAsync(
+            Failed("c4", "acme", "fix-configuration", "INVALID_FIELD", keep: true),
+            Failed("c1", null, "fix-configuration", "INVALID_FIELD", keep: true));
+        var tenants = CliRunner.TempFile(".json", """{ "Tenants": { "acme": { "Mode": "LeadAndTask" } } }""");
+
+        var run = await CliRunner.RunAsync(["replay", "--journal", _path, "--kind", "fix-configuration", "--tenant", "acme", "--tenants", tenants, "--emulator"]);
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Out.Should().Contain("Replayed 1: 1 exported");
+        run.Emulator!.Records("Task").Should().BeEmpty("the conversation went to acme's own org, not the default one");
+        await using var store = new SqliteJournalStore($"Data Source={_path}");
+        (await store.FindAsync("acme", "c4", At, default))!.Status.Should().Be(ExportStatus.Exported);
+        (await store.FindAsync(string.Empty, "c1", At, default))!.Status.Should().Be(ExportStatus.Failed, "only the named tenant is replayed");
+    }
+
+    [Fact]
     public async Task Replay_of_a_conversation_exported_since_its_failure_does_nothing()
     {
         await SeedAsync(Failed("c1", null, "fix-configuration", "INVALID_FIELD", keep: true));
