@@ -235,7 +235,7 @@ internal static class MemoryBenchmark
         return (slope, meanY - (slope * meanX));
     }
 
-    private static long Heap()
+    internal static long Heap()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

@@ -1,22 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
-using ChatToSalesforce.Conversations.Internal;
-using ChatToSalesforce.Filtering;
-using ChatToSalesforce.Identity;
-using ChatToSalesforce.Identity.Internal;
-using ChatToSalesforce.Mapping;
-using ChatToSalesforce.Mapping.Internal;
-using ChatToSalesforce.Ownership;
-using ChatToSalesforce.Ownership.Internal;
-using ChatToSalesforce.Records;
 using ChatToSalesforce.Salesforce;
-using ChatToSalesforce.Salesforce.Internal;
-using ChatToSalesforce.Tenancy.Internal;
-using ChatToSalesforce.Transcripts;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace ChatToSalesforce.Export.Internal;
 
