@@ -15,9 +15,6 @@ public sealed class InMemorySalesforceTenantStore : ISalesforceTenantStore, ISal
     private readonly ConcurrentDictionary<string, SalesforceConnectionChange> _changes = new(StringComparer.Ordinal);
     private long _version;
 
-    /// <summary>The tenant ids.</summary>
-    public IReadOnlyCollection<string> TenantIds => _tenants.Keys.ToArray();
-
     /// <summary>Adds or replaces a tenant.</summary>
     /// <param name="tenantId">The tenant id.</param>
     /// <param name="options">The tenant's connection and export settings.</param>

@@ -36,9 +36,6 @@ internal sealed class TenantContext
     /// <summary>The tenant's API usage and daily-limit circuit (null when the host replaced the Salesforce client).</summary>
     public ApiUsageTracker? Usage { get; }
 
-    /// <summary>The tenant's authenticator (token cache, single-flight refresh); null for the tenant configured at start-up.</summary>
-    public SalesforceAuthenticator? Authenticator { get; init; }
-
     /// <summary>The key of this tenant's org in caches shared with other processes.</summary>
     public string OrgKey => OrgKeyOf(Id, Options);
 

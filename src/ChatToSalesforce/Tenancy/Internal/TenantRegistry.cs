@@ -311,7 +311,7 @@ internal sealed partial class TenantRegistry : IDisposable, ISalesforceTenantUsa
         };
         var rest = new SalesforceRestClient(http, monitor, authenticator, pipelines, usage, loggers.CreateLogger<SalesforceRestClient>()) { TenantId = tenantId };
         var gate = new SemaphoreSlim(Math.Clamp(options.MaxConcurrency, 1, 25));
-        var context = new TenantContext(tenantId, tenant.Version, options, new GatedSalesforceClient(rest, gate), Cache, usage) { Authenticator = authenticator };
+        var context = new TenantContext(tenantId, tenant.Version, options, new GatedSalesforceClient(rest, gate), Cache, usage);
         return new TenantRuntime(context, tenant, credentials, authenticator, gate, now);
     }
 
