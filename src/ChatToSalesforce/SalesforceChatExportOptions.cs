@@ -117,9 +117,6 @@ public sealed class SalesforceChatExportOptions
     /// <summary>Gets or sets the shares of the daily allocation at which each kind of work stops (backfills first); unset kinds use <see cref="ApiBudget"/>.</summary>
     public ApiBudgetOptions ApiBudgets { get; set; } = new();
 
-    /// <summary>Gets or sets a callback invoked after each conversation of a batch export with the number completed so far.</summary>
-    public Action<ExportProgress>? OnProgress { get; set; }
-
     /// <summary>A shallow copy (a tenant's private settings; nested option objects are shared unless replaced).</summary>
     internal SalesforceChatExportOptions Copy() => (SalesforceChatExportOptions)MemberwiseClone();
 }
@@ -210,6 +207,16 @@ public sealed class TranscriptOptions
 
     /// <summary>Gets or sets the Case <c>Status</c> set by the export of a closed conversation (with <see cref="Conversation.EndedAt"/>); <see langword="null"/> (the default) leaves the Case's status to the org.</summary>
     public string? ClosedCaseStatus { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a conversation may stay silent and still continue the same activity. A conversation whose
+    /// messages resume after a longer silence (reopened the next week, an inbox thread answered much later) is a new session:
+    /// its export writes a new activity, holding the whole conversation, and keeps the earlier one as it was. Within the window,
+    /// an export updates the same activity. Decided from the messages' <see cref="ChatMessage.SentAt"/> times alone, so
+    /// retries and re-deliveries of the same conversation always find the same activity.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>: every export of a conversation updates the same activity, however late.</value>
+    public TimeSpan? ReopenWindow { get; set; }
 
     /// <summary>Gets or sets the Case <c>Origin</c>.</summary>
     /// <value>Defaults to <c>Chat</c>.</value>

@@ -33,6 +33,9 @@ internal sealed class StubExporter : IConversationExporter
         return Task.FromResult(Outcome(conversation));
     }
 
+    public Task<ConversationExportResult> ExportAsync(Conversation conversation, ConversationExportChoices choices, CancellationToken cancellationToken = default) =>
+        ExportAsync(conversation, cancellationToken);
+
     public async IAsyncEnumerable<ConversationExportResult> ExportManyAsync(IEnumerable<Conversation> conversations, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.Yield();

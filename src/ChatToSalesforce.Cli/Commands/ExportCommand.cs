@@ -59,18 +59,15 @@ internal static class ExportCommand
 
         var conversations = input.Conversations;
         ProgressTask? progressTask = null;
-        if (common.TryCreateHost(
-            parseResult,
-            console,
-            o => o.OnProgress = p =>
+        var progress = new CallbackProgress(p =>
+        {
+            if (progressTask is { } task)
             {
-                if (progressTask is { } task)
-                {
-                    task.Value = p.Completed;
-                    task.Description = $"Exporting ({p.Exported} exported, {p.Skipped} skipped, {p.Failed} failed)";
-                }
-            },
-            serve: request.Open) is not { } host)
+                task.Value = p.Completed;
+                task.Description = $"Exporting ({p.Exported} exported, {p.Skipped} skipped, {p.Failed} failed)";
+            }
+        });
+        if (common.TryCreateHost(parseResult, console, serve: request.Open) is not { } host)
         {
             return CliApp.BadInput;
         }
@@ -101,7 +98,7 @@ internal static class ExportCommand
                         .StartAsync(async ctx =>
                         {
                             progressTask = ctx.AddTask("Exporting", maxValue: conversations.Count);
-                            await ExportAllAsync(exporter, conversations, run, onResult: null, stopToken).ConfigureAwait(false);
+                            await ExportAllAsync(exporter, conversations, run, onResult: null, stopToken, progress).ConfigureAwait(false);
                             progressTask.Value = run.Results.Count;
                             progressTask.StopTask();
                         }).ConfigureAwait(false);
@@ -226,13 +223,16 @@ internal static class ExportCommand
         }
     }
 
-    private static async Task ExportAllAsync(IConversationExporter exporter, IReadOnlyList<Conversation> conversations, ExportRun run, Action<ConversationExportResult>? onResult, CancellationToken stopToken)
+    private static async Task ExportAllAsync(IConversationExporter exporter, IReadOnlyList<Conversation> conversations, ExportRun run, Action<ConversationExportResult>? onResult, CancellationToken stopToken, IProgress<ExportProgress>? progress = null)
     {
         // Ctrl+C stops feeding new conversations; the ones in flight finish (their requests are not cancelled). So does a
         // failure of the connection itself (credentials revoked, org unreachable, API limit reached): every further
         // conversation would fail the same way.
         using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
-        await foreach (var result in exporter.ExportManyAsync(Feed(conversations, stopFeeding.Token), CancellationToken.None).ConfigureAwait(false))
+        var results = progress is null
+            ? exporter.ExportManyAsync(Feed(conversations, stopFeeding.Token), CancellationToken.None)
+            : exporter.ExportManyAsync(Feed(conversations, stopFeeding.Token), progress, CancellationToken.None);
+        await foreach (var result in results.ConfigureAwait(false))
         {
             run.Results.Add(result);
             onResult?.Invoke(result);
@@ -448,4 +448,10 @@ internal static class ExportCommand
 
     /// <summary>Table cells; their text is escaped (<see cref="ConsoleText.Escape"/>), so values cannot inject control characters.</summary>
     internal static IRenderable[] Cells(params string[] values) => values.Select(v => (IRenderable)new Text(ConsoleText.Escape(v))).ToArray();
+
+    /// <summary>Reports on the exporting thread (a <see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
+    private sealed class CallbackProgress(Action<ExportProgress> report) : IProgress<ExportProgress>
+    {
+        public void Report(ExportProgress value) => report(value);
+    }
 }

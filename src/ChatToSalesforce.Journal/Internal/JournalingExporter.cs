@@ -5,18 +5,30 @@ namespace ChatToSalesforce.Journal.Internal;
 
 /// <summary>
 /// Wraps the registered <see cref="IConversationExporter"/> and records every outcome (results, and exceptions of
-/// <see cref="ExportAsync"/>) in the journal before handing it back unchanged. The journal never changes or delays an outcome
+/// the single exports) in the journal before handing it back unchanged. The journal never changes or delays an outcome
 /// beyond its own write, and never fails one (see <see cref="JournalRecorder"/>).
 /// </summary>
 internal sealed class JournalingExporter(IConversationExporter inner, JournalRecorder recorder) : IConversationExporter
 {
-    public async Task<ConversationExportResult> ExportAsync(Conversation conversation, CancellationToken cancellationToken = default)
+    public Task<ConversationExportResult> ExportAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
+        return RecordAsync(conversation, () => inner.ExportAsync(conversation, cancellationToken), cancellationToken);
+    }
+
+    public Task<ConversationExportResult> ExportAsync(Conversation conversation, ConversationExportChoices choices, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(choices);
+        return RecordAsync(conversation, () => inner.ExportAsync(conversation, choices, cancellationToken), cancellationToken);
+    }
+
+    private async Task<ConversationExportResult> RecordAsync(Conversation conversation, Func<Task<ConversationExportResult>> export, CancellationToken cancellationToken)
+    {
         ConversationExportResult result;
         try
         {
-            result = await inner.ExportAsync(conversation, cancellationToken).ConfigureAwait(false);
+            result = await export().ConfigureAwait(false);
         }
         catch (Exception e) when (Recordable(conversation) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {

@@ -11,4 +11,18 @@ public sealed class ChatActionOptions
     /// <summary>Gets or sets how many answers the cache keeps per process (the oldest are dropped first).</summary>
     /// <value>Defaults to 1,000.</value>
     public int MaxCachedResults { get; set; } = 1_000;
+
+    /// <summary>
+    /// Gets or sets whether an export also looks for what an earlier export of the same conversation wrote in the other
+    /// activity objects (a push whose <see cref="ConversationExportChoices.Mode"/> chose a Case while the configured mode
+    /// writes Tasks, for example), and then updates that activity and keeps its person instead of writing a second activity.
+    /// A push that keeps the configured activity object (another person object, another owner) is followed either way.
+    /// </summary>
+    /// <value>
+    /// Defaults to <see langword="false"/>. Turned on, every export's read also searches the <c>Subject</c> of the other
+    /// activity objects for the conversation's marker: a single export still makes one read request, but a batch chunk of
+    /// 200 needs one more (Salesforce allows five queries per request), and with
+    /// <see cref="SalesforceChatExportOptions.ConversationIdField"/> an export that reads nothing else spends one read call.
+    /// </value>
+    public bool FollowPushedExports { get; set; }
 }

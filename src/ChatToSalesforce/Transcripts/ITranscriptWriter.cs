@@ -46,6 +46,13 @@ public sealed class TranscriptWriteContext
 
     /// <summary>Gets the batched Salesforce reader.</summary>
     public required ISalesforceReader Salesforce { get; init; }
+
+    /// <summary>
+    /// Gets the activity's idempotency key, the value for <see cref="SalesforceChatExportOptions.ConversationIdField"/>: the
+    /// conversation's id, or <c>{id}~{n}</c> for its n-th session when it resumed after <see cref="TranscriptOptions.ReopenWindow"/>.
+    /// </summary>
+    /// <value><see langword="null"/> means the conversation's id.</value>
+    public string? ActivityKey { get; init; }
 }
 
 /// <summary>The activity and files decided by <see cref="ITranscriptWriter"/>.</summary>

@@ -116,22 +116,19 @@ public sealed class BatchExportEmulatorTests : IAsyncLifetime
     public async Task Cancellation_stops_the_batch()
     {
         using var cts = new CancellationTokenSource();
-        var exporter = Exporter(o =>
+        var exporter = Exporter(o => o.MaxConcurrency = 1);
+        var progress = new InlineProgress(p =>
         {
-            o.MaxConcurrency = 1;
-            o.OnProgress = p =>
+            if (p.Completed == 200)
             {
-                if (p.Completed == 200)
-                {
-                    cts.Cancel();
-                }
-            };
+                cts.Cancel();
+            }
         });
 
         var seen = 0;
         var act = async () =>
         {
-            await foreach (var _ in exporter.ExportManyAsync(Enumerable.Range(0, 1000).Select(i => Conversation($"c{i}", $"v{i}@example.com")), cts.Token))
+            await foreach (var _ in exporter.ExportManyAsync(Enumerable.Range(0, 1000).Select(i => Conversation($"c{i}", $"v{i}@example.com")), progress, cts.Token))
             {
                 seen++;
             }
@@ -186,4 +183,9 @@ public sealed class BatchExportEmulatorTests : IAsyncLifetime
 
         return list;
     }
+}
+
+internal sealed class InlineProgress(Action<ExportProgress> report) : IProgress<ExportProgress>
+{
+    public void Report(ExportProgress value) => report(value);
 }

@@ -190,7 +190,7 @@ public sealed class CloudCxComm100RecipeTests
         @case.Text("SuppliedPhone").Should().Be("+1 (555) 123-4567");
         @case.Text("ContactId").Should().Be(contact.Text("Id"));
         @case.Text("OwnerId").Should().Be(_agent);
-        @case.Text("Subject").Should().Be("web support chat with Ada Lovelace");
+        @case.Text("Subject").Should().Be("web support chat with Ada Lovelace [chat chat-1]", "the template, then the marker (also with a conversation id field)");
         @case.Text("Order_Number__c").Should().Be("SO-42");
         @case.Text("Chat_Request_Page__c").Should().Be(Page.ToString());
         @case.Text("Chat_Conversation_Id__c").Should().Be("chat-1");

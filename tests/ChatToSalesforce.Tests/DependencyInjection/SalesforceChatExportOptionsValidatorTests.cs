@@ -73,7 +73,8 @@ public class SalesforceChatExportOptionsValidatorTests
         o.MaxConcurrency.Should().Be(4);
         o.MetadataCacheDuration.Should().Be(TimeSpan.FromHours(1));
         o.ApiBudget.Should().BeNull();
-        o.OnProgress.Should().BeNull();
+        o.Transcript.ReopenWindow.Should().BeNull();
+        o.Actions.FollowPushedExports.Should().BeFalse();
     }
 
     [Fact]

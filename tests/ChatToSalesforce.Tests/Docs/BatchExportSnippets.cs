@@ -23,14 +23,14 @@ public sealed class BatchExportSnippets
         #endregion
     }
 
-    internal static void Progress(IHostApplicationBuilder builder, IProgress<(int Completed, int Exported, int Skipped, int Failed)> progressBar)
+    internal static async Task Progress(IConversationExporter exporter, IReadOnlyList<Conversation> conversations, IProgress<(int Completed, int Exported, int Skipped, int Failed)> progressBar, CancellationToken cancellationToken)
     {
         #region Snippet:batch-export-2
-        builder.Services.AddSalesforceChatExport(options =>
+        var progress = new Progress<ExportProgress>(p => progressBar.Report((p.Completed, p.Exported, p.Skipped, p.Failed)));
+        await foreach (var result in exporter.ExportManyAsync(conversations, progress, cancellationToken))
         {
             // ...
-            options.OnProgress = p => progressBar.Report((p.Completed, p.Exported, p.Skipped, p.Failed));
-        });
+        }
         #endregion
     }
 

@@ -137,7 +137,7 @@ public sealed class BatchExportTests : IDisposable
             yield return Conversation("conv-3", email: null);
         }
 
-        var results = await Exporter(o => o.OnProgress = progress.Add).ExportManyAsync(Stream()).ToListAsync();
+        var results = await Exporter().ExportManyAsync(Stream(), new InlineProgress<ExportProgress>(progress.Add)).ToListAsync();
 
         results.Select(r => r.Status).Should().Equal(ExportStatus.Exported, ExportStatus.Failed, ExportStatus.Skipped);
         results[1].Error.Should().BeOfType<ArgumentNullException>();
@@ -354,7 +354,7 @@ public sealed class BatchExportTests : IDisposable
     {
         var reports = new List<ExportProgress>();
 
-        await Exporter(o => o.OnProgress = reports.Add).ExportManyAsync([Conversation("a", "a@example.com"), Conversation("b", null), Conversation("c", "c@example.com")]).ToListAsync();
+        await Exporter().ExportManyAsync([Conversation("a", "a@example.com"), Conversation("b", null), Conversation("c", "c@example.com")], new InlineProgress<ExportProgress>(reports.Add)).ToListAsync();
 
         reports.Should().Equal(new ExportProgress(1, 1, 0, 0), new ExportProgress(2, 1, 1, 0), new ExportProgress(3, 2, 1, 0));
     }
@@ -448,4 +448,10 @@ public sealed class BatchExportTests : IDisposable
             return base.SendAsync(request, cancellationToken);
         }
     }
+}
+
+/// <summary>Reports on the caller's thread, in order (a <see cref="Progress{T}"/> posts to the thread pool).</summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

@@ -106,6 +106,11 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
             errors.Add($"{nameof(o.MetadataCacheDuration)}: must be positive.");
         }
 
+        if (o.Transcript.ReopenWindow is { } window && window <= TimeSpan.Zero)
+        {
+            errors.Add($"Transcript.ReopenWindow: '{window}' must be longer than zero (for example 1.00:00:00 for a day), or left out to update the same activity however late a conversation resumes.");
+        }
+
         if (o.Actions.CacheDuration < TimeSpan.Zero || o.Actions.CacheDuration > TimeSpan.FromHours(1) || o.Actions.MaxCachedResults < 0)
         {
             errors.Add("Actions: CacheDuration must be between 00:00:00 (no cache) and 01:00:00, and MaxCachedResults must not be negative.");
@@ -193,7 +198,7 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
 
     private static void ValidatePipeline(SalesforceChatExportOptions o, List<string> errors)
     {
-        if (o.DefaultOwnerId is { } owner && !UserIdPattern().IsMatch(owner))
+        if (o.DefaultOwnerId is { } owner && !ChatToSalesforce.Salesforce.Internal.RecordIds.IsUserId(owner))
         {
             errors.Add($"{nameof(o.DefaultOwnerId)}: '{owner}' is not a Salesforce User id; use the 15- or 18-character id that starts with 005 (Setup → Users → the user's URL).");
         }
@@ -340,9 +345,6 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
 
     [GeneratedRegex(@"^v?\d{2,3}\.0$")]
     private static partial Regex ApiVersionPattern();
-
-    [GeneratedRegex("^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")]
-    private static partial Regex UserIdPattern();
 
     [GeneratedRegex("^701[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")]
     private static partial Regex CampaignIdPattern();

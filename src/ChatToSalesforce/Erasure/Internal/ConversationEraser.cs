@@ -150,7 +150,7 @@ internal sealed partial class ConversationEraser(TenantRegistry tenants, ILogger
         var key = conversationIdField is not null && activity[conversationIdField] is JsonValue k && k.TryGetValue<string>(out var value) ? value : null;
         if (only.Count > 0)
         {
-            return only.Any(id => id == key || subject.EndsWith(" " + ActivityMarker.For(id), StringComparison.Ordinal));
+            return only.Any(id => ActivityMarker.IsKeyOf(key, id) || ActivityMarker.BelongsTo(subject, id));
         }
 
         return key is not null || ActivityMarker.IsMarked(subject);

@@ -25,7 +25,6 @@ internal sealed partial class ConversationExporter
         var maxChunks = _tenants.HasStore ? _tenants.Tenancy.MaxConcurrentChunks : Math.Clamp(defaults.MaxConcurrency, 1, 25);
         using var slots = new SemaphoreSlim(maxChunks);
         var seen = new RecentConversationIds(RememberedIds);
-        var progress = new ProgressCounter(defaults.OnProgress);
         var pending = new Queue<(ExportItem Item, Chunk? Chunk, int Slot)>();
         var open = new Dictionary<string, Chunk>(StringComparer.Ordinal);
         var started = new List<Chunk>();
@@ -128,7 +127,6 @@ internal sealed partial class ConversationExporter
                 started.Remove(chunk);
             }
 
-            progress.Report(result.Status);
             return result;
         }
     }
@@ -165,7 +163,7 @@ internal sealed partial class ConversationExporter
                 }).ToArray();
             }
 
-            return await ExportChunkAsync(chunk.Items, tenant, cancellationToken).ConfigureAwait(false);
+            return await ExportChunkAsync(chunk.Items, tenant, tenant.Options, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

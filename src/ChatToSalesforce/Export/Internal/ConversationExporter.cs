@@ -81,14 +81,28 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
 
     internal static ActivitySource ActivitySource => ChatToSalesforce.Telemetry.Internal.ChatToSalesforceDiagnostics.ActivitySource;
 
-    public async Task<ConversationExportResult> ExportAsync(Conversation conversation, CancellationToken cancellationToken = default)
+    public Task<ConversationExportResult> ExportAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
+        return ExportOneAsync(conversation, null, cancellationToken);
+    }
+
+    public Task<ConversationExportResult> ExportAsync(Conversation conversation, ConversationExportChoices choices, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(choices);
+        ExportModes.Validate(choices);
+        return ExportOneAsync(conversation, choices, cancellationToken);
+    }
+
+    private async Task<ConversationExportResult> ExportOneAsync(Conversation conversation, ConversationExportChoices? choices, CancellationToken cancellationToken)
+    {
         using var priority = SalesforceApiPriority.Default(ApiWorkPriority.Live);
         var tenant = await _tenants.GetAsync(conversation.TenantId, cancellationToken).ConfigureAwait(false);
+        var options = choices is null ? tenant.Options : ExportModes.With(tenant.Options, choices);
         using var activity = ActivitySource.StartActivity("ChatToSalesforce.Export");
-        activity?.SetTag("chat_to_salesforce.mode", tenant.Options.Mode.ToString());
-        var results = await ExportChunkAsync([new ExportItem(0, conversation)], tenant, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("chat_to_salesforce.mode", options.Mode.ToString());
+        var results = await ExportChunkAsync([new ExportItem(0, conversation)], tenant, options, cancellationToken).ConfigureAwait(false);
         var result = results[0];
         activity?.SetTag("chat_to_salesforce.outcome", result.Status.ToString());
         activity?.SetTag("chat_to_salesforce.api_calls", result.ApiCalls);
@@ -128,7 +142,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
                 try
                 {
                     var tenant = await _tenants.GetAsync(group.Key, cancellationToken).ConfigureAwait(false);
-                    readCalls[members[0].Index] = await DecideChunkAsync(members, tenant, cancellationToken).ConfigureAwait(false);
+                    readCalls[members[0].Index] = await DecideChunkAsync(members, tenant, tenant.Options, cancellationToken).ConfigureAwait(false);
                 }
                 catch (ChatToSalesforceException ex)
                 {
@@ -144,14 +158,13 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         }
     }
 
-    private async Task<ConversationExportResult[]> ExportChunkAsync(List<ExportItem> items, TenantContext tenant, CancellationToken cancellationToken)
+    private async Task<ConversationExportResult[]> ExportChunkAsync(List<ExportItem> items, TenantContext tenant, SalesforceChatExportOptions options, CancellationToken cancellationToken)
     {
-        var options = tenant.Options;
         using var activity = items.Count > 1 ? ActivitySource.StartActivity("ChatToSalesforce.ExportBatch") : null;
         activity?.SetTag("chat_to_salesforce.batch_size", items.Count);
-        var readCalls = await DecideChunkAsync(items, tenant, cancellationToken).ConfigureAwait(false);
+        var readCalls = await DecideChunkAsync(items, tenant, options, cancellationToken).ConfigureAwait(false);
         var engine = new WriteEngine(tenant.Client, tenant.Cache, tenant.OrgKey, options, _timeProvider, _logger);
-        var owned = JoinNewPersons(items, tenant);
+        var owned = JoinNewPersons(items, tenant, options);
         try
         {
             // Conversations that create a new person go first; those that join a person another export is creating
@@ -200,9 +213,8 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     }
 
     /// <summary>Registers the new persons this chunk creates; marks conversations whose new person another export is creating.</summary>
-    private List<(string Key, TaskCompletionSource<string?> Source, ExportItem Item)> JoinNewPersons(List<ExportItem> items, TenantContext tenant)
+    private List<(string Key, TaskCompletionSource<string?> Source, ExportItem Item)> JoinNewPersons(List<ExportItem> items, TenantContext tenant, SalesforceChatExportOptions options)
     {
-        var options = tenant.Options;
         var owned = new List<(string, TaskCompletionSource<string?>, ExportItem)>();
         if (options.Mode == ExportMode.Record)
         {
@@ -249,9 +261,8 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     }
 
     /// <summary>Prechecks, then runs the deciding stages of every conversation of the chunk on one reader; returns the read calls.</summary>
-    private async Task<int> DecideChunkAsync(List<ExportItem> items, TenantContext tenant, CancellationToken cancellationToken)
+    private async Task<int> DecideChunkAsync(List<ExportItem> items, TenantContext tenant, SalesforceChatExportOptions options, CancellationToken cancellationToken)
     {
-        var options = tenant.Options;
         var candidates = new List<ExportItem>(items.Count);
         foreach (var item in items.Where(i => i.Result is null))
         {
@@ -328,19 +339,27 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         }
     }
 
-    private async Task DecideCoreAsync(ExportItem item, SalesforceChatExportOptions options, ISalesforceReader reader, CancellationToken cancellationToken)
+    /// <param name="item">The conversation.</param>
+    /// <param name="options">The options in force (the tenant's, or derived from per-call choices).</param>
+    /// <param name="reader">The chunk's reader.</param>
+    /// <param name="cancellationToken">Cancels the export.</param>
+    /// <param name="followed">The earlier activity this export follows into its mode, when it re-decides in that mode.</param>
+    private async Task DecideCoreAsync(ExportItem item, SalesforceChatExportOptions options, ISalesforceReader reader, CancellationToken cancellationToken, EarlierActivity? followed = null)
     {
         var conversation = ChatToSalesforce.Redaction.Internal.ConversationRedactor.Redact(item.Conversation!, options);
         var personObject = PersonFields.PersonObject(options);
         var activityObject = PersonFields.ActivityObject(options.Mode);
+        var key = ActivityMarker.Key(conversation, options);
 
         // One read round: describes, identity, owner and the activity an earlier export wrote, all started before any await.
         var describes = ExportObjects.Described(options, personObject, activityObject).Select(o => reader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
-        var matching = _identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, TenantId = conversation.TenantId, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
+        var matching = followed is { PersonId: { } followedId, PersonObject: { } followedObject }
+            ? Task.FromResult(IdentityMatch.Found(followedObject, followedId))
+            : _identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, TenantId = conversation.TenantId, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
         var resolving = _ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, TenantId = conversation.TenantId, Salesforce = reader }, cancellationToken).AsTask();
-        var earlier = activityObject is null || !ActivityMarker.NeedsLookup(conversation, options)
-            ? null
-            : reader.LookupAsync(ActivityMarker.Lookup(activityObject, conversation.Id, options.ConversationIdField), cancellationToken).AsTask();
+        var earlier = followed is not null ? Task.FromResult<EarlierActivity?>(followed)
+            : activityObject is null ? null
+            : EarlierActivity.Find(reader, conversation, key, options, activityObject, cancellationToken);
 
         IdentityMatch match;
         try
@@ -353,6 +372,26 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             // A mapped field the org does not have made the identity query fail: report it as the configuration error it is.
             await MapAsync(conversation, options, personObject, activityObject, reader, cancellationToken).ConfigureAwait(false);
             throw;
+        }
+
+        var found = earlier is null ? null : await earlier.ConfigureAwait(false);
+        if (found is not null && followed is null)
+        {
+            // An earlier export of this conversation (a push with other choices) wrote its activity in another object, or
+            // for a person of another object: this export updates that activity and keeps its person, in that mode.
+            var mode = ExportModes.Of(found.PersonObject ?? personObject, found.ObjectType);
+            if (mode != options.Mode)
+            {
+                await DecideCoreAsync(item, ExportModes.WithMode(options, mode), reader, cancellationToken, found).ConfigureAwait(false);
+                return;
+            }
+
+            if (found is { PersonId: { } personId, PersonObject: { } linked }
+                && (!match.IsFound || (string.Equals(match.ObjectType, linked, StringComparison.OrdinalIgnoreCase) && match.Id != personId)))
+            {
+                // The activity names its person: keep that one rather than match or create another.
+                match = IdentityMatch.Found(linked, personId);
+            }
         }
 
         item.Match = match;
@@ -384,12 +423,14 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             transcript = await _transcriptWriter.WriteAsync(new TranscriptWriteContext
             {
                 Conversation = conversation, Options = options, TenantId = conversation.TenantId, ActivityObject = activityObject, PersonObject = person.ObjectType, Fields = fields, Owner = activityOwner, Salesforce = reader,
+                ActivityKey = key.Value,
             }, cancellationToken).ConfigureAwait(false);
         }
 
         var plan = new ExportWritePlan
         {
             ConversationId = conversation.Id,
+            ActivityKey = key,
             Person = person,
             Activity = transcript,
             Owner = owner,
@@ -400,13 +441,13 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         };
         plan.Warnings.AddRange(fields.Warnings);
 
-        if (earlier is not null && transcript is not null && (await earlier.ConfigureAwait(false)).FirstOrDefault()?["Id"]?.GetValue<string>() is { } existing)
+        if (found is not null && transcript is not null && string.Equals(found.ObjectType, transcript.ObjectType, StringComparison.OrdinalIgnoreCase))
         {
             // An earlier export of this conversation wrote the activity: update it, and add only the files it lacks.
-            plan.ExistingActivityId = existing;
+            plan.ExistingActivityId = found.ActivityId;
             if (transcript.Files.Count > 0)
             {
-                var attached = await reader.LookupAsync(new SalesforceLookup { ObjectType = "ContentVersion", Field = "FirstPublishLocationId", Value = existing, Fields = ["Id", "PathOnClient"] }, cancellationToken).ConfigureAwait(false);
+                var attached = await reader.LookupAsync(new SalesforceLookup { ObjectType = "ContentVersion", Field = "FirstPublishLocationId", Value = found.ActivityId, Fields = ["Id", "PathOnClient"] }, cancellationToken).ConfigureAwait(false);
                 foreach (var file in attached)
                 {
                     if (file["PathOnClient"]?.GetValue<string>() is { } name)

@@ -10,6 +10,9 @@ internal sealed class ExportWritePlan
 {
     public required string ConversationId { get; init; }
 
+    /// <summary>Gets the key of the activity (the conversation, or its session after a reopen beyond the window).</summary>
+    public required ActivityKey ActivityKey { get; init; }
+
     public required ResolvedRecord Person { get; set; }
 
     public WrittenTranscript? Activity { get; init; }

@@ -1,6 +1,7 @@
 namespace ChatToSalesforce.Export.Internal;
 
-internal sealed class ProgressCounter(Action<ExportProgress>? callback)
+/// <summary>Running totals of a batch's results, reported after each one.</summary>
+internal sealed class ProgressCounter(IProgress<ExportProgress> progress)
 {
     private int _completed;
     private int _exported;
@@ -9,11 +10,6 @@ internal sealed class ProgressCounter(Action<ExportProgress>? callback)
 
     public void Report(ExportStatus status)
     {
-        if (callback is null)
-        {
-            return;
-        }
-
         _completed++;
         switch (status)
         {
@@ -22,6 +18,6 @@ internal sealed class ProgressCounter(Action<ExportProgress>? callback)
             default: _failed++; break;
         }
 
-        callback(new ExportProgress(_completed, _exported, _skipped, _failed));
+        progress.Report(new ExportProgress(_completed, _exported, _skipped, _failed));
     }
 }

@@ -212,7 +212,7 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
         }
 
         var reader = new ChunkReader(client, cache, org, options.MetadataCacheDuration);
-        var lookups = checkable.Select(i => reader.LookupAsync(ActivityMarker.Lookup(i.Plan!.Activity!.ObjectType, i.ConversationId, options.ConversationIdField), cancellationToken).AsTask()).ToArray();
+        var lookups = checkable.Select(i => reader.LookupAsync(ActivityMarker.Lookup(i.Plan!.Activity!.ObjectType, i.Plan.ActivityKey, options.ConversationIdField), cancellationToken).AsTask()).ToArray();
         try
         {
             await reader.RunAsync(lookups, cancellationToken).ConfigureAwait(false);

@@ -64,10 +64,9 @@ internal static class WritePlanner
                 }
             }
 
-            if (options.ConversationIdField is null && activity.ExternalIdField is null)
-            {
-                ActivityMarker.Apply(fields, plan.ConversationId);
-            }
+            // Always marked, also when upserted on a key: an export in another mode (a push with other choices, and the
+            // export that follows it) finds the activity by its marker in any activity object.
+            ActivityMarker.Apply(fields, plan.ActivityKey);
 
             var op = Op(ActivityOp, SalesforceWriteKind.Create, activity.ObjectType, fields, options) with { References = references };
             if (activity.ExternalIdField is { } key)

@@ -48,7 +48,7 @@ internal sealed class DefaultFieldMapper : IFieldMapper
             var mapping = options.FieldMappings[i];
             var setting = $"FieldMappings[{i}]";
             _ = FieldTarget.TryParse(mapping.Target, out var objectType, out var field);
-            writable ??= WrittenObjects(context).ToList();
+            writable ??= WrittenObjects(options, context.PersonObject, context.ActivityObject).ToList();
             if (!writable.Contains(objectType, StringComparer.OrdinalIgnoreCase))
             {
                 throw new ExportConfigurationException(setting + ".Target",
@@ -92,25 +92,26 @@ internal sealed class DefaultFieldMapper : IFieldMapper
     }
 
     /// <summary>The objects a mapping may target in the context's mode.</summary>
-    internal static IEnumerable<string> WrittenObjects(FieldMappingContext context)
+    /// <summary>The objects an export in the options' mode writes, so the only ones a mapping may target.</summary>
+    internal static IEnumerable<string> WrittenObjects(SalesforceChatExportOptions options, string personObject, string? activityObject)
     {
-        if (context.Options.Mode == ExportMode.Record)
+        if (options.Mode == ExportMode.Record)
         {
-            yield return context.PersonObject;
+            yield return personObject;
             yield break;
         }
 
-        foreach (var person in PersonFields.PersonObjects(context.Options, context.PersonObject))
+        foreach (var person in PersonFields.PersonObjects(options, personObject))
         {
             yield return person;
         }
 
-        if (context.ActivityObject is not null)
+        if (activityObject is not null)
         {
-            yield return context.ActivityObject;
+            yield return activityObject;
         }
 
-        if (context.Options.CampaignId is not null)
+        if (options.CampaignId is not null)
         {
             yield return CampaignMemberObject;
         }

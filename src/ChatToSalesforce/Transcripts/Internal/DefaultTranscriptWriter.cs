@@ -107,7 +107,7 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
             Fields = fields,
             PersonLinkField = activity == "Case" ? "ContactId" : "WhoId",
             ExternalIdField = options.ConversationIdField,
-            ExternalIdValue = options.ConversationIdField is null ? null : conversation.Id,
+            ExternalIdValue = options.ConversationIdField is null ? null : context.ActivityKey ?? conversation.Id,
             Files = files,
             Truncated = truncated,
         };

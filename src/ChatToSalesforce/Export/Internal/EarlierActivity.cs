@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
+
+namespace ChatToSalesforce.Export.Internal;
+
+/// <summary>The activity an earlier export of the conversation (session) wrote, in whichever activity object, and the person it links to.</summary>
+internal sealed record EarlierActivity(string ObjectType, string ActivityId, string? PersonId)
+{
+    // What a search in an object the integration user cannot read (or the org does not have) answers: nothing was pushed there.
+    private static readonly string[] NotReadable = ["INVALID_TYPE", "INSUFFICIENT_ACCESS", "INSUFFICIENT_ACCESS_OR_READONLY"];
+
+    /// <summary>
+    /// Gets the person object of the export that wrote the activity: the object <see cref="PersonId"/> is (Contact or Lead);
+    /// a Case without a Contact was written for a Lead (a Case links only to Contacts).
+    /// </summary>
+    public string? PersonObject => RecordIds.PersonObjectOf(PersonId)
+        ?? (PersonId is null && string.Equals(ObjectType, "Case", StringComparison.OrdinalIgnoreCase) ? "Lead" : null);
+
+    /// <summary>
+    /// Queues the lookups in the reader's current round (before any await, so they travel with the export's other reads):
+    /// the configured activity object by the activity key when it needs a look, and the other activity objects by the
+    /// marker (<see cref="Actions.ChatActionOptions.FollowPushedExports"/>). The configured object's activity wins.
+    /// </summary>
+    public static Task<EarlierActivity?>? Find(ISalesforceReader reader, Conversation conversation, ActivityKey key, SalesforceChatExportOptions options, string activityObject, CancellationToken cancellationToken)
+    {
+        var lookups = new List<(string ObjectType, Task<IReadOnlyList<JsonObject>> Records, bool Optional)>(3);
+        if (ActivityMarker.NeedsLookup(conversation, options))
+        {
+            lookups.Add((activityObject, reader.LookupAsync(ActivityMarker.Lookup(activityObject, key, options.ConversationIdField), cancellationToken).AsTask(), false));
+        }
+
+        if (options.Actions.FollowPushedExports)
+        {
+            foreach (var other in ActivityMarker.ActivityObjects.Where(o => !string.Equals(o, activityObject, StringComparison.OrdinalIgnoreCase)))
+            {
+                lookups.Add((other, reader.LookupAsync(ActivityMarker.Lookup(other, key, conversationIdField: null), cancellationToken).AsTask(), true));
+            }
+        }
+
+        return lookups.Count == 0 ? null : PickAsync(lookups);
+    }
+
+    private static async Task<EarlierActivity?> PickAsync(List<(string ObjectType, Task<IReadOnlyList<JsonObject>> Records, bool Optional)> lookups)
+    {
+        EarlierActivity? found = null;
+        foreach (var (objectType, records, optional) in lookups)
+        {
+            IReadOnlyList<JsonObject> answer;
+            try
+            {
+                answer = await records.ConfigureAwait(false);
+            }
+            catch (SalesforceApiException ex) when (optional && NotReadable.Contains(ex.ErrorCode))
+            {
+                continue;
+            }
+
+            if (found is null && answer.FirstOrDefault() is { } record && record["Id"]?.GetValue<string>() is { } id)
+            {
+                found = new EarlierActivity(objectType, id, record[ActivityMarker.PersonLink(objectType)]?.GetValue<string>());
+            }
+        }
+
+        return found;
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.RegularExpressions;
+
+namespace ChatToSalesforce.Salesforce.Internal;
+
+/// <summary>The shapes of Salesforce record ids the SDK checks: an id's first three characters name its object (005 User, 003 Contact, 00Q Lead).</summary>
+internal static partial class RecordIds
+{
+    /// <summary>Whether a value is a User id: 15 or 18 characters starting with <c>005</c>.</summary>
+    public static bool IsUserId(string? value) => value is not null && UserIdPattern().IsMatch(value);
+
+    /// <summary>The person object a <c>WhoId</c> or <c>ContactId</c> points to, from the id's key prefix; <see langword="null"/> when it is neither a Contact nor a Lead.</summary>
+    public static string? PersonObjectOf(string? id) =>
+        id is not { Length: 15 or 18 } ? null
+        : id.StartsWith("003", StringComparison.Ordinal) ? "Contact"
+        : id.StartsWith("00Q", StringComparison.Ordinal) ? "Lead"
+        : null;
+
+    [GeneratedRegex("^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")]
+    private static partial Regex UserIdPattern();
+}
