@@ -30,6 +30,18 @@ public sealed class RecordingTests
     }
 
     [Fact]
+    public async Task A_push_with_choices_is_recorded_like_any_export()
+    {
+        await using var host = JournalHost.Sqlite();
+
+        var result = await host.Exporter.ExportAsync(Chats.New("c1", tenant: "acme"), new ConversationExportChoices { Mode = ExportMode.LeadAndCase });
+
+        result.Status.Should().Be(ExportStatus.Exported);
+        host.Stub.Calls.Should().Equal(["c1 with LeadAndCase"], "the choices reach the exporter unchanged");
+        (await host.Journal.FindAsync("acme", "c1"))!.Status.Should().Be(ExportStatus.Exported);
+    }
+
+    [Fact]
     public async Task A_thrown_export_is_recorded_as_failed_with_its_kind_and_error_code_and_rethrown_unchanged()
     {
         await using var host = JournalHost.Sqlite();

@@ -33,8 +33,11 @@ internal sealed class StubExporter : IConversationExporter
         return Task.FromResult(Outcome(conversation));
     }
 
-    public Task<ConversationExportResult> ExportAsync(Conversation conversation, ConversationExportChoices choices, CancellationToken cancellationToken = default) =>
-        ExportAsync(conversation, cancellationToken);
+    public Task<ConversationExportResult> ExportAsync(Conversation conversation, ConversationExportChoices choices, CancellationToken cancellationToken = default)
+    {
+        Calls.Enqueue(conversation.Id + " with " + choices.Mode);
+        return Task.FromResult(Outcome(conversation));
+    }
 
     public async IAsyncEnumerable<ConversationExportResult> ExportManyAsync(IEnumerable<Conversation> conversations, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
