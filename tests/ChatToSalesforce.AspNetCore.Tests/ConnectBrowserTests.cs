@@ -1,6 +1,6 @@
 using ChatToSalesforce.Testing;
+using ChatToSalesforce.TestSupport;
 using OpenQA.Selenium;
-using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 
 namespace ChatToSalesforce.AspNetCore.Tests;
@@ -13,15 +13,11 @@ namespace ChatToSalesforce.AspNetCore.Tests;
 /// </summary>
 public sealed class ConnectBrowserTests
 {
-    // Debian's paths; the environment variables point the test elsewhere (or at nothing, to see the skip).
-    private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CHAT2SF_TEST_CHROMIUM") ?? "/usr/bin/chromium";
-    private static readonly string ChromeDriverPath = Environment.GetEnvironmentVariable("CHAT2SF_TEST_CHROMEDRIVER") ?? "/usr/bin/chromedriver";
 
     [SkippableFact]
     public async Task An_admin_connects_a_tenant_in_the_browser_and_the_tenant_then_exports()
     {
-        Skip.IfNot(File.Exists(ChromiumPath), $"No browser: {ChromiumPath} is missing (install Debian's chromium and chromium-driver; .ci/run does when it runs as root).");
-        Skip.IfNot(File.Exists(ChromeDriverPath), $"No browser driver: {ChromeDriverPath} is missing (install Debian's chromium-driver; .ci/run does when it runs as root).");
+        HeadlessChromium.SkipUnlessInstalled();
 
         SalesforceEmulator? acme = null;
         await using var host = await ConnectHost.StartAsync(
@@ -37,10 +33,9 @@ public sealed class ConnectBrowserTests
         acme.InstanceUrl.Host.Should().Be("127.0.0.1");
         host.BaseUrl.Host.Should().Be("127.0.0.1");
 
-        var profile = Directory.CreateTempSubdirectory("chat2sf-chromium-");
-        try
+        using (var browser = HeadlessChromium.Start())
         {
-            using var driver = StartBrowser(profile.FullName);
+            var driver = browser.Driver;
             var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20)) { PollingInterval = TimeSpan.FromMilliseconds(100) };
             wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
 
@@ -63,10 +58,6 @@ public sealed class ConnectBrowserTests
             result.Text.Should().Be($"Connected as {acme.IntegrationUsername} to org {acme.OrganizationId}.");
             driver.FindElement(By.Id("salesforce-title")).Text.Should().Be("Connected to Salesforce");
         }
-        finally
-        {
-            profile.Delete(recursive: true);
-        }
 
         var connection = await host.Store.GetConnectionAsync("acme", default);
         connection!.InstanceUrl.Should().Be(acme.InstanceUrl);
@@ -74,17 +65,5 @@ public sealed class ConnectBrowserTests
         export.Status.Should().Be(ExportStatus.Exported);
         acme.Records("Contact").Should().Contain(c => (string?)c["Email"] == "ada.browser@example.com");
         host.Logs.Lines.Where(l => l.StartsWith("ChatToSalesforce", StringComparison.Ordinal)).Should().NotContain(l => l.Contains(connection.RefreshToken, StringComparison.Ordinal));
-    }
-
-    private static ChromeDriver StartBrowser(string profile)
-    {
-        var options = new ChromeOptions { BinaryLocation = ChromiumPath };
-        options.AddArguments(
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-dev-shm-usage", "--window-size=1366,900", $"--user-data-dir={profile}");
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriverPath)!, Path.GetFileName(ChromeDriverPath));
-        service.SuppressInitialDiagnosticInformation = true;
-        service.HideCommandPromptWindow = true;
-        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
     }
 }

@@ -1,7 +1,7 @@
 using ChatToSalesforce.IntegrationTests.Infrastructure;
 using ChatToSalesforce.Testing;
+using ChatToSalesforce.TestSupport;
 using OpenQA.Selenium;
-using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 
 namespace ChatToSalesforce.IntegrationTests.Dashboard;
@@ -12,17 +12,13 @@ namespace ChatToSalesforce.IntegrationTests.Dashboard;
 /// </summary>
 public sealed class DashboardBrowserTests
 {
-    // Debian's paths; the environment variables point the test elsewhere (or at nothing, to see the skip).
-    private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CHAT2SF_TEST_CHROMIUM") ?? "/usr/bin/chromium";
-    private static readonly string ChromeDriverPath = Environment.GetEnvironmentVariable("CHAT2SF_TEST_CHROMEDRIVER") ?? "/usr/bin/chromedriver";
     private const string VisitorLine = "Hello, my parcel 7731 never arrived at the depot";
     private const string Hostile = "<img src=x onerror=\"window.__xss=1\">Mallory";
 
     [SkippableFact]
     public async Task After_an_export_the_browser_finds_the_contact_its_task_and_transcript_and_sees_a_fault_switched_on_in_the_page()
     {
-        Skip.IfNot(File.Exists(ChromiumPath), $"No browser: {ChromiumPath} is missing (install Debian's chromium and chromium-driver; .ci/run does when it runs as root).");
-        Skip.IfNot(File.Exists(ChromeDriverPath), $"No browser driver: {ChromeDriverPath} is missing (install Debian's chromium-driver; .ci/run does when it runs as root).");
+        HeadlessChromium.SkipUnlessInstalled();
 
         await using var emulator = new SalesforceEmulator();
         var baseUrl = await emulator.StartServerAsync();
@@ -41,10 +37,9 @@ public sealed class DashboardBrowserTests
         var first = await host.Exporter.ExportAsync(Conversation("chat-browser-1", "ada.browser@example.com", "Ada Browser", VisitorLine));
         first.Status.Should().Be(ExportStatus.Exported);
 
-        var profile = Directory.CreateTempSubdirectory("chat2sf-chromium-");
-        try
+        using (var browser = HeadlessChromium.Start())
         {
-            using var driver = StartBrowser(profile.FullName);
+            var driver = browser.Driver;
             var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20)) { PollingInterval = TimeSpan.FromMilliseconds(100) };
 
             // The page re-renders while it loads: an element read during a re-render is looked up again, not a failure.
@@ -105,25 +100,9 @@ public sealed class DashboardBrowserTests
             driver.FindElements(By.CssSelector("#view img")).Should().BeEmpty();
             ((IJavaScriptExecutor)driver).ExecuteScript("return window.__xss === undefined;").Should().Be(true);
         }
-        finally
-        {
-            profile.Delete(recursive: true);
-        }
     }
 
     private static string Script(IWebDriver driver, string script) => (string)((IJavaScriptExecutor)driver).ExecuteScript(script)!;
-
-    private static ChromeDriver StartBrowser(string profile)
-    {
-        var options = new ChromeOptions { BinaryLocation = ChromiumPath };
-        options.AddArguments(
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-dev-shm-usage", "--window-size=1366,900", $"--user-data-dir={profile}");
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriverPath)!, Path.GetFileName(ChromeDriverPath));
-        service.SuppressInitialDiagnosticInformation = true;
-        service.HideCommandPromptWindow = true;
-        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
-    }
 
     private static Conversation Conversation(string id, string email, string name, string visitorLine) => new()
     {
