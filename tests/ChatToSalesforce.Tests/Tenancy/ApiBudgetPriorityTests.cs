@@ -44,6 +44,23 @@ public class ApiBudgetPriorityTests
     }
 
     [Fact]
+    public async Task A_push_is_interactive_work_and_goes_on_when_live_exports_have_stopped()
+    {
+        using var orgs = new TenantOrgs("acme");
+        var org = orgs["acme"];
+        org.DailyApiLimit = 10;
+        orgs.Store.Set("acme", TenantOrgs.Settings(org, o => o.ApiBudgets = new ApiBudgetOptions { Live = 0.2, Interactive = 0.9 }));
+        (await orgs.Exporter.ExportAsync(TenantOrgs.Chat("acme", "a1", "a1@example.com"))).Status.Should().Be(ExportStatus.Exported);
+        var live = () => orgs.Exporter.ExportAsync(TenantOrgs.Chat("acme", "a2", "a2@example.com"));
+        await live.Should().ThrowAsync<SalesforceApiBudgetExceededException>();
+
+        var pushed = await orgs.Exporter.ExportAsync(TenantOrgs.Chat("acme", "a2", "a2@example.com"), new ConversationExportChoices { Mode = ExportMode.LeadAndTask });
+
+        pushed.Status.Should().Be(ExportStatus.Exported);
+        org.ApiCallsUsed.Should().Be(4);
+    }
+
+    [Fact]
     public async Task A_caller_can_mark_a_batch_as_live()
     {
         using var orgs = new TenantOrgs("acme");

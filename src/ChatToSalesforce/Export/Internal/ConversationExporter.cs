@@ -97,7 +97,8 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
 
     private async Task<ConversationExportResult> ExportOneAsync(Conversation conversation, ConversationExportChoices? choices, CancellationToken cancellationToken)
     {
-        using var priority = SalesforceApiPriority.Default(ApiWorkPriority.Live);
+        // A push is an agent's click: interactive work, like the lookup and the bot actions.
+        using var priority = SalesforceApiPriority.Default(choices is null ? ApiWorkPriority.Live : ApiWorkPriority.Interactive);
         var tenant = await _tenants.GetAsync(conversation.TenantId, cancellationToken).ConfigureAwait(false);
         var options = choices is null ? tenant.Options : ExportModes.With(tenant.Options, choices);
         using var activity = ActivitySource.StartActivity("ChatToSalesforce.Export");
