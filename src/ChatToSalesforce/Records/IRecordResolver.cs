@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Mapping;
 using ChatToSalesforce.Ownership;
@@ -84,10 +83,10 @@ public sealed class ResolvedRecord
     public string? ExternalIdValue { get; init; }
 
     /// <summary>Gets the values written.</summary>
-    public JsonObject Fields { get; init; } = [];
+    public SalesforceFieldValues Fields { get; init; } = new();
 
     /// <summary>Gets whether the write sets <c>OwnerId</c>.</summary>
-    public bool SetsOwner => Fields.ContainsKey("OwnerId");
+    public bool SetsOwner => Fields.ContainsField("OwnerId");
 
     /// <inheritdoc />
     public override string ToString() => $"{Action} {ObjectType} ({Fields.Count} fields)";

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Mapping;
 using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Salesforce;
@@ -55,7 +54,7 @@ public sealed class WrittenTranscript
     public required string ObjectType { get; init; }
 
     /// <summary>Gets the activity's values (without the person link, which the unit of work adds).</summary>
-    public JsonObject Fields { get; init; } = [];
+    public SalesforceFieldValues Fields { get; init; } = new();
 
     /// <summary>Gets the field that links the activity to the person (<c>WhoId</c>, <c>ContactId</c>), or <see langword="null"/>.</summary>
     public string? PersonLinkField { get; init; }

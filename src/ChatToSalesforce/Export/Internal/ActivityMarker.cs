@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
 
 namespace ChatToSalesforce.Export.Internal;
@@ -60,10 +59,10 @@ internal static class ActivityMarker
             : new SalesforceLookup { ObjectType = activityObject, Field = "Subject", Value = " " + For(conversationId), Fields = ["Id", "Subject"], Match = SalesforceLookupMatch.EndsWith };
 
     /// <summary>Puts the marker at the end of the subject, cutting the subject (never the marker) to fit.</summary>
-    public static void Apply(JsonObject fields, string conversationId)
+    public static void Apply(SalesforceFieldValues fields, string conversationId)
     {
         var marker = " " + For(conversationId);
-        var subject = fields["Subject"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : string.Empty;
+        var subject = fields.GetString("Subject") ?? string.Empty;
         if (subject.EndsWith(marker, StringComparison.Ordinal))
         {
             return;

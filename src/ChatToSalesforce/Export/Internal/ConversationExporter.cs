@@ -371,7 +371,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             Conversation = conversation, Options = options, TenantId = conversation.TenantId, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
         }, cancellationToken).ConfigureAwait(false);
 
-        if (person.Action == RecordAction.Create && options.Mode != ExportMode.Record && !person.Fields.ContainsKey("LastName"))
+        if (person.Action == RecordAction.Create && options.Mode != ExportMode.Record && !person.Fields.ContainsField("LastName"))
         {
             item.Result = ConversationExportResult.Skipped(conversation.Id, $"No {person.ObjectType} matches the visitor and a new one needs a last name (visitor.lastName or visitor.name is missing); nothing was written.");
             return;
@@ -400,7 +400,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         };
         plan.Warnings.AddRange(fields.Warnings);
 
-        if (earlier is not null && transcript is not null && (await earlier.ConfigureAwait(false)).FirstOrDefault()?["Id"]?.GetValue<string>() is { } existing)
+        if (earlier is not null && transcript is not null && (await earlier.ConfigureAwait(false)).FirstOrDefault()?.GetString("Id") is { } existing)
         {
             // An earlier export of this conversation wrote the activity: update it, and add only the files it lacks.
             plan.ExistingActivityId = existing;
@@ -409,7 +409,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
                 var attached = await reader.LookupAsync(new SalesforceLookup { ObjectType = "ContentVersion", Field = "FirstPublishLocationId", Value = existing, Fields = ["Id", "PathOnClient"] }, cancellationToken).ConfigureAwait(false);
                 foreach (var file in attached)
                 {
-                    if (file["PathOnClient"]?.GetValue<string>() is { } name)
+                    if (file.GetString("PathOnClient") is { } name)
                     {
                         plan.ExistingFiles.Add(name);
                     }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Records;
 using ChatToSalesforce.Transcripts;
@@ -20,7 +20,7 @@ internal sealed class ExportWritePlan
 
     public string? CampaignMemberStatus { get; init; }
 
-    public JsonObject CampaignMemberFields { get; init; } = [];
+    public SalesforceFieldValues CampaignMemberFields { get; init; } = [];
 
     public string? VisitorEmail { get; init; }
 
