@@ -25,7 +25,7 @@ public sealed class TranscriptWritingSnippets
     // The contract as the page lists it: every member, with the page's types.
     private sealed class ContractAsDocumented : ITranscriptWriter
     {
-        public ValueTask<WrittenTranscript> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
+        public ValueTask<TranscriptActivity> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
         {
             Conversation conversation = context.Conversation;
             SalesforceChatExportOptions options = context.Options;
@@ -36,7 +36,7 @@ public sealed class TranscriptWritingSnippets
             ISalesforceReader salesforce = context.Salesforce;
             _ = (personObject, owner, salesforce);
 
-            var written = new WrittenTranscript
+            var written = new TranscriptActivity
             {
                 ObjectType = activityObject,
                 Fields = new SalesforceFieldValues(fields.For(activityObject)),    // without the person link
@@ -124,7 +124,7 @@ public sealed class HtmlTranscriptFormatter : ITranscriptFormatter
 #region Snippet:transcript-writing-3
 public sealed class SummaryTaskWriter(ITranscriptFormatter formatter) : ITranscriptWriter
 {
-    public ValueTask<WrittenTranscript> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
+    public ValueTask<TranscriptActivity> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
     {
         var conversation = context.Conversation;
         var lastVisitorMessage = conversation.Messages.LastOrDefault(m => m.Role == ChatRole.Visitor)?.Text ?? string.Empty;
@@ -150,7 +150,7 @@ public sealed class SummaryTaskWriter(ITranscriptFormatter formatter) : ITranscr
         }
 
         var transcript = Encoding.UTF8.GetBytes(formatter.Format(conversation));
-        return ValueTask.FromResult(new WrittenTranscript
+        return ValueTask.FromResult(new TranscriptActivity
         {
             ObjectType = context.ActivityObject,
             Fields = fields,

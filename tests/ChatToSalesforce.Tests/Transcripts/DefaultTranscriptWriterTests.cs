@@ -13,7 +13,7 @@ public class DefaultTranscriptWriterTests
 {
     private readonly FakeSalesforceReader _reader = new FakeSalesforceReader().Describe(TestData.Task(), TestData.Case(), TestData.Event());
 
-    private async Task<WrittenTranscript> WriteAsync(
+    private async Task<TranscriptActivity> WriteAsync(
         Conversation conversation,
         SalesforceChatExportOptions? options = null,
         string activity = "Task",

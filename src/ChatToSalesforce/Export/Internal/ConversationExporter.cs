@@ -377,7 +377,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             return;
         }
 
-        WrittenTranscript? transcript = null;
+        TranscriptActivity? transcript = null;
         if (activityObject is not null)
         {
             var activityOwner = OwnerChain.ForActivity(owner);

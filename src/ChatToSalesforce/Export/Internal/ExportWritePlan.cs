@@ -12,7 +12,7 @@ internal sealed class ExportWritePlan
 
     public required ResolvedRecord Person { get; set; }
 
-    public WrittenTranscript? Activity { get; init; }
+    public TranscriptActivity? Activity { get; init; }
 
     public required ResolvedOwner Owner { get; set; }
 

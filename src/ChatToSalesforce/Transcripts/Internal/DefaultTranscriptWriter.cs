@@ -21,7 +21,7 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
     private static readonly System.Buffers.SearchValues<char> UnsafeFileNameChars = System.Buffers.SearchValues.Create(
         Path.GetInvalidFileNameChars().Concat(Enumerable.Range(0, char.MaxValue + 1).Select(i => (char)i).Where(char.IsWhiteSpace)).Distinct().ToArray());
 
-    public async ValueTask<WrittenTranscript> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
+    public async ValueTask<TranscriptActivity> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
         var conversation = context.Conversation;
@@ -101,7 +101,7 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
             files.AddRange(conversation.Attachments.Select(a => new TranscriptFile(a.FileName, a.Content, a.ContentType)));
         }
 
-        return new WrittenTranscript
+        return new TranscriptActivity
         {
             ObjectType = activity,
             Fields = fields,
