@@ -88,7 +88,9 @@ internal sealed class CannedSalesforceClient : ISalesforceClient
                 writer.WriteString("url", Url("sobjects/" + op.ObjectType));
                 writer.WriteString("referenceId", op.Name);
                 writer.WritePropertyName("body");
-                op.Fields.WriteTo(writer);
+                writer.WriteStartObject();
+                ChatToSalesforce.Salesforce.Internal.FieldValuesWire.WriteProperties(writer, op.Fields);
+                writer.WriteEndObject();
                 writer.WriteEndObject();
             }
 

@@ -162,7 +162,7 @@ internal static class CheckCommand
         try
         {
             var result = await client.QueryAsync($"SELECT Username FROM User WHERE Id = {Soql.Quote(userId)}", cancellationToken).ConfigureAwait(false);
-            return result.Records.FirstOrDefault()?["Username"] is JsonValue v && v.TryGetValue<string>(out var username) ? $"{username} ({userId})" : userId;
+            return result.Records.FirstOrDefault()?.GetString("Username") is { } username ? $"{username} ({userId})" : userId;
         }
         catch (SalesforceApiException)
         {

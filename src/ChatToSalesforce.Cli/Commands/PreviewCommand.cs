@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Export.Internal;
 using Spectre.Console;
 
@@ -127,19 +126,20 @@ internal static class PreviewCommand
             _ => $"{person.Action} {person.ObjectType}{(person.Id is null ? string.Empty : " " + person.Id)}",
         };
         table.AddRow(ExportCommand.Cells("Person", target));
-        foreach (var (name, value) in person.Fields)
+        foreach (var name in person.Fields.Fields)
         {
-            table.AddRow(ExportCommand.Cells($"  {person.ObjectType}.{name}", Show(value)));
+            table.AddRow(ExportCommand.Cells($"  {person.ObjectType}.{name}", Show(person.Fields.GetString(name))));
         }
 
         if (plan.Activity is { } activity)
         {
             var upsert = activity.ExternalIdField is null ? string.Empty : $" (upsert on {activity.ExternalIdField})";
             table.AddRow(ExportCommand.Cells("Activity", $"{activity.ObjectType}{upsert}{(activity.Truncated ? ", transcript truncated (full transcript attached)" : string.Empty)}"));
-            foreach (var (name, value) in activity.Fields)
+            foreach (var name in activity.Fields.Fields)
             {
+                var value = activity.Fields.GetString(name);
                 var shown = name is "Description" or "Comments"
-                    ? $"{(value is JsonValue v && v.TryGetValue<string>(out var s) ? s.Length : 0):N0} characters"
+                    ? $"{value?.Length ?? 0:N0} characters"
                     : Show(value);
                 table.AddRow(ExportCommand.Cells($"  {activity.ObjectType}.{name}", shown));
             }
@@ -165,14 +165,13 @@ internal static class PreviewCommand
         return table;
     }
 
-    private static string Show(JsonNode? value)
+    private static string Show(string? text)
     {
-        if (value is null)
+        if (text is null)
         {
             return "(blank)";
         }
 
-        var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value.ToJsonString();
         return text.Length > MaxShownValueLength ? string.Create(CultureInfo.InvariantCulture, $"({text.Length:N0} characters)") : text;
     }
 }

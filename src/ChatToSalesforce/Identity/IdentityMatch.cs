@@ -1,15 +1,15 @@
-using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
 
 namespace ChatToSalesforce.Identity;
 
 /// <summary>The outcome of identity matching.</summary>
 public sealed record IdentityMatch
 {
-    private IdentityMatch(string? objectType, string? id, JsonObject? fields, string? skipReason)
+    private IdentityMatch(string? objectType, string? id, SalesforceFieldValues? fields, string? skipReason)
     {
         ObjectType = objectType;
         Id = id;
-        Fields = fields ?? [];
+        Fields = fields ?? new();
         SkipReason = skipReason;
     }
 
@@ -23,7 +23,7 @@ public sealed record IdentityMatch
     public string? Id { get; }
 
     /// <summary>Gets the matched record's current field values (used by <see cref="UpdatePolicy.FillBlanks"/> and the record-owner strategy).</summary>
-    public JsonObject Fields { get; }
+    public SalesforceFieldValues Fields { get; }
 
     /// <summary>Gets why the export must be skipped, if it must.</summary>
     public string? SkipReason { get; }
@@ -45,7 +45,7 @@ public sealed record IdentityMatch
     /// <param name="id">The record id.</param>
     /// <param name="fields">The record's current values, if read.</param>
     /// <returns>The match.</returns>
-    public static IdentityMatch Found(string objectType, string id, JsonObject? fields = null)
+    public static IdentityMatch Found(string objectType, string id, SalesforceFieldValues? fields = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(objectType);
         ArgumentException.ThrowIfNullOrEmpty(id);

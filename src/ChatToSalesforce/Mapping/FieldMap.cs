@@ -1,11 +1,11 @@
-using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
 
 namespace ChatToSalesforce.Mapping;
 
 /// <summary>Salesforce field values per sObject, produced by <see cref="IFieldMapper"/>.</summary>
 public sealed class FieldMap
 {
-    private readonly Dictionary<string, JsonObject> _values = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, SalesforceFieldValues> _values = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _warnings = [];
 
     /// <summary>Gets the objects that have values.</summary>
@@ -17,12 +17,12 @@ public sealed class FieldMap
     /// <summary>Gets the values for an sObject (an empty object when none are mapped).</summary>
     /// <param name="objectType">The sObject.</param>
     /// <returns>The values; changes to it change the map.</returns>
-    public JsonObject For(string objectType)
+    public SalesforceFieldValues For(string objectType)
     {
         ArgumentNullException.ThrowIfNull(objectType);
         if (!_values.TryGetValue(objectType, out var values))
         {
-            values = [];
+            values = new();
             _values[objectType] = values;
         }
 
@@ -32,8 +32,9 @@ public sealed class FieldMap
     /// <summary>Sets a value.</summary>
     /// <param name="objectType">The sObject.</param>
     /// <param name="field">The field.</param>
-    /// <param name="value">The value (<see langword="null"/> clears the field).</param>
-    public void Set(string objectType, string field, JsonNode? value) => For(objectType)[field] = value;
+    /// <param name="value">The value: text, a boolean, a number, a date, a date-time or <see langword="null"/>, which clears the field (see <see cref="SalesforceFieldValues"/>).</param>
+    /// <exception cref="ArgumentException">The value is not one a Salesforce field holds.</exception>
+    public void Set(string objectType, string field, object? value) => For(objectType).Set(field, value);
 
     /// <summary>Adds a warning.</summary>
     /// <param name="warning">The warning; must not contain conversation content.</param>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace ChatToSalesforce.Salesforce;
 
 /// <summary>The reads a stage may make during an export. Reads are gathered and sent together.</summary>
@@ -19,8 +17,8 @@ public interface ISalesforceReader
     /// same lookup of other conversations).</summary>
     /// <param name="lookup">The lookup.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The matching records, most recently modified first; each caller gets its own copies.</returns>
-    ValueTask<IReadOnlyList<JsonObject>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken);
+    /// <returns>The matching records, most recently modified first (relationship fields under their path, for example <c>Owner.Name</c>); each caller gets its own copies.</returns>
+    ValueTask<IReadOnlyList<SalesforceFieldValues>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken);
 
     /// <summary>Runs a SOQL query as part of the current read round.</summary>
     /// <param name="soql">The query; build literals with <see cref="Soql"/>.</param>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace ChatToSalesforce.Salesforce;
 
 /// <summary>One record write inside a <see cref="SalesforceWriteUnit"/>.</summary>
@@ -24,7 +22,7 @@ public sealed record SalesforceWriteOperation
     public string? ExternalIdValue { get; init; }
 
     /// <summary>Gets the field values to write.</summary>
-    public JsonObject Fields { get; init; } = [];
+    public SalesforceFieldValues Fields { get; init; } = new();
 
     /// <summary>Gets fields that take the id of an earlier operation of the same unit: field name → operation name.</summary>
     public IReadOnlyDictionary<string, string> References { get; init; } = new Dictionary<string, string>();

@@ -343,8 +343,8 @@ public class SalesforceChatExportServiceCollectionExtensionsTests
 
     private sealed class CustomTranscriptWriter : ITranscriptWriter
     {
-        public ValueTask<WrittenTranscript> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(new WrittenTranscript { ObjectType = context.ActivityObject });
+        public ValueTask<TranscriptActivity> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new TranscriptActivity { ObjectType = context.ActivityObject });
     }
 
     private sealed class CustomFormatter : ITranscriptFormatter

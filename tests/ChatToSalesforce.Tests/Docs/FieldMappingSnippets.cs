@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Mapping;
 using ChatToSalesforce.Salesforce;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,8 +25,8 @@ public sealed class FieldMappingSnippets
             var map = new FieldMap();
             IEnumerable<string> objects = map.Objects;
             IReadOnlyList<string> warnings = map.Warnings;
-            JsonObject values = map.For(personObject);          // live values of one object (created on first use)
-            map.Set(personObject, "LastName", (JsonNode?)null);
+            SalesforceFieldValues values = map.For(personObject);          // live values of one object (created on first use)
+            map.Set(personObject, "LastName", null);
             map.AddWarning("no conversation content");
             _ = (objects, warnings, values);
             return ValueTask.FromResult(map);
@@ -73,10 +72,10 @@ public sealed class FieldMappingSnippets
         var map = await new CountryAwareMapper().MapAsync(NewContext(conversation, reader), CancellationToken.None);
 
         var person = map.For("Contact");
-        person["LastName"]!.GetValue<string>().Should().Be("Ann Lee");
-        person["MailingCountry"]!.GetValue<string>().Should().Be("Nethe");
-        person.ContainsKey("FirstName").Should().BeFalse("the describe has no FirstName field");
-        map.For("Task")["Type"]!.GetValue<string>().Should().Be("Chat");
+        person.GetString("LastName").Should().Be("Ann Lee");
+        person.GetString("MailingCountry").Should().Be("Nethe");
+        person.ContainsField("FirstName").Should().BeFalse("the describe has no FirstName field");
+        map.For("Task").GetString("Type").Should().Be("Chat");
         map.Warnings.Should().ContainSingle().Which.Should().Be("Contact.MailingCountry: cut to 5 characters.");
     }
 

@@ -66,14 +66,14 @@ public sealed class MemberIdMatcher : IIdentityMatcher
 
             if (members is [var member])
             {
-                return IdentityMatch.Found("Contact", member["Id"]!.GetValue<string>(), member) with { Rule = "member id" };
+                return IdentityMatch.Found("Contact", member.GetString("Id")!, member) with { Rule = "member id" };
             }
         }
 
         // Records come back most recently modified first.
         if (byEmail is not null && await byEmail is [var first, ..])
         {
-            return IdentityMatch.Found("Contact", first["Id"]!.GetValue<string>(), first) with { Rule = "email" };
+            return IdentityMatch.Found("Contact", first.GetString("Id")!, first) with { Rule = "email" };
         }
 
         return IdentityMatch.None;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Salesforce;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,7 +54,7 @@ public sealed class OwnerResolutionSnippets
     public async Task RoundRobinOwners_AgentWithAUser_IsOwnerWithTheRepThenTheConnectingUserAsFallbacks()
     {
         _reader.LookupAsync(Arg.Any<SalesforceLookup>(), Arg.Any<CancellationToken>())
-            .Returns(new ValueTask<IReadOnlyList<JsonObject>>([new JsonObject { ["Id"] = "005000000000042AAA" }]));
+            .Returns(new ValueTask<IReadOnlyList<SalesforceFieldValues>>([new SalesforceFieldValues { ["Id"] = "005000000000042AAA" }]));
 
         var owner = await new RoundRobinOwners().ResolveOwnerAsync(Context(" dana@acme.example "), CancellationToken.None);
 
@@ -105,7 +104,7 @@ public sealed class RoundRobinOwners : IOwnerResolver
             cancellationToken);
 
         return users is [var user, ..]
-            ? new ResolvedOwner(user["Id"]!.GetValue<string>(), OwnerStrategy.AgentUser) { Fallbacks = [repOwner, ResolvedOwner.ConnectingUser] }
+            ? new ResolvedOwner(user.GetString("Id"), OwnerStrategy.AgentUser) { Fallbacks = [repOwner, ResolvedOwner.ConnectingUser] }
             : repOwner with { Fallbacks = [ResolvedOwner.ConnectingUser] };
     }
 }

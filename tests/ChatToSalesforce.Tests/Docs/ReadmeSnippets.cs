@@ -80,8 +80,8 @@ public static class ReadmeSnippets
 
     public sealed class HtmlTranscripts : ITranscriptWriter
     {
-        public ValueTask<WrittenTranscript> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(new WrittenTranscript { ObjectType = context.ActivityObject });
+        public ValueTask<TranscriptActivity> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new TranscriptActivity { ObjectType = context.ActivityObject });
     }
 
     public sealed class OnlyBusinessHours : IExportFilter

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Mapping;
 using ChatToSalesforce.Ownership;
@@ -35,7 +34,7 @@ public sealed class RecordResolutionSnippets
                 Id = match.Id,                                  // Update, Keep
                 ExternalIdField = null,                         // Upsert
                 ExternalIdValue = null,                         // Upsert
-                Fields = (JsonObject)fields.For(personObject).DeepClone(),          // values written
+                Fields = new SalesforceFieldValues(fields.For(personObject)),          // values written
             };
             bool setsOwner = record.SetsOwner;                  // Fields contains OwnerId
             return ValueTask.FromResult(setsOwner ? record : record);
@@ -78,7 +77,7 @@ public sealed class RecordResolutionSnippets
             Context(IdentityMatch.None, Mapped("+31 20 123"), new ResolvedOwner("005000000000001AAA", OwnerStrategy.AgentUser)), CancellationToken.None);
 
         record.Action.Should().Be(RecordAction.Create);
-        record.Fields["LastName"]!.GetValue<string>().Should().Be("Lee");
+        record.Fields.GetString("LastName").Should().Be("Lee");
         record.SetsOwner.Should().BeTrue();
     }
 
@@ -118,7 +117,7 @@ public sealed class UpdatePhoneOnlyResolver : IRecordResolver
         if (!match.IsFound)
         {
             // Create from the mapped values; the owner the resolver chose, if any.
-            var fields = (JsonObject)context.Fields.For(context.PersonObject).DeepClone();
+            var fields = new SalesforceFieldValues(context.Fields.For(context.PersonObject));
             if (context.Owner.OwnerId is { } owner)
             {
                 fields["OwnerId"] = owner;
@@ -138,7 +137,7 @@ public sealed class UpdatePhoneOnlyResolver : IRecordResolver
             Action = RecordAction.Update,
             ObjectType = match.ObjectType!,
             Id = match.Id,
-            Fields = new JsonObject { ["Phone"] = phone.DeepClone() },
+            Fields = new SalesforceFieldValues { ["Phone"] = phone },
         });
     }
 }

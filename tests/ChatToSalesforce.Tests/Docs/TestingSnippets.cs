@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Mapping;
 using ChatToSalesforce.Salesforce;
@@ -18,8 +17,8 @@ public sealed class MemberIdMatcherTests
     [Fact]
     public async Task Matches_the_contact_with_the_member_id_before_trying_the_email()
     {
-        Answer("Member_Id__c", "M-42", new JsonObject { ["Id"] = "003000000000001AAA", ["OwnerId"] = "005000000000001AAA" });
-        Answer("Email", "ann@example.com", new JsonObject { ["Id"] = "003000000000002AAA" });
+        Answer("Member_Id__c", "M-42", new SalesforceFieldValues { ["Id"] = "003000000000001AAA", ["OwnerId"] = "005000000000001AAA" });
+        Answer("Email", "ann@example.com", new SalesforceFieldValues { ["Id"] = "003000000000002AAA" });
 
         var match = await new MemberIdMatcher().MatchAsync(Context(memberId: "M-42"), CancellationToken.None);
 
@@ -30,7 +29,7 @@ public sealed class MemberIdMatcherTests
     [Fact]
     public async Task Skips_when_several_contacts_share_the_member_id()
     {
-        Answer("Member_Id__c", "M-42", new JsonObject { ["Id"] = "003000000000001AAA" }, new JsonObject { ["Id"] = "003000000000003AAA" });
+        Answer("Member_Id__c", "M-42", new SalesforceFieldValues { ["Id"] = "003000000000001AAA" }, new SalesforceFieldValues { ["Id"] = "003000000000003AAA" });
         Answer("Email", "ann@example.com");
 
         var match = await new MemberIdMatcher().MatchAsync(Context(memberId: "M-42"), CancellationToken.None);
@@ -41,9 +40,9 @@ public sealed class MemberIdMatcherTests
     [Fact]
     public async Task Starts_both_lookups_before_awaiting_either()
     {
-        var pending = new TaskCompletionSource<IReadOnlyList<JsonObject>>();
+        var pending = new TaskCompletionSource<IReadOnlyList<SalesforceFieldValues>>();
         _reader.LookupAsync(Arg.Any<SalesforceLookup>(), Arg.Any<CancellationToken>())
-            .Returns(new ValueTask<IReadOnlyList<JsonObject>>(pending.Task));
+            .Returns(new ValueTask<IReadOnlyList<SalesforceFieldValues>>(pending.Task));
 
         var matching = new MemberIdMatcher().MatchAsync(Context(memberId: "M-42"), CancellationToken.None);
 
@@ -52,9 +51,9 @@ public sealed class MemberIdMatcherTests
         (await matching).Id.Should().BeNull();
     }
 
-    private void Answer(string field, string value, params JsonObject[] records) =>
+    private void Answer(string field, string value, params SalesforceFieldValues[] records) =>
         _reader.LookupAsync(Arg.Is<SalesforceLookup>(l => l.Field == field && l.Value == value), Arg.Any<CancellationToken>())
-            .Returns(new ValueTask<IReadOnlyList<JsonObject>>(records));
+            .Returns(new ValueTask<IReadOnlyList<SalesforceFieldValues>>(records));
 
     private IdentityMatchContext Context(string? memberId) => new()
     {
@@ -179,8 +178,8 @@ public sealed class ExportPipelineTests : IDisposable
             $"SELECT Id, Subject, WhoId, Status FROM Task WHERE Chat_Conversation_Id__c = {Soql.Quote("chat-1")}");
 
         tasks.Records.Should().ContainSingle();
-        tasks.Records[0]["WhoId"]!.GetValue<string>().Should().Be(first.Person!.Id);
-        tasks.Records[0]["Status"]!.GetValue<string>().Should().Be("Completed");
+        tasks.Records[0].GetString("WhoId").Should().Be(first.Person!.Id);
+        tasks.Records[0].GetString("Status").Should().Be("Completed");
         #endregion
     }
 

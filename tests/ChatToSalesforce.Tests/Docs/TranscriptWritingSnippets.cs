@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Mapping;
 using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Salesforce;
@@ -26,7 +25,7 @@ public sealed class TranscriptWritingSnippets
     // The contract as the page lists it: every member, with the page's types.
     private sealed class ContractAsDocumented : ITranscriptWriter
     {
-        public ValueTask<WrittenTranscript> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
+        public ValueTask<TranscriptActivity> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
         {
             Conversation conversation = context.Conversation;
             SalesforceChatExportOptions options = context.Options;
@@ -37,10 +36,10 @@ public sealed class TranscriptWritingSnippets
             ISalesforceReader salesforce = context.Salesforce;
             _ = (personObject, owner, salesforce);
 
-            var written = new WrittenTranscript
+            var written = new TranscriptActivity
             {
                 ObjectType = activityObject,
-                Fields = (JsonObject)fields.For(activityObject).DeepClone(),    // without the person link
+                Fields = new SalesforceFieldValues(fields.For(activityObject)),    // without the person link
                 PersonLinkField = "WhoId",                      // "WhoId", "ContactId" or null
                 ExternalIdField = options.ConversationIdField,  // upsert key, usually Options.ConversationIdField
                 ExternalIdValue = conversation.Id,              // usually Conversation.Id
@@ -81,10 +80,10 @@ public sealed class TranscriptWritingSnippets
 
         var written = await new SummaryTaskWriter(new HtmlTranscriptFormatter()).WriteAsync(context, CancellationToken.None);
 
-        written.Fields["Description"]!.GetValue<string>().Should().Be("2 messages. Last visitor message: Hello");
-        written.Fields["ActivityDate"]!.GetValue<string>().Should().Be("2026-11-21");
-        written.Fields["OwnerId"]!.GetValue<string>().Should().Be("005000000000001AAA");
-        written.Fields["Priority"]!.GetValue<string>().Should().Be("High");
+        written.Fields.GetString("Description").Should().Be("2 messages. Last visitor message: Hello");
+        written.Fields.GetString("ActivityDate").Should().Be("2026-11-21");
+        written.Fields.GetString("OwnerId").Should().Be("005000000000001AAA");
+        written.Fields.GetString("Priority").Should().Be("High");
         written.PersonLinkField.Should().Be("WhoId");
         written.ExternalIdValue.Should().Be("chat-1");
         Encoding.UTF8.GetString(written.Files.Should().ContainSingle().Subject.Content.Span).Should().StartWith("<ol>");
@@ -125,14 +124,14 @@ public sealed class HtmlTranscriptFormatter : ITranscriptFormatter
 #region Snippet:transcript-writing-3
 public sealed class SummaryTaskWriter(ITranscriptFormatter formatter) : ITranscriptWriter
 {
-    public ValueTask<WrittenTranscript> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
+    public ValueTask<TranscriptActivity> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
     {
         var conversation = context.Conversation;
         var lastVisitorMessage = conversation.Messages.LastOrDefault(m => m.Role == ChatRole.Visitor)?.Text ?? string.Empty;
         var summary = $"{conversation.Messages.Count} messages. Last visitor message: {lastVisitorMessage}";
         var ended = (conversation.EndedAt ?? conversation.StartedAt).UtcDateTime;
 
-        var fields = new JsonObject
+        var fields = new SalesforceFieldValues
         {
             ["Subject"] = $"Chat {conversation.Id}",
             ["Description"] = summary.Length > 32_000 ? summary[..32_000] : summary,
@@ -147,11 +146,11 @@ public sealed class SummaryTaskWriter(ITranscriptFormatter formatter) : ITranscr
 
         foreach (var (field, value) in context.Fields.For(context.ActivityObject))
         {
-            fields[field] = value?.DeepClone();
+            fields[field] = value;
         }
 
         var transcript = Encoding.UTF8.GetBytes(formatter.Format(conversation));
-        return ValueTask.FromResult(new WrittenTranscript
+        return ValueTask.FromResult(new TranscriptActivity
         {
             ObjectType = context.ActivityObject,
             Fields = fields,

@@ -111,7 +111,7 @@ public sealed class ChunkReadTests : IDisposable
             var found = await context.Salesforce.LookupAsync(
                 new SalesforceLookup { ObjectType = "Contact", Field = "Email", Value = context.Conversation.Visitor.Email!.Trim(), Fields = ["Id", "OwnerId", "FirstName", "LastName", "Email"] },
                 cancellationToken);
-            return found.Count == 0 ? IdentityMatch.None : IdentityMatch.Found("Contact", found[0]["Id"]!.GetValue<string>(), found[0]);
+            return found.Count == 0 ? IdentityMatch.None : IdentityMatch.Found("Contact", found[0].GetString("Id")!, found[0]);
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Records;
+using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Testing;
 using ChatToSalesforce.Tests.Infrastructure;
 
@@ -377,8 +378,8 @@ public sealed class SingleExportTests : IDisposable
         public async ValueTask<ResolvedRecord> ResolveAsync(RecordResolutionContext context, CancellationToken cancellationToken)
         {
             var accounts = await context.Salesforce.QueryAsync("SELECT Id FROM Account WHERE Name = 'Acme'", cancellationToken);
-            var fields = (System.Text.Json.Nodes.JsonObject)context.Fields.For(context.PersonObject).DeepClone();
-            fields["AccountId"] = accounts.Records[0]["Id"]!.GetValue<string>();
+            var fields = new SalesforceFieldValues(context.Fields.For(context.PersonObject));
+            fields["AccountId"] = accounts.Records[0].GetString("Id");
             return new ResolvedRecord { Action = RecordAction.Create, ObjectType = context.PersonObject, Fields = fields };
         }
     }

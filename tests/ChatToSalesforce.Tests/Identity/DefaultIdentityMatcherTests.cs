@@ -66,7 +66,7 @@ public class DefaultIdentityMatcherTests
         match.IsFound.Should().BeTrue();
         match.ObjectType.Should().Be("Contact");
         match.Id.Should().Be(TestData.ContactId);
-        match.Fields["Email"]!.GetValue<string>().Should().Be("ada@example.com");
+        match.Fields.GetString("Email").Should().Be("ada@example.com");
         match.IsReadOnly.Should().BeFalse();
         match.Rule.Should().Contain("rule 0").And.NotContain("ada@example.com");
     }

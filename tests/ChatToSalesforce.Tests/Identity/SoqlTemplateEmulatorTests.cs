@@ -45,7 +45,7 @@ public sealed class SoqlTemplateEmulatorTests
 
         var result = await provider.GetRequiredService<ISalesforceClient>().QueryAsync(bound);
 
-        result.Records.Select(r => r["Id"]!.GetValue<string>()).Should().Equal([target], "the bound query was {0}", bound);
+        result.Records.Select(r => r.GetString("Id")).Should().Equal([target], "the bound query was {0}", bound);
     }
 
     [Theory]

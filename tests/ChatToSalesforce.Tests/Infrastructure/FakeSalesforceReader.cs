@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
 
 namespace ChatToSalesforce.Tests.Infrastructure;
 
@@ -20,7 +21,7 @@ internal sealed class FakeSalesforceReader : ISalesforceReader
 
     public bool HoldQueries { get; set; }
 
-    /// <summary>Answers queries whose text contains <paramref name="fragment"/> (the first matching answer wins).</summary>
+    /// <summary>Answers queries whose text contains <paramref name="fragment"/> (the first matching answer wins); records are given as Salesforce returns them.</summary>
     public FakeSalesforceReader Answer(string fragment, params JsonObject[] records) =>
         Answer(soql => soql.Contains(fragment, StringComparison.Ordinal), records);
 
@@ -54,7 +55,7 @@ internal sealed class FakeSalesforceReader : ISalesforceReader
     {
         Queries.Add(soql);
         var records = _answers.FirstOrDefault(a => a.When(soql)).Records ?? [];
-        var result = new SalesforceQueryResult(records.Length, records.Select(r => (JsonObject)r.DeepClone()).ToArray());
+        var result = new SalesforceQueryResult(records.Length, records.Select(FieldValuesWire.FromRecord).ToArray());
         if (HoldQueries)
         {
             var pending = new TaskCompletionSource<SalesforceQueryResult>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -69,7 +70,7 @@ internal sealed class FakeSalesforceReader : ISalesforceReader
     public List<SalesforceLookup> Lookups { get; } = [];
 
     /// <summary>Answers a keyed lookup as the query it stands for (<c>... WHERE Field = 'value'</c>) would be answered.</summary>
-    public ValueTask<IReadOnlyList<JsonObject>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<SalesforceFieldValues>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken)
     {
         Lookups.Add(lookup);
         var filter = lookup.Filter is null ? string.Empty : $"{lookup.Filter} AND ";
@@ -79,7 +80,7 @@ internal sealed class FakeSalesforceReader : ISalesforceReader
         var soql = $"SELECT {string.Join(", ", lookup.Fields)} FROM {lookup.ObjectType} WHERE {filter}{condition} ORDER BY LastModifiedDate DESC";
         return Await(QueryAsync(soql, cancellationToken));
 
-        static async ValueTask<IReadOnlyList<JsonObject>> Await(ValueTask<SalesforceQueryResult> query) => (await query).Records;
+        static async ValueTask<IReadOnlyList<SalesforceFieldValues>> Await(ValueTask<SalesforceQueryResult> query) => (await query).Records;
     }
 
     public ValueTask<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken)

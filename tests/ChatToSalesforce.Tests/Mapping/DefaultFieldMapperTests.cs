@@ -32,11 +32,11 @@ public class DefaultFieldMapperTests
         var map = await MapAsync(TestData.Conversation(email: " ada@example.com ", phone: "+44 20 7946 0958"), TestData.Options());
 
         var contact = map.For("Contact");
-        contact["FirstName"]!.GetValue<string>().Should().Be("Ada");
-        contact["LastName"]!.GetValue<string>().Should().Be("Lovelace");
-        contact["Email"]!.GetValue<string>().Should().Be("ada@example.com");
-        contact["Phone"]!.GetValue<string>().Should().Be("+44 20 7946 0958");
-        contact.ContainsKey("Company").Should().BeFalse();
+        contact.GetString("FirstName").Should().Be("Ada");
+        contact.GetString("LastName").Should().Be("Lovelace");
+        contact.GetString("Email").Should().Be("ada@example.com");
+        contact.GetString("Phone").Should().Be("+44 20 7946 0958");
+        contact.ContainsField("Company").Should().BeFalse();
         map.Objects.Should().Equal("Contact");
         map.Warnings.Should().BeEmpty();
     }
@@ -46,8 +46,8 @@ public class DefaultFieldMapperTests
     {
         var map = await MapAsync(TestData.Conversation(firstName: null, lastName: null, name: "Ada King Lovelace"), TestData.Options());
 
-        map.For("Contact")["FirstName"]!.GetValue<string>().Should().Be("Ada King");
-        map.For("Contact")["LastName"]!.GetValue<string>().Should().Be("Lovelace");
+        map.For("Contact").GetString("FirstName").Should().Be("Ada King");
+        map.For("Contact").GetString("LastName").Should().Be("Lovelace");
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class DefaultFieldMapperTests
     {
         var map = await MapAsync(TestData.Conversation(), TestData.Options(o => o.Mode = ExportMode.LeadAndTask));
 
-        map.For("Lead")["Company"]!.GetValue<string>().Should().Be("[not provided]");
+        map.For("Lead").GetString("Company").Should().Be("[not provided]");
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class DefaultFieldMapperTests
             o.LeadCompanyPlaceholder = "Unknown";
         }));
 
-        map.For("Lead")["Company"]!.GetValue<string>().Should().Be("Analytical Engines");
+        map.For("Lead").GetString("Company").Should().Be("Analytical Engines");
     }
 
     [Fact]
@@ -75,9 +75,9 @@ public class DefaultFieldMapperTests
     {
         var map = await MapAsync(TestData.Conversation(), TestData.Options(o => o.Identity.Precedence = PersonPrecedence.ContactThenLead));
 
-        map.For("Contact")["Email"]!.GetValue<string>().Should().Be("ada@example.com");
-        map.For("Lead")["Email"]!.GetValue<string>().Should().Be("ada@example.com");
-        map.For("Lead")["Company"]!.GetValue<string>().Should().Be("[not provided]");
+        map.For("Contact").GetString("Email").Should().Be("ada@example.com");
+        map.For("Lead").GetString("Email").Should().Be("ada@example.com");
+        map.For("Lead").GetString("Company").Should().Be("[not provided]");
     }
 
     [Fact]
@@ -93,9 +93,9 @@ public class DefaultFieldMapperTests
 
         var map = await MapAsync(conversation, options);
 
-        map.For("Contact")["Mongoose_Student_Type__c"]!.GetValue<string>().Should().Be("Future Student");
-        map.For("Task")["Type"]!.GetValue<string>().Should().Be("Chat");
-        map.For("Task").ContainsKey("Subject").Should().BeFalse("the conversation has no wrap-up");
+        map.For("Contact").GetString("Mongoose_Student_Type__c").Should().Be("Future Student");
+        map.For("Task").GetString("Type").Should().Be("Chat");
+        map.For("Task").ContainsField("Subject").Should().BeFalse("the conversation has no wrap-up");
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class DefaultFieldMapperTests
 
         var map = await MapAsync(TestData.Conversation(), options);
 
-        map.For("Contact").ContainsKey("Mongoose_Student_Type__c").Should().BeFalse();
+        map.For("Contact").ContainsField("Mongoose_Student_Type__c").Should().BeFalse();
         map.Warnings.Should().BeEmpty();
     }
 
@@ -171,7 +171,7 @@ public class DefaultFieldMapperTests
 
         var map = await MapAsync(TestData.Conversation(), options);
 
-        map.For("Case")["Origin"]!.GetValue<string>().Should().Be("Web");
+        map.For("Case").GetString("Origin").Should().Be("Web");
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public class DefaultFieldMapperTests
         }));
 
         await withoutCampaign.Should().ThrowAsync<ExportConfigurationException>();
-        map.For("CampaignMember")["Chat_Topic__c"]!.GetValue<string>().Should().Be("web");
+        map.For("CampaignMember").GetString("Chat_Topic__c").Should().Be("web");
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public class DefaultFieldMapperTests
 
         var map = await MapAsync(TestData.Conversation(custom: new Dictionary<string, string?> { ["notes"] = huge }), options);
 
-        map.For("Contact")["Notes__c"]!.GetValue<string>().Should().HaveLength(32_768);
+        map.For("Contact").GetString("Notes__c").Should().HaveLength(32_768);
         map.Warnings.Should().ContainSingle().Which.Should().Contain("Contact.Notes__c").And.Contain("32768").And.NotContain("secret");
     }
 
@@ -209,7 +209,7 @@ public class DefaultFieldMapperTests
 
         var map = await MapAsync(TestData.Conversation(custom: new Dictionary<string, string?> { ["status"] = "Dropout" }), options);
 
-        map.For("Contact").ContainsKey("Student_Status__c").Should().BeFalse();
+        map.For("Contact").ContainsField("Student_Status__c").Should().BeFalse();
         map.Warnings.Should().ContainSingle().Which.Should().Contain("Contact.Student_Status__c").And.NotContain("Dropout");
     }
 

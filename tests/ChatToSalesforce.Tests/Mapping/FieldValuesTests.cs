@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Tests.Infrastructure;
@@ -7,7 +6,7 @@ namespace ChatToSalesforce.Tests.Mapping;
 
 public class FieldValuesTests
 {
-    private static JsonNode? Convert(SalesforceFieldDescription field, string raw, out string? problem, PicklistPolicy policy = PicklistPolicy.Drop) =>
+    private static object? Convert(SalesforceFieldDescription field, string raw, out string? problem, PicklistPolicy policy = PicklistPolicy.Drop) =>
         FieldValues.Convert(field, raw, "Contact." + field.Name, policy, out problem);
 
     [Theory]
@@ -21,7 +20,7 @@ public class FieldValuesTests
     [InlineData("off", false)]
     public void Convert_Boolean_ParsesCommonSpellings(string raw, bool expected)
     {
-        Convert(TestData.Field("Opt_In__c", "boolean", 0), raw, out var problem)!.GetValue<bool>().Should().Be(expected);
+        Convert(TestData.Field("Opt_In__c", "boolean", 0), raw, out var problem).Should().BeOfType<bool>().Subject.Should().Be(expected);
         problem.Should().BeNull();
     }
 
@@ -37,7 +36,7 @@ public class FieldValuesTests
     [InlineData(" -7 ", -7L)]
     public void Convert_Int_ParsesWholeNumbers(string raw, long expected)
     {
-        Convert(TestData.Field("Visits__c", "int", 0), raw, out var problem)!.GetValue<long>().Should().Be(expected);
+        Convert(TestData.Field("Visits__c", "int", 0), raw, out var problem).Should().BeOfType<long>().Subject.Should().Be(expected);
         problem.Should().BeNull();
     }
 
@@ -58,7 +57,7 @@ public class FieldValuesTests
     {
         var value = Convert(TestData.Field("Amount__c", type, 0), raw, out var problem);
 
-        ((double)value!.GetValue<decimal>()).Should().Be(expected);
+        ((double)value.Should().BeOfType<decimal>().Subject).Should().Be(expected);
         problem.Should().BeNull();
     }
 
@@ -75,7 +74,7 @@ public class FieldValuesTests
     [InlineData("21 Nov 2026", "2026-11-21")]
     public void Convert_Date_WritesIsoDate(string raw, string expected)
     {
-        Convert(TestData.Field("Birthdate", "date", 0), raw, out _)!.GetValue<string>().Should().Be(expected);
+        Convert(TestData.Field("Birthdate", "date", 0), raw, out _).Should().BeOfType<string>().Subject.Should().Be(expected);
     }
 
     [Theory]
@@ -84,7 +83,7 @@ public class FieldValuesTests
     [InlineData("2026-11-21T14:09:00.123Z", "2026-11-21T14:09:00Z")]
     public void Convert_DateTime_WritesUtcWithZone(string raw, string expected)
     {
-        Convert(TestData.Field("Booked_At__c", "datetime", 0), raw, out _)!.GetValue<string>().Should().Be(expected);
+        Convert(TestData.Field("Booked_At__c", "datetime", 0), raw, out _).Should().BeOfType<string>().Subject.Should().Be(expected);
     }
 
     [Theory]
@@ -99,7 +98,7 @@ public class FieldValuesTests
     [Fact]
     public void Convert_ValidEmail_IsTrimmed()
     {
-        Convert(TestData.Field("Email", "email", 80), "  ada@example.com ", out var problem)!.GetValue<string>().Should().Be("ada@example.com");
+        Convert(TestData.Field("Email", "email", 80), "  ada@example.com ", out var problem).Should().BeOfType<string>().Subject.Should().Be("ada@example.com");
         problem.Should().BeNull();
     }
 
@@ -128,14 +127,14 @@ public class FieldValuesTests
     {
         var value = Convert(TestData.Field("Title", "string", 10), "Chief Executive Officer", out var problem);
 
-        value!.GetValue<string>().Should().Be("Chief Exec");
+        value.Should().BeOfType<string>().Subject.Should().Be("Chief Exec");
         problem.Should().Be("Contact.Title: the value was cut to the field length (10 characters).");
     }
 
     [Fact]
     public void Convert_EmojiAtTheCut_NeverLeavesALoneSurrogate()
     {
-        var value = Convert(TestData.Field("Title", "string", 5), "abcd😀efg", out _)!.GetValue<string>();
+        var value = Convert(TestData.Field("Title", "string", 5), "abcd😀efg", out _).Should().BeOfType<string>().Subject;
 
         value.Should().Be("abcd");
         value.Any(char.IsSurrogate).Should().BeFalse();
@@ -169,7 +168,7 @@ public class FieldValuesTests
     [Fact]
     public void Convert_TextWithControlCharacters_StripsThem()
     {
-        Convert(TestData.Field("Notes__c", "textarea", 1000), "line\u0007one\nline two", out _)!.GetValue<string>().Should().Be("lineone\nline two");
+        Convert(TestData.Field("Notes__c", "textarea", 1000), "line\u0007one\nline two", out _).Should().BeOfType<string>().Subject.Should().Be("lineone\nline two");
     }
 
     [Fact]
@@ -177,7 +176,7 @@ public class FieldValuesTests
     {
         var field = TestData.Field("LeadSource", "picklist", 40, restricted: true, picklist: ["Web", "Chat"]);
 
-        Convert(field, " chat ", out var problem)!.GetValue<string>().Should().Be("Chat");
+        Convert(field, " chat ", out var problem).Should().BeOfType<string>().Subject.Should().Be("Chat");
         problem.Should().BeNull();
     }
 
@@ -204,13 +203,13 @@ public class FieldValuesTests
     [Fact]
     public void Convert_UnrestrictedPicklist_KeepsAnyValue()
     {
-        Convert(TestData.Field("Type", "picklist", 40, picklist: ["Call"]), "Chat", out var problem)!.GetValue<string>().Should().Be("Chat");
+        Convert(TestData.Field("Type", "picklist", 40, picklist: ["Call"]), "Chat", out var problem).Should().BeOfType<string>().Subject.Should().Be("Chat");
         problem.Should().BeNull();
     }
 
     [Fact]
     public void Convert_Reference_IsTrimmed()
     {
-        Convert(TestData.Field("OwnerId", "reference", 18), " 005000000000001AAA ", out _)!.GetValue<string>().Should().Be("005000000000001AAA");
+        Convert(TestData.Field("OwnerId", "reference", 18), " 005000000000001AAA ", out _).Should().BeOfType<string>().Subject.Should().Be("005000000000001AAA");
     }
 }

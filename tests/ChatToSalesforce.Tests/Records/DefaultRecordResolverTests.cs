@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Mapping;
 using ChatToSalesforce.Ownership;
@@ -19,18 +19,18 @@ public class DefaultRecordResolverTests
         TestData.Contact(TestData.Field("Created_Only__c", updateable: false), TestData.Field("Chat_Visitor_Key__c", externalId: true)),
         TestData.Lead());
 
-    private static FieldMap Mapped(string objectType, JsonObject values)
+    private static FieldMap Mapped(string objectType, SalesforceFieldValues values)
     {
         var map = new FieldMap();
         foreach (var (field, value) in values)
         {
-            map.Set(objectType, field, value?.DeepClone());
+            map.Set(objectType, field, value);
         }
 
         return map;
     }
 
-    private static JsonObject AdaValues() => new()
+    private static SalesforceFieldValues AdaValues() => new()
     {
         ["FirstName"] = "Ada",
         ["LastName"] = "Lovelace",
@@ -61,14 +61,14 @@ public class DefaultRecordResolverTests
         record.Action.Should().Be(RecordAction.Create);
         record.ObjectType.Should().Be("Contact");
         record.Id.Should().BeNull();
-        record.Fields.ToJsonString().Should().Be(new JsonObject
+        record.Fields.Should().Equal(new SalesforceFieldValues
         {
             ["FirstName"] = "Ada",
             ["LastName"] = "Lovelace",
             ["Email"] = "ada@example.com",
             ["Phone"] = "+44 20 7946 0958",
             ["OwnerId"] = TestData.AgentUserId,
-        }.ToJsonString());
+        });
         record.SetsOwner.Should().BeTrue();
     }
 
@@ -89,13 +89,13 @@ public class DefaultRecordResolverTests
         var record = await ResolveAsync(IdentityMatch.None, map);
         record.Fields["LastName"] = "Changed";
 
-        map.For("Contact")["LastName"]!.GetValue<string>().Should().Be("Lovelace");
+        map.For("Contact").GetString("LastName").Should().Be("Lovelace");
     }
 
     [Fact]
     public async Task ResolveAsync_FillBlanks_WritesOnlyFieldsTheMatchReadAsBlank()
     {
-        var current = new JsonObject
+        var current = new SalesforceFieldValues
         {
             ["Id"] = TestData.ContactId,
             ["OwnerId"] = TestData.DefaultOwnerId,
@@ -113,13 +113,13 @@ public class DefaultRecordResolverTests
         record.Action.Should().Be(RecordAction.Update);
         record.Id.Should().Be(TestData.ContactId);
         record.Fields.Select(p => p.Key).Should().BeEquivalentTo(["FirstName", "Phone"], "LastName has a value, and Mongoose_Student_Type__c was not read so it is not known to be blank");
-        record.Fields["FirstName"]!.GetValue<string>().Should().Be("Ada");
+        record.Fields.GetString("FirstName").Should().Be("Ada");
     }
 
     [Fact]
     public async Task ResolveAsync_FillBlanksWithNothingBlank_Keeps()
     {
-        var current = new JsonObject { ["OwnerId"] = TestData.DefaultOwnerId, ["FirstName"] = "A", ["LastName"] = "B", ["Email"] = "c@d.com", ["Phone"] = "1" };
+        var current = new SalesforceFieldValues { ["OwnerId"] = TestData.DefaultOwnerId, ["FirstName"] = "A", ["LastName"] = "B", ["Email"] = "c@d.com", ["Phone"] = "1" };
 
         var record = await ResolveAsync(IdentityMatch.Found("Contact", TestData.ContactId, current), Mapped("Contact", AdaValues()));
 
@@ -136,7 +136,7 @@ public class DefaultRecordResolverTests
             o.Mode = ExportMode.LeadAndTask;
             o.UpdatePolicy = UpdatePolicy.Overwrite;
         });
-        var current = new JsonObject
+        var current = new SalesforceFieldValues
         {
             ["OwnerId"] = TestData.DefaultOwnerId,
             ["FirstName"] = "Ada",
@@ -155,7 +155,7 @@ public class DefaultRecordResolverTests
 
         record.Action.Should().Be(RecordAction.Update);
         record.ObjectType.Should().Be("Lead");
-        record.Fields.ToJsonString().Should().Be(new JsonObject { ["LastName"] = "Lovelace", ["Phone"] = "+44 20 7946 0958" }.ToJsonString());
+        record.Fields.Should().Equal(new SalesforceFieldValues { ["LastName"] = "Lovelace", ["Phone"] = "+44 20 7946 0958" });
     }
 
     [Fact]
@@ -166,19 +166,19 @@ public class DefaultRecordResolverTests
             o.UpdatePolicy = UpdatePolicy.Overwrite;
             o.ProtectedFields = [];
         });
-        var current = new JsonObject { ["OwnerId"] = TestData.DefaultOwnerId, ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com", ["Phone"] = "+44 20 7946 0958" };
+        var current = new SalesforceFieldValues { ["OwnerId"] = TestData.DefaultOwnerId, ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com", ["Phone"] = "+44 20 7946 0958" };
 
         var record = await ResolveAsync(IdentityMatch.Found("Contact", TestData.ContactId, current), Mapped("Contact", AdaValues()), options);
 
         record.Action.Should().Be(RecordAction.Update);
-        record.Fields.ToJsonString().Should().Be(new JsonObject { ["OwnerId"] = TestData.AgentUserId }.ToJsonString());
+        record.Fields.Should().Equal(new SalesforceFieldValues { ["OwnerId"] = TestData.AgentUserId });
     }
 
     [Fact]
     public async Task ResolveAsync_OverwriteNothingChanged_Keeps()
     {
         var options = TestData.Options(o => o.UpdatePolicy = UpdatePolicy.Overwrite);
-        var current = new JsonObject { ["OwnerId"] = TestData.DefaultOwnerId, ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com", ["Phone"] = "+44 20 7946 0958" };
+        var current = new SalesforceFieldValues { ["OwnerId"] = TestData.DefaultOwnerId, ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com", ["Phone"] = "+44 20 7946 0958" };
 
         var record = await ResolveAsync(IdentityMatch.Found("Contact", TestData.ContactId, current), Mapped("Contact", AdaValues()), options);
 
@@ -191,7 +191,7 @@ public class DefaultRecordResolverTests
         var options = TestData.Options(o => o.UpdatePolicy = UpdatePolicy.Overwrite);
         var values = AdaValues();
         values["Created_Only__c"] = "x";
-        var current = new JsonObject { ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com", ["Phone"] = "+44 20 7946 0958" };
+        var current = new SalesforceFieldValues { ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com", ["Phone"] = "+44 20 7946 0958" };
 
         var record = await ResolveAsync(IdentityMatch.Found("Contact", TestData.ContactId, current), Mapped("Contact", values), options);
 
@@ -203,7 +203,7 @@ public class DefaultRecordResolverTests
     {
         var options = TestData.Options(o => o.UpdatePolicy = UpdatePolicy.Never);
 
-        var record = await ResolveAsync(IdentityMatch.Found("Contact", TestData.ContactId, new JsonObject { ["FirstName"] = null }), Mapped("Contact", AdaValues()), options);
+        var record = await ResolveAsync(IdentityMatch.Found("Contact", TestData.ContactId, new SalesforceFieldValues { ["FirstName"] = null }), Mapped("Contact", AdaValues()), options);
 
         record.Action.Should().Be(RecordAction.Keep);
         record.Id.Should().Be(TestData.ContactId);
@@ -213,7 +213,7 @@ public class DefaultRecordResolverTests
     [Fact]
     public async Task ResolveAsync_ReadOnlyMatch_Keeps()
     {
-        var match = IdentityMatch.Found("Lead", TestData.LeadId, new JsonObject { ["FirstName"] = null }) with { IsReadOnly = true };
+        var match = IdentityMatch.Found("Lead", TestData.LeadId, new SalesforceFieldValues { ["FirstName"] = null }) with { IsReadOnly = true };
 
         var record = await ResolveAsync(match, Mapped("Lead", AdaValues()), TestData.Options(o => o.UpdatePolicy = UpdatePolicy.Overwrite));
 
@@ -225,7 +225,7 @@ public class DefaultRecordResolverTests
     [Fact]
     public async Task ResolveAsync_ContactReachedThroughAConvertedLead_UpdatesTheContactNotTheLead()
     {
-        var match = IdentityMatch.Found("Contact", TestData.ContactId, new JsonObject { ["Phone"] = null }) with { ConvertedLeadId = TestData.LeadId };
+        var match = IdentityMatch.Found("Contact", TestData.ContactId, new SalesforceFieldValues { ["Phone"] = null }) with { ConvertedLeadId = TestData.LeadId };
 
         var record = await ResolveAsync(match, Mapped("Contact", AdaValues()), TestData.Options(o => o.Mode = ExportMode.LeadAndTask));
 
@@ -293,12 +293,12 @@ public class DefaultRecordResolverTests
             o.ProtectedFields = [];
         });
         var owner = new ResolvedOwner("005000000000099AAA", OwnerStrategy.RecordOwner) { Fallbacks = [new ResolvedOwner(TestData.DefaultOwnerId, OwnerStrategy.DefaultOwner)] };
-        var current = new JsonObject { ["OwnerId"] = "005000000000099AAA", ["FirstName"] = "Ada", ["LastName"] = "Byron" };
+        var current = new SalesforceFieldValues { ["OwnerId"] = "005000000000099AAA", ["FirstName"] = "Ada", ["LastName"] = "Byron" };
 
         var record = await ResolveAsync(IdentityMatch.Found("Contact", TestData.ContactId, current), Mapped("Contact", AdaValues()), options, owner);
 
-        record.Fields.ContainsKey("OwnerId").Should().BeFalse();
-        record.Fields["LastName"]!.GetValue<string>().Should().Be("Lovelace");
+        record.Fields.ContainsField("OwnerId").Should().BeFalse();
+        record.Fields.GetString("LastName").Should().Be("Lovelace");
     }
 
     [Fact]
@@ -311,7 +311,7 @@ public class DefaultRecordResolverTests
 
         var record = await ResolveAsync(IdentityMatch.None, Mapped("Contact", AdaValues()), owner: owner);
 
-        record.Fields["OwnerId"]!.GetValue<string>().Should().Be(TestData.DefaultOwnerId);
+        record.Fields.GetString("OwnerId").Should().Be(TestData.DefaultOwnerId);
     }
 
     [Theory]

@@ -13,7 +13,7 @@ public class DefaultTranscriptWriterTests
 {
     private readonly FakeSalesforceReader _reader = new FakeSalesforceReader().Describe(TestData.Task(), TestData.Case(), TestData.Event());
 
-    private async Task<WrittenTranscript> WriteAsync(
+    private async Task<TranscriptActivity> WriteAsync(
         Conversation conversation,
         SalesforceChatExportOptions? options = null,
         string activity = "Task",
@@ -71,12 +71,12 @@ public class DefaultTranscriptWriterTests
         var written = await WriteAsync(conversation);
 
         written.ObjectType.Should().Be("Task");
-        written.Fields["Status"]!.GetValue<string>().Should().Be("Completed");
-        written.Fields["ActivityDate"]!.GetValue<string>().Should().Be("2026-11-22");
-        written.Fields["Subject"]!.GetValue<string>().Should().Be("Chat with Ada Lovelace – web");
-        written.Fields["Description"]!.GetValue<string>().Should().Contain("Conversation: conv-1").And.Contain("Visitor (Ada): Hello");
+        written.Fields.GetString("Status").Should().Be("Completed");
+        written.Fields.GetString("ActivityDate").Should().Be("2026-11-22");
+        written.Fields.GetString("Subject").Should().Be("Chat with Ada Lovelace – web");
+        written.Fields.GetString("Description").Should().Contain("Conversation: conv-1").And.Contain("Visitor (Ada): Hello");
         written.PersonLinkField.Should().Be("WhoId");
-        written.Fields.ContainsKey("OwnerId").Should().BeFalse();
+        written.Fields.ContainsField("OwnerId").Should().BeFalse();
         written.ExternalIdField.Should().BeNull();
         written.Truncated.Should().BeFalse();
         written.Files.Should().BeEmpty();
@@ -87,7 +87,7 @@ public class DefaultTranscriptWriterTests
     {
         var written = await WriteAsync(TestData.Conversation(), TestData.Options(o => o.Transcript.TaskStatus = "Closed"));
 
-        written.Fields["Status"]!.GetValue<string>().Should().Be("Closed");
+        written.Fields.GetString("Status").Should().Be("Closed");
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public class DefaultTranscriptWriterTests
     {
         var written = await WriteAsync(TestData.Conversation(), owner: new ResolvedOwner(TestData.AgentUserId, OwnerStrategy.AgentUser));
 
-        written.Fields["OwnerId"]!.GetValue<string>().Should().Be(TestData.AgentUserId);
+        written.Fields.GetString("OwnerId").Should().Be(TestData.AgentUserId);
     }
 
     [Fact]
@@ -106,13 +106,13 @@ public class DefaultTranscriptWriterTests
         var written = await WriteAsync(conversation, TestData.Options(o => o.Mode = ExportMode.ContactAndCase), "Case");
 
         written.ObjectType.Should().Be("Case");
-        written.Fields["Origin"]!.GetValue<string>().Should().Be("Chat");
-        written.Fields["SuppliedEmail"]!.GetValue<string>().Should().Be("ada@example.com");
-        written.Fields["SuppliedName"]!.GetValue<string>().Should().Be("Ada Lovelace");
-        written.Fields["SuppliedPhone"]!.GetValue<string>().Should().Be("+44 20 7946 0958");
-        written.Fields["SuppliedCompany"]!.GetValue<string>().Should().Be("Analytical Engines");
-        written.Fields.ContainsKey("Status").Should().BeFalse();
-        written.Fields.ContainsKey("ActivityDate").Should().BeFalse();
+        written.Fields.GetString("Origin").Should().Be("Chat");
+        written.Fields.GetString("SuppliedEmail").Should().Be("ada@example.com");
+        written.Fields.GetString("SuppliedName").Should().Be("Ada Lovelace");
+        written.Fields.GetString("SuppliedPhone").Should().Be("+44 20 7946 0958");
+        written.Fields.GetString("SuppliedCompany").Should().Be("Analytical Engines");
+        written.Fields.ContainsField("Status").Should().BeFalse();
+        written.Fields.ContainsField("ActivityDate").Should().BeFalse();
         written.PersonLinkField.Should().Be("ContactId");
     }
 
@@ -121,9 +121,9 @@ public class DefaultTranscriptWriterTests
     {
         var written = await WriteAsync(TestData.Conversation(), TestData.Options(o => o.Transcript.CaseOrigin = "Web"), "Case");
 
-        written.Fields["Origin"]!.GetValue<string>().Should().Be("Web");
-        written.Fields.ContainsKey("SuppliedPhone").Should().BeFalse();
-        written.Fields.ContainsKey("SuppliedCompany").Should().BeFalse();
+        written.Fields.GetString("Origin").Should().Be("Web");
+        written.Fields.ContainsField("SuppliedPhone").Should().BeFalse();
+        written.Fields.ContainsField("SuppliedCompany").Should().BeFalse();
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public class DefaultTranscriptWriterTests
     {
         var written = await WriteAsync(TestData.Conversation(firstName: new string('A', 60), lastName: new string('B', 60)), activity: "Case");
 
-        written.Fields["SuppliedName"]!.GetValue<string>().Should().HaveLength(80);
+        written.Fields.GetString("SuppliedName").Should().HaveLength(80);
     }
 
     [Fact]
@@ -139,8 +139,8 @@ public class DefaultTranscriptWriterTests
     {
         var written = await WriteAsync(TestData.Conversation(), activity: "Event");
 
-        written.Fields["StartDateTime"]!.GetValue<string>().Should().Be("2026-11-21T14:00:00Z");
-        written.Fields["EndDateTime"]!.GetValue<string>().Should().Be("2026-11-21T14:10:00Z");
+        written.Fields.GetString("StartDateTime").Should().Be("2026-11-21T14:00:00Z");
+        written.Fields.GetString("EndDateTime").Should().Be("2026-11-21T14:10:00Z");
         written.PersonLinkField.Should().Be("WhoId");
     }
 
@@ -212,7 +212,7 @@ public class DefaultTranscriptWriterTests
 
         var written = await WriteAsync(TestData.Conversation(), formatter: Formatter(transcript));
 
-        var description = written.Fields["Description"]!.GetValue<string>();
+        var description = written.Fields.GetString("Description")!;
         description.Should().HaveLength(32_000);
         description.Should().EndWith("\n\n[Transcript truncated to fit this field. The full transcript is attached as chat-transcript-conv-1.txt.]");
         transcript.Should().StartWith(description[..^DefaultTranscriptWriter.TruncationNote("chat-transcript-conv-1.txt").Length]);
@@ -230,7 +230,7 @@ public class DefaultTranscriptWriterTests
 
         var written = await WriteAsync(TestData.Conversation(), formatter: Formatter(transcript));
 
-        written.Fields["Description"]!.GetValue<string>().Should().Be(transcript);
+        written.Fields.GetString("Description").Should().Be(transcript);
         written.Truncated.Should().BeFalse();
     }
 
@@ -241,7 +241,7 @@ public class DefaultTranscriptWriterTests
 
         var written = await WriteAsync(TestData.Conversation(), formatter: Formatter(new string('a', 600)));
 
-        written.Fields["Description"]!.GetValue<string>().Should().HaveLength(500);
+        written.Fields.GetString("Description").Should().HaveLength(500);
         written.Truncated.Should().BeTrue();
     }
 
@@ -252,7 +252,7 @@ public class DefaultTranscriptWriterTests
 
         var written = await WriteAsync(TestData.Conversation(), options, formatter: Formatter(new string('a', 40_000)));
 
-        written.Fields["Description"]!.GetValue<string>().Should().EndWith("\n\n[Transcript truncated to fit this field.]").And.HaveLength(32_000);
+        written.Fields.GetString("Description").Should().EndWith("\n\n[Transcript truncated to fit this field.]").And.HaveLength(32_000);
         written.Files.Should().BeEmpty();
     }
 
@@ -265,7 +265,7 @@ public class DefaultTranscriptWriterTests
 
         var written = await WriteAsync(TestData.Conversation(), formatter: Formatter(transcript));
 
-        var description = written.Fields["Description"]!.GetValue<string>();
+        var description = written.Fields.GetString("Description")!;
         HasLoneSurrogate(description).Should().BeFalse();
         description.Should().Be(new string('a', keep - 1) + note);
     }
@@ -275,7 +275,7 @@ public class DefaultTranscriptWriterTests
     {
         var written = await WriteAsync(TestData.Conversation(), formatter: Formatter("a\u0000b\u0007c\td\n"));
 
-        written.Fields["Description"]!.GetValue<string>().Should().Be("abc\td\n");
+        written.Fields.GetString("Description").Should().Be("abc\td\n");
     }
 
     [Fact]
@@ -332,9 +332,9 @@ public class DefaultTranscriptWriterTests
 
         var written = await WriteAsync(TestData.Conversation(), fields: fields, owner: new ResolvedOwner(TestData.AgentUserId, OwnerStrategy.AgentUser));
 
-        written.Fields["Status"]!.GetValue<string>().Should().Be("Not Started");
-        written.Fields["Subject"]!.GetValue<string>().Should().Be("Mapped subject");
-        written.Fields["Type"]!.GetValue<string>().Should().Be("Chat");
-        written.Fields.ContainsKey("LastName").Should().BeFalse();
+        written.Fields.GetString("Status").Should().Be("Not Started");
+        written.Fields.GetString("Subject").Should().Be("Mapped subject");
+        written.Fields.GetString("Type").Should().Be("Chat");
+        written.Fields.ContainsField("LastName").Should().BeFalse();
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Export.Internal;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Tenancy.Internal;
@@ -18,49 +16,15 @@ internal static class ActionReads
         return (await task.ConfigureAwait(false), reader.ApiCalls);
     }
 
-    /// <summary>Reads the named fields of a record as text; a relationship path (<c>Account.Name</c>) follows the nested objects.</summary>
-    public static Dictionary<string, string?> Values(JsonObject record, IEnumerable<string> fields)
+    /// <summary>Reads the named fields of a record as text; a relationship path (<c>Account.Name</c>) reads the related record's field.</summary>
+    public static Dictionary<string, string?> Values(SalesforceFieldValues record, IEnumerable<string> fields)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var field in fields)
         {
-            JsonNode? node = record;
-            foreach (var segment in field.Split('.'))
-            {
-                node = node is JsonObject o ? Get(o, segment) : null;
-            }
-
-            values[field] = Text(node);
+            values[field] = record.GetString(field);
         }
 
         return values;
-    }
-
-    /// <summary>A JSON value as text: strings as they are, numbers and booleans invariantly, null and objects as <see langword="null"/>.</summary>
-    public static string? Text(JsonNode? node) => node switch
-    {
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
-        JsonValue v when v.TryGetValue<decimal>(out var d) => d.ToString(CultureInfo.InvariantCulture),
-        JsonValue v => v.ToJsonString(),
-        _ => null,
-    };
-
-    private static JsonNode? Get(JsonObject o, string name)
-    {
-        if (o.TryGetPropertyValue(name, out var exact))
-        {
-            return exact;
-        }
-
-        foreach (var (key, value) in o)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return value;
-            }
-        }
-
-        return null;
     }
 }

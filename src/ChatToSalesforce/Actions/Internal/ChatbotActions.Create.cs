@@ -60,7 +60,7 @@ internal sealed partial class ChatbotActions
             return matches.Count switch
             {
                 0 => await WriteAsync(tenant, description, request, SalesforceWriteKind.Create, null, calls, cancellationToken).ConfigureAwait(false),
-                1 => await WriteAsync(tenant, description, request, SalesforceWriteKind.Update, (null, ActionReads.Text(matches[0]["Id"])), calls, cancellationToken).ConfigureAwait(false),
+                1 => await WriteAsync(tenant, description, request, SalesforceWriteKind.Update, (null, matches[0].GetString("Id")), calls, cancellationToken).ConfigureAwait(false),
                 _ => Failed(objectType, BotFailures.Checked(BotActionFailureKind.SeveralMatches, "MULTIPLE_RECORDS_FOUND", objectType, key.Name, $"{objectType}.{key.Name}: {matches.Count} records have this key, so the one to update is unclear; nothing was written. Make the key unique (an external-id field) or clean up the duplicates."), calls),
             };
         }
@@ -101,7 +101,7 @@ internal sealed partial class ChatbotActions
             ExternalIdField = kind == SalesforceWriteKind.Upsert ? target!.Value.Field : null,
             ExternalIdValue = kind == SalesforceWriteKind.Upsert ? target!.Value.Value : null,
             Fields = values,
-            SuppressAssignmentRules = values.ContainsKey("OwnerId") && tenant.Options.SuppressAssignmentRules,
+            SuppressAssignmentRules = values.ContainsField("OwnerId") && tenant.Options.SuppressAssignmentRules,
         };
         var unit = new SalesforceWriteUnit { Key = "bot action" };
         unit.Operations.Add(operation);

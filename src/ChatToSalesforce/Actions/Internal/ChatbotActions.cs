@@ -46,7 +46,7 @@ internal sealed partial class ChatbotActions(TenantRegistry tenants, ActionCache
             calls += lookupCalls;
             var result = records.Count == 0
                 ? new BotActionResult(BotActionOutcome.NotFound, description.Name, null, new Dictionary<string, string?>(), null, calls)
-                : new BotActionResult(BotActionOutcome.Found, description.Name, ActionReads.Text(records[0]["Id"]), ActionReads.Values(records[0], returned.Prepend("Id")), null, calls);
+                : new BotActionResult(BotActionOutcome.Found, description.Name, records[0].GetString("Id"), ActionReads.Values(records[0], returned.Prepend("Id")), null, calls);
             cache.Set(tenant.OrgKey, objectType, key, result, tenant.Options.Actions);
             return result;
         }
@@ -88,7 +88,7 @@ internal sealed partial class ChatbotActions(TenantRegistry tenants, ActionCache
             // Only what the SELECT list names can be read back: the bot gets those fields and nothing else of the row.
             var answer = first is null
                 ? new BotActionResult(BotActionOutcome.NotFound, template.ObjectType, null, new Dictionary<string, string?>(), null, calls)
-                : new BotActionResult(BotActionOutcome.Found, template.ObjectType, template.SelectedFields.Contains("Id", StringComparer.OrdinalIgnoreCase) ? ActionReads.Text(first["Id"]) : null, ActionReads.Values(first, template.SelectedFields), null, calls);
+                : new BotActionResult(BotActionOutcome.Found, template.ObjectType, template.SelectedFields.Contains("Id", StringComparer.OrdinalIgnoreCase) ? first.GetString("Id") : null, ActionReads.Values(first, template.SelectedFields), null, calls);
             cache.Set(tenant.OrgKey, template.ObjectType, key, answer, tenant.Options.Actions);
             return answer;
         }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Salesforce;
 
@@ -20,10 +19,10 @@ internal static class RecordValues
     /// <param name="creating">Whether a record may be created (required fields are checked and fields must be createable).</param>
     /// <param name="updating">Whether a record may be updated (fields must be updateable).</param>
     /// <param name="values">The converted values.</param>
-    public static BotActionFailure? Build(SalesforceObjectDescription description, IReadOnlyDictionary<string, string?> fields, bool creating, bool updating, out JsonObject values)
+    public static BotActionFailure? Build(SalesforceObjectDescription description, IReadOnlyDictionary<string, string?> fields, bool creating, bool updating, out SalesforceFieldValues values)
     {
         var objectType = description.Name;
-        values = [];
+        values = new();
         foreach (var (name, raw) in fields)
         {
             if (!Soql.IsIdentifier(name) || name.Contains('.', StringComparison.Ordinal))
@@ -73,7 +72,7 @@ internal static class RecordValues
         {
             foreach (var field in description.Fields.Where(f => f.IsRequiredOnCreate).OrderBy(f => f.Name, StringComparer.Ordinal))
             {
-                if (!values.ContainsKey(field.Name))
+                if (!values.ContainsField(field.Name))
                 {
                     return BotFailures.Checked(BotActionFailureKind.Validation, "REQUIRED_FIELD_MISSING", objectType, field.Name, $"{objectType}.{field.Name}: is required to create a {objectType}; give it a value.");
                 }

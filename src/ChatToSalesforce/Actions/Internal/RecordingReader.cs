@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
 
 namespace ChatToSalesforce.Actions.Internal;
@@ -10,12 +9,12 @@ namespace ChatToSalesforce.Actions.Internal;
 /// </summary>
 internal sealed class RecordingReader(ISalesforceReader inner, IReadOnlyDictionary<string, IReadOnlyList<string>> extraFields) : ISalesforceReader
 {
-    private readonly List<(string ObjectType, string? Soql, Task<IReadOnlyList<JsonObject>> Records)> _searches = [];
+    private readonly List<(string ObjectType, string? Soql, Task<IReadOnlyList<SalesforceFieldValues>> Records)> _searches = [];
 
     /// <summary>The searches in the order they were started: the object, the query text (for queries) and the records.</summary>
-    public IReadOnlyList<(string ObjectType, string? Soql, Task<IReadOnlyList<JsonObject>> Records)> Searches => _searches;
+    public IReadOnlyList<(string ObjectType, string? Soql, Task<IReadOnlyList<SalesforceFieldValues>> Records)> Searches => _searches;
 
-    public ValueTask<IReadOnlyList<JsonObject>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<SalesforceFieldValues>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lookup);
         if (extraFields.TryGetValue(lookup.ObjectType, out var extra))
@@ -29,7 +28,7 @@ internal sealed class RecordingReader(ISalesforceReader inner, IReadOnlyDictiona
             _searches.Add((lookup.ObjectType, null, task));
         }
 
-        return new ValueTask<IReadOnlyList<JsonObject>>(task);
+        return new ValueTask<IReadOnlyList<SalesforceFieldValues>>(task);
     }
 
     public ValueTask<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken)
@@ -43,7 +42,7 @@ internal sealed class RecordingReader(ISalesforceReader inner, IReadOnlyDictiona
 
         return new ValueTask<SalesforceQueryResult>(task);
 
-        static async Task<IReadOnlyList<JsonObject>> Records(Task<SalesforceQueryResult> query) => (await query.ConfigureAwait(false)).Records;
+        static async Task<IReadOnlyList<SalesforceFieldValues>> Records(Task<SalesforceQueryResult> query) => (await query.ConfigureAwait(false)).Records;
     }
 
     public ValueTask<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken) => inner.DescribeAsync(objectType, cancellationToken);

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Conversations.Internal;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Identity.Internal;
@@ -43,7 +42,7 @@ internal sealed class VisitorLookup(TenantRegistry tenants, IIdentityMatcher mat
         return result;
     }
 
-    private async Task<(IdentityMatch Match, List<(string ObjectType, string? Soql, IReadOnlyList<JsonObject> Records)> Searches, JsonObject? Followed)> MatchAsync(
+    private async Task<(IdentityMatch Match, List<(string ObjectType, string? Soql, IReadOnlyList<SalesforceFieldValues> Records)> Searches, SalesforceFieldValues? Followed)> MatchAsync(
         ISalesforceReader reader, SalesforceChatExportOptions options, Conversation conversation, Dictionary<string, IReadOnlyList<string>> extra, CancellationToken cancellationToken)
     {
         var recording = new RecordingReader(reader, extra);
@@ -56,14 +55,14 @@ internal sealed class VisitorLookup(TenantRegistry tenants, IIdentityMatcher mat
             var records = value is null ? [] : await recording.LookupAsync(
                 new SalesforceLookup { ObjectType = personObject, Field = keyField, Value = value, Fields = PersonFields.ToRead(options, personObject).ToArray() },
                 cancellationToken).ConfigureAwait(false);
-            match = records.Count == 0 ? IdentityMatch.None : IdentityMatch.Found(personObject, ActionReads.Text(records[0]["Id"])!, records[0]);
+            match = records.Count == 0 ? IdentityMatch.None : IdentityMatch.Found(personObject, records[0].GetString("Id")!, records[0]);
         }
         else
         {
             match = await matcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, PersonObject = personObject, Salesforce = recording }, cancellationToken).ConfigureAwait(false);
         }
 
-        JsonObject? followed = null;
+        SalesforceFieldValues? followed = null;
         if (match.IsFound && match.ConvertedLeadId is not null)
         {
             // A converted Lead leads to its Contact: the Contact's own fields need one more round.
@@ -71,7 +70,7 @@ internal sealed class VisitorLookup(TenantRegistry tenants, IIdentityMatcher mat
             followed = contacts.FirstOrDefault();
         }
 
-        var searches = new List<(string, string?, IReadOnlyList<JsonObject>)>();
+        var searches = new List<(string, string?, IReadOnlyList<SalesforceFieldValues>)>();
         foreach (var (objectType, soql, records) in recording.Searches)
         {
             searches.Add((objectType, soql, records.IsCompletedSuccessfully ? records.Result : []));
@@ -82,8 +81,8 @@ internal sealed class VisitorLookup(TenantRegistry tenants, IIdentityMatcher mat
 
     private static VisitorLookupResult Shape(
         IdentityMatch match,
-        List<(string ObjectType, string? Soql, IReadOnlyList<JsonObject> Records)> searches,
-        JsonObject? followed,
+        List<(string ObjectType, string? Soql, IReadOnlyList<SalesforceFieldValues> Records)> searches,
+        SalesforceFieldValues? followed,
         SalesforceChatExportOptions options,
         Conversation conversation,
         Dictionary<string, IReadOnlyList<string>> extra,
@@ -102,7 +101,7 @@ internal sealed class VisitorLookup(TenantRegistry tenants, IIdentityMatcher mat
         var personAccount = match.Rule?.Contains("Person Account", StringComparison.Ordinal) == true;
         var (winObject, winId) = personAccount ? ("Account", (string?)null) : match.ConvertedLeadId is { } lead ? ("Lead", lead) : (match.ObjectType!, match.Id);
         var winner = found.FirstOrDefault(s => string.Equals(s.ObjectType, winObject, StringComparison.OrdinalIgnoreCase)
-            && s.Records.Any(r => personAccount ? ActionReads.Text(r["PersonContactId"]) == match.Id : ActionReads.Text(r["Id"]) == winId));
+            && s.Records.Any(r => personAccount ? r.GetString("PersonContactId") == match.Id : r.GetString("Id") == winId));
         var all = (winner.Records ?? []).Select(r => ToRecord(winObject, r, extra)).ToList();
         var chosen = all.FirstOrDefault(r => personAccount ? r.ContactId == match.Id : r.Id == winId)
             ?? new VisitorRecord(match.ObjectType!, match.Id!, new Dictionary<string, string?>()) { ContactId = match.ObjectType == "Contact" ? match.Id : null };
@@ -116,7 +115,7 @@ internal sealed class VisitorLookup(TenantRegistry tenants, IIdentityMatcher mat
         return new VisitorLookupResult(chosen, all, null, calls, fromCache: false);
     }
 
-    private static IReadOnlyList<JsonObject> PhoneFiltered(string? soql, IReadOnlyList<JsonObject> records, SalesforceChatExportOptions options, string phone)
+    private static IReadOnlyList<SalesforceFieldValues> PhoneFiltered(string? soql, IReadOnlyList<SalesforceFieldValues> records, SalesforceChatExportOptions options, string phone)
     {
         if (soql is null || phone.Length == 0)
         {
@@ -129,17 +128,17 @@ internal sealed class VisitorLookup(TenantRegistry tenants, IIdentityMatcher mat
             if (soql.Contains($" WHERE {field} LIKE '%", StringComparison.Ordinal))
             {
                 // The phone rule reads candidates ending in the same digits and compares whole numbers (as the matcher does).
-                return records.Where(r => DefaultIdentityMatcher.SamePhone(DefaultIdentityMatcher.Digits(ActionReads.Text(r[field])), phone)).ToArray();
+                return records.Where(r => DefaultIdentityMatcher.SamePhone(DefaultIdentityMatcher.Digits(r.GetString(field)), phone)).ToArray();
             }
         }
 
         return records;
     }
 
-    private static VisitorRecord ToRecord(string objectType, JsonObject record, Dictionary<string, IReadOnlyList<string>> extra)
+    private static VisitorRecord ToRecord(string objectType, SalesforceFieldValues record, Dictionary<string, IReadOnlyList<string>> extra)
     {
         var fields = ActionReads.Values(record, extra.GetValueOrDefault(objectType) ?? []);
-        var id = ActionReads.Text(record["Id"]) ?? string.Empty;
+        var id = record.GetString("Id") ?? string.Empty;
         var contactId = objectType.ToUpperInvariant() switch
         {
             "CONTACT" => id,

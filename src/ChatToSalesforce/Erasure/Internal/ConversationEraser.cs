@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Export.Internal;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Tenancy.Internal;
@@ -34,7 +33,7 @@ internal sealed partial class ConversationEraser(TenantRegistry tenants, ILogger
 
         // Round 2: every activity on those persons; the SDK's are those with the conversation key.
         var activityFields = options.ConversationIdField is { } key ? new[] { "Id", "Subject", key } : ["Id", "Subject"];
-        var activityReads = new List<(string Object, Task<IReadOnlyList<JsonObject>> Read, string PersonId)>();
+        var activityReads = new List<(string Object, Task<IReadOnlyList<SalesforceFieldValues>> Read, string PersonId)>();
         foreach (var (personObject, person) in persons)
         {
             foreach (var (activityObject, field, contactsOnly) in ActivityLinks)
@@ -70,7 +69,7 @@ internal sealed partial class ConversationEraser(TenantRegistry tenants, ILogger
         var documents = new List<string>();
         foreach (var read in fileReads)
         {
-            documents.AddRange((await read.ConfigureAwait(false)).Select(v => v["ContentDocumentId"]?.GetValue<string>()).OfType<string>());
+            documents.AddRange((await read.ConfigureAwait(false)).Select(v => v.GetString("ContentDocumentId")).OfType<string>());
         }
 
         var userId = (await connection.ConfigureAwait(false)).UserId;
@@ -80,7 +79,7 @@ internal sealed partial class ConversationEraser(TenantRegistry tenants, ILogger
         {
             var why = !request.IncludePerson ? "not asked (IncludePerson is off)"
                 : request.ConversationIds.Count > 0 ? "only some conversations were erased"
-                : !string.Equals(person["CreatedById"]?.GetValue<string>(), userId, StringComparison.Ordinal) ? "not created by the SDK's integration user"
+                : !string.Equals(person.GetString("CreatedById"), userId, StringComparison.Ordinal) ? "not created by the SDK's integration user"
                 : othersByPerson.ContainsKey(Id(person)) ? "other activities still reference it"
                 : null;
             if (why is null)
@@ -144,10 +143,10 @@ internal sealed partial class ConversationEraser(TenantRegistry tenants, ILogger
         return new ErasureResult { Deleted = deleted, Anonymized = anonymized, Kept = kept, ApiCalls = calls };
     }
 
-    private static bool IsOurs(JsonObject activity, string? conversationIdField, IReadOnlyList<string> only)
+    private static bool IsOurs(SalesforceFieldValues activity, string? conversationIdField, IReadOnlyList<string> only)
     {
-        var subject = activity["Subject"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : string.Empty;
-        var key = conversationIdField is not null && activity[conversationIdField] is JsonValue k && k.TryGetValue<string>(out var value) ? value : null;
+        var subject = activity.GetString("Subject") ?? string.Empty;
+        var key = conversationIdField is not null ? activity.GetString(conversationIdField) : null;
         if (only.Count > 0)
         {
             return only.Any(id => ActivityMarker.IsKeyOf(key, id) || ActivityMarker.BelongsTo(subject, id));
@@ -156,19 +155,19 @@ internal sealed partial class ConversationEraser(TenantRegistry tenants, ILogger
         return key is not null || ActivityMarker.IsMarked(subject);
     }
 
-    private static Task<IReadOnlyList<JsonObject>> Lookup(ChunkReader reader, string objectType, string field, string value, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
+    private static Task<IReadOnlyList<SalesforceFieldValues>> Lookup(ChunkReader reader, string objectType, string field, string value, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
         reader.LookupAsync(new SalesforceLookup { ObjectType = objectType, Field = field, Value = value, Fields = fields }, cancellationToken).AsTask();
 
-    private static string Id(JsonObject record) => record["Id"]!.GetValue<string>();
+    private static string Id(SalesforceFieldValues record) => record.GetString("Id")!;
 
     private static SalesforceWriteOperation Delete(string objectType, string id, int index) => new()
     {
-        Name = "erase" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), Kind = SalesforceWriteKind.Delete, ObjectType = objectType, Id = id, Fields = [],
+        Name = "erase" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), Kind = SalesforceWriteKind.Delete, ObjectType = objectType, Id = id, Fields = new(),
     };
 
-    private static JsonObject AnonymousPerson() => new() { ["FirstName"] = null, ["LastName"] = "Erased", ["Email"] = null, ["Phone"] = null };
+    private static SalesforceFieldValues AnonymousPerson() => new() { ["FirstName"] = null, ["LastName"] = "Erased", ["Email"] = null, ["Phone"] = null };
 
-    private static JsonObject AnonymousActivity() => new() { ["Description"] = "Erased on request." };
+    private static SalesforceFieldValues AnonymousActivity() => new() { ["Description"] = "Erased on request." };
 
     [LoggerMessage(EventId = 220, EventName = "Erased", Level = LogLevel.Information, Message = "Erasure in tenant {TenantId}: {Deleted} record(s) deleted, {Anonymized} anonymised")]
     private static partial void LogErased(ILogger logger, string? tenantId, int deleted, int anonymized);

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
 
 namespace ChatToSalesforce.Export.Internal;
@@ -124,10 +123,10 @@ internal static class ActivityMarker
         string.Equals(activityObject, "Case", StringComparison.OrdinalIgnoreCase) ? "ContactId" : "WhoId";
 
     /// <summary>Puts the marker at the end of the subject, cutting the subject (never the marker) to fit.</summary>
-    public static void Apply(JsonObject fields, ActivityKey key)
+    public static void Apply(SalesforceFieldValues fields, ActivityKey key)
     {
         var marker = " " + key.Marker;
-        var subject = fields["Subject"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : string.Empty;
+        var subject = fields.GetString("Subject") ?? string.Empty;
         if (subject.EndsWith(marker, StringComparison.Ordinal))
         {
             return;

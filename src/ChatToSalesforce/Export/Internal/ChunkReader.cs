@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Salesforce.Internal;
 
@@ -29,8 +28,8 @@ internal sealed class ChunkReader : ISalesforceReader
     private readonly string _org;
     private readonly TimeSpan _cacheDuration;
     private readonly object _gate = new();
-    private readonly Dictionary<LookupKey, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>>> _lookups = [];
-    private readonly List<(LookupKey Key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> Waiting)> _splits = [];
+    private readonly Dictionary<LookupKey, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<SalesforceFieldValues>>>>> _lookups = [];
+    private readonly List<(LookupKey Key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<SalesforceFieldValues>>>> Waiting)> _splits = [];
     private readonly Dictionary<string, TaskCompletionSource<SalesforceQueryResult>> _queries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskCompletionSource<SalesforceObjectDescription>> _describes = new(StringComparer.OrdinalIgnoreCase);
     private TaskCompletionSource _queued = NewSignal();
@@ -48,7 +47,7 @@ internal sealed class ChunkReader : ISalesforceReader
     /// <summary>Gets the API calls this reader spent.</summary>
     public int ApiCalls => Volatile.Read(ref _apiCalls);
 
-    public ValueTask<IReadOnlyList<JsonObject>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<SalesforceFieldValues>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lookup);
         if (!Soql.IsIdentifier(lookup.ObjectType) || !Soql.IsIdentifier(lookup.Field) || lookup.Fields.Any(f => !Soql.IsIdentifier(f)))
@@ -59,17 +58,17 @@ internal sealed class ChunkReader : ISalesforceReader
         if (LookupValues.Reject(lookup) is { } rejected)
         {
             // Salesforce would reject the value (or could not match it): answer here, without sending it with others.
-            return rejected.Length == 0 ? ValueTask.FromResult<IReadOnlyList<JsonObject>>([]) : ValueTask.FromException<IReadOnlyList<JsonObject>>(new ArgumentException(rejected, nameof(lookup)));
+            return rejected.Length == 0 ? ValueTask.FromResult<IReadOnlyList<SalesforceFieldValues>>([]) : ValueTask.FromException<IReadOnlyList<SalesforceFieldValues>>(new ArgumentException(rejected, nameof(lookup)));
         }
 
-        var source = new TaskCompletionSource<IReadOnlyList<JsonObject>>();
+        var source = new TaskCompletionSource<IReadOnlyList<SalesforceFieldValues>>();
         TaskCompletionSource signal;
         lock (_gate)
         {
             var key = LookupKey.Of(lookup);
             if (!_lookups.TryGetValue(key, out var byValue))
             {
-                byValue = new Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>>(StringComparer.OrdinalIgnoreCase);
+                byValue = new Dictionary<string, List<TaskCompletionSource<IReadOnlyList<SalesforceFieldValues>>>>(StringComparer.OrdinalIgnoreCase);
                 _lookups[key] = byValue;
             }
 
@@ -84,7 +83,7 @@ internal sealed class ChunkReader : ISalesforceReader
         }
 
         signal.TrySetResult();
-        return new ValueTask<IReadOnlyList<JsonObject>>(source.Task.WaitAsync(cancellationToken));
+        return new ValueTask<IReadOnlyList<SalesforceFieldValues>>(source.Task.WaitAsync(cancellationToken));
     }
 
     public ValueTask<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken)
@@ -262,7 +261,7 @@ internal sealed class ChunkReader : ISalesforceReader
         List<Action<SalesforceReadResult>> answers,
         List<Action<Exception>> failures,
         LookupKey key,
-        Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> waiting)
+        Dictionary<string, List<TaskCompletionSource<IReadOnlyList<SalesforceFieldValues>>>> waiting)
     {
         var soql = key.Query(waiting.Keys);
         reads.Add(SalesforceRead.Query(soql));
@@ -295,7 +294,7 @@ internal sealed class ChunkReader : ISalesforceReader
         });
     }
 
-    private async Task PageAsync(string soql, LookupKey key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> waiting)
+    private async Task PageAsync(string soql, LookupKey key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<SalesforceFieldValues>>>> waiting)
     {
         try
         {
@@ -309,7 +308,7 @@ internal sealed class ChunkReader : ISalesforceReader
         }
     }
 
-    private void Requeue(LookupKey key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> waiting)
+    private void Requeue(LookupKey key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<SalesforceFieldValues>>>> waiting)
     {
         lock (_gate)
         {
@@ -317,12 +316,12 @@ internal sealed class ChunkReader : ISalesforceReader
         }
     }
 
-    private static void Answer(LookupKey key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> waiting, IReadOnlyList<JsonObject> records)
+    private static void Answer(LookupKey key, Dictionary<string, List<TaskCompletionSource<IReadOnlyList<SalesforceFieldValues>>>> waiting, IReadOnlyList<SalesforceFieldValues> records)
     {
-        var matches = waiting.Keys.ToDictionary(v => v, _ => new List<JsonObject>(), StringComparer.OrdinalIgnoreCase);
+        var matches = waiting.Keys.ToDictionary(v => v, _ => new List<SalesforceFieldValues>(), StringComparer.OrdinalIgnoreCase);
         foreach (var record in records)
         {
-            var value = record[key.Field] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+            var value = record[key.Field] as string;
             if (value is null)
             {
                 continue;
@@ -353,10 +352,10 @@ internal sealed class ChunkReader : ISalesforceReader
             foreach (var source in sources)
             {
                 // Each conversation gets its own copies: stages may keep (and the planner may edit) what they read.
-                var copies = new JsonObject[found.Count];
+                var copies = new SalesforceFieldValues[found.Count];
                 for (var i = 0; i < found.Count; i++)
                 {
-                    copies[i] = (JsonObject)found[i].DeepClone();
+                    copies[i] = found[i].Clone();
                 }
 
                 source.TrySetResult(copies);
@@ -396,16 +395,16 @@ internal sealed class ChunkReader : ISalesforceReader
     private static async Task<SalesforceQueryResult> CopyAsync(Task<SalesforceQueryResult> shared)
     {
         var result = await shared.ConfigureAwait(false);
-        var copies = new List<JsonObject>(result.Records.Count);
+        var copies = new List<SalesforceFieldValues>(result.Records.Count);
         foreach (var record in result.Records)
         {
-            copies.Add((JsonObject)record.DeepClone());
+            copies.Add(record.Clone());
         }
 
         return new SalesforceQueryResult(result.TotalSize, copies) { Requests = 0 };
     }
 
-    private static void FailAll(Dictionary<string, List<TaskCompletionSource<IReadOnlyList<JsonObject>>>> waiting, Exception ex)
+    private static void FailAll(Dictionary<string, List<TaskCompletionSource<IReadOnlyList<SalesforceFieldValues>>>> waiting, Exception ex)
     {
         foreach (var sources in waiting.Values)
         {

@@ -411,13 +411,13 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             Conversation = conversation, Options = options, TenantId = conversation.TenantId, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
         }, cancellationToken).ConfigureAwait(false);
 
-        if (person.Action == RecordAction.Create && options.Mode != ExportMode.Record && !person.Fields.ContainsKey("LastName"))
+        if (person.Action == RecordAction.Create && options.Mode != ExportMode.Record && !person.Fields.ContainsField("LastName"))
         {
             item.Result = ConversationExportResult.Skipped(conversation.Id, $"No {person.ObjectType} matches the visitor and a new one needs a last name (visitor.lastName or visitor.name is missing); nothing was written.");
             return;
         }
 
-        WrittenTranscript? transcript = null;
+        TranscriptActivity? transcript = null;
         if (activityObject is not null)
         {
             var activityOwner = OwnerChain.ForActivity(owner);
@@ -451,7 +451,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
                 var attached = await reader.LookupAsync(new SalesforceLookup { ObjectType = "ContentVersion", Field = "FirstPublishLocationId", Value = found.ActivityId, Fields = ["Id", "PathOnClient"] }, cancellationToken).ConfigureAwait(false);
                 foreach (var file in attached)
                 {
-                    if (file["PathOnClient"]?.GetValue<string>() is { } name)
+                    if (file.GetString("PathOnClient") is { } name)
                     {
                         plan.ExistingFiles.Add(name);
                     }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Salesforce.Internal;
 
@@ -24,7 +23,7 @@ internal sealed record EarlierActivity(string ObjectType, string ActivityId, str
     /// </summary>
     public static Task<EarlierActivity?>? Find(ISalesforceReader reader, Conversation conversation, ActivityKey key, SalesforceChatExportOptions options, string activityObject, CancellationToken cancellationToken)
     {
-        var lookups = new List<(string ObjectType, Task<IReadOnlyList<JsonObject>> Records, bool Optional)>(3);
+        var lookups = new List<(string ObjectType, Task<IReadOnlyList<SalesforceFieldValues>> Records, bool Optional)>(3);
         if (ActivityMarker.NeedsLookup(conversation, options))
         {
             lookups.Add((activityObject, reader.LookupAsync(ActivityMarker.Lookup(activityObject, key, options.ConversationIdField), cancellationToken).AsTask(), false));
@@ -41,12 +40,12 @@ internal sealed record EarlierActivity(string ObjectType, string ActivityId, str
         return lookups.Count == 0 ? null : PickAsync(lookups);
     }
 
-    private static async Task<EarlierActivity?> PickAsync(List<(string ObjectType, Task<IReadOnlyList<JsonObject>> Records, bool Optional)> lookups)
+    private static async Task<EarlierActivity?> PickAsync(List<(string ObjectType, Task<IReadOnlyList<SalesforceFieldValues>> Records, bool Optional)> lookups)
     {
         EarlierActivity? found = null;
         foreach (var (objectType, records, optional) in lookups)
         {
-            IReadOnlyList<JsonObject> answer;
+            IReadOnlyList<SalesforceFieldValues> answer;
             try
             {
                 answer = await records.ConfigureAwait(false);
@@ -56,9 +55,9 @@ internal sealed record EarlierActivity(string ObjectType, string ActivityId, str
                 continue;
             }
 
-            if (found is null && answer.FirstOrDefault() is { } record && record["Id"]?.GetValue<string>() is { } id)
+            if (found is null && answer.FirstOrDefault() is { } record && record.GetString("Id") is { } id)
             {
-                found = new EarlierActivity(objectType, id, record[ActivityMarker.PersonLink(objectType)]?.GetValue<string>());
+                found = new EarlierActivity(objectType, id, record.GetString(ActivityMarker.PersonLink(objectType)));
             }
         }
 

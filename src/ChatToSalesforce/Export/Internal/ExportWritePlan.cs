@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Records;
 using ChatToSalesforce.Transcripts;
@@ -15,7 +15,7 @@ internal sealed class ExportWritePlan
 
     public required ResolvedRecord Person { get; set; }
 
-    public WrittenTranscript? Activity { get; init; }
+    public TranscriptActivity? Activity { get; init; }
 
     public required ResolvedOwner Owner { get; set; }
 
@@ -23,7 +23,7 @@ internal sealed class ExportWritePlan
 
     public string? CampaignMemberStatus { get; init; }
 
-    public JsonObject CampaignMemberFields { get; init; } = [];
+    public SalesforceFieldValues CampaignMemberFields { get; init; } = [];
 
     public string? VisitorEmail { get; init; }
 

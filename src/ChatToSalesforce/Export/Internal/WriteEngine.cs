@@ -251,7 +251,7 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
         Interlocked.Add(ref _apiCalls, reader.ApiCalls);
         for (var i = 0; i < items.Count; i++)
         {
-            var found = lookups[i].IsCompletedSuccessfully && lookups[i].Result.Count > 0 ? lookups[i].Result[0]["Id"]?.GetValue<string>() : null;
+            var found = lookups[i].IsCompletedSuccessfully && lookups[i].Result.Count > 0 ? lookups[i].Result[0].GetString("Id") : null;
             if (found is not null)
             {
                 UseExistingPerson(items[i].Plan!, found);
@@ -282,7 +282,7 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
         plan.Owner = next;
         foreach (var fields in new[] { plan.Person.Fields, plan.Activity?.Fields })
         {
-            if (fields is null || !string.Equals(fields["OwnerId"]?.GetValue<string>(), rejected.OwnerId, StringComparison.Ordinal))
+            if (fields is null || !string.Equals(fields.GetString("OwnerId"), rejected.OwnerId, StringComparison.Ordinal))
             {
                 continue;
             }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Records;
 using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Transcripts;
@@ -50,7 +49,7 @@ internal static class WritePlanner
         item.DeferredFiles = [];
         if (plan.Activity is { } activity)
         {
-            var fields = (JsonObject)activity.Fields.DeepClone();
+            var fields = activity.Fields.Clone();
             var references = new Dictionary<string, string>(StringComparer.Ordinal);
             if (activity.PersonLinkField is { } link && (link == "WhoId" ? isContact || isLead : isContact))
             {
@@ -102,7 +101,7 @@ internal static class WritePlanner
                     Name = FileOpPrefix + i.ToString(CultureInfo.InvariantCulture),
                     Kind = SalesforceWriteKind.Create,
                     ObjectType = "ContentVersion",
-                    Fields = new JsonObject
+                    Fields = new SalesforceFieldValues
                     {
                         ["Title"] = AttachmentNames.Title(name),
                         ["PathOnClient"] = name,
@@ -115,7 +114,7 @@ internal static class WritePlanner
 
         if (plan.CampaignId is { } campaign && (isContact || isLead) && (personIsWritten || person.Id is not null))
         {
-            var member = (JsonObject)plan.CampaignMemberFields.DeepClone();
+            var member = plan.CampaignMemberFields.Clone();
             member["CampaignId"] = campaign;
             var personField = isContact ? "ContactId" : "LeadId";
             var references = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -142,14 +141,14 @@ internal static class WritePlanner
         return unit;
     }
 
-    private static SalesforceWriteOperation Op(string name, SalesforceWriteKind kind, string objectType, JsonObject fields, SalesforceChatExportOptions options) => new()
+    private static SalesforceWriteOperation Op(string name, SalesforceWriteKind kind, string objectType, SalesforceFieldValues fields, SalesforceChatExportOptions options) => new()
     {
         Name = name,
         Kind = kind,
         ObjectType = objectType,
-        Fields = (JsonObject)fields.DeepClone(),
+        Fields = fields.Clone(),
 
         // Assignment rules run on Lead and Case writes: when the SDK sets the owner, they must leave it alone.
-        SuppressAssignmentRules = options.SuppressAssignmentRules && fields.ContainsKey("OwnerId"),
+        SuppressAssignmentRules = options.SuppressAssignmentRules && fields.ContainsField("OwnerId"),
     };
 }

@@ -1,5 +1,4 @@
 using ChatToSalesforce.Conversations.Internal;
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Salesforce;
 
@@ -67,7 +66,7 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
             {
                 var digits = Digits(ConversationValues.Read(conversation, "visitor.phone"));
                 var field = search.Rule.Field ?? "Phone";
-                records = records.Where(r => SamePhone(Digits(r[field]?.GetValue<string>()), digits)).ToList();
+                records = records.Where(r => SamePhone(Digits(r.GetString(field)), digits)).ToList();
             }
 
             if (records.Count == 0)
@@ -150,19 +149,19 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
         }
     }
 
-    private static IdentityMatch ToMatch(string objectType, JsonObject record, string rule)
+    private static IdentityMatch ToMatch(string objectType, SalesforceFieldValues record, string rule)
     {
-        var id = record["Id"]!.GetValue<string>();
+        var id = record.GetString("Id")!;
         if (string.Equals(objectType, "Account", StringComparison.OrdinalIgnoreCase))
         {
             // A Person Account: activities relate to its PersonContact; the account itself is left as it is.
-            var personContact = record["PersonContactId"]?.GetValue<string>() ?? id;
+            var personContact = record.GetString("PersonContactId") ?? id;
             return IdentityMatch.Found("Contact", personContact) with { IsReadOnly = true, Rule = rule + ", Person Account" };
         }
 
-        if (string.Equals(objectType, "Lead", StringComparison.OrdinalIgnoreCase) && record["IsConverted"] is JsonValue converted && converted.GetValue<bool>())
+        if (string.Equals(objectType, "Lead", StringComparison.OrdinalIgnoreCase) && record.GetBoolean("IsConverted") == true)
         {
-            if (record["ConvertedContactId"]?.GetValue<string>() is { } contactId)
+            if (record.GetString("ConvertedContactId") is { } contactId)
             {
                 return IdentityMatch.Found("Contact", contactId) with { ConvertedLeadId = id, Rule = rule + ", converted Lead followed to its Contact" };
             }
@@ -173,7 +172,7 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
         return IdentityMatch.Found(objectType, id, record) with { Rule = rule };
     }
 
-    private static JsonObject Choose(IReadOnlyList<JsonObject> records, MultipleMatchPolicy policy)
+    private static SalesforceFieldValues Choose(IReadOnlyList<SalesforceFieldValues> records, MultipleMatchPolicy policy)
     {
         if (records.Count == 1)
         {
@@ -182,8 +181,8 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
 
         // Records arrive ordered by LastModifiedDate DESC; ties and "oldest" are settled by CreatedDate then Id, deterministically.
         return policy == MultipleMatchPolicy.Oldest
-            ? records.OrderBy(r => r["CreatedDate"]?.GetValue<string>(), StringComparer.Ordinal).ThenBy(r => r["Id"]?.GetValue<string>(), StringComparer.Ordinal).First()
-            : records.OrderByDescending(r => r["LastModifiedDate"]?.GetValue<string>(), StringComparer.Ordinal).ThenBy(r => r["Id"]?.GetValue<string>(), StringComparer.Ordinal).First();
+            ? records.OrderBy(r => r.GetString("CreatedDate"), StringComparer.Ordinal).ThenBy(r => r.GetString("Id"), StringComparer.Ordinal).First()
+            : records.OrderByDescending(r => r.GetString("LastModifiedDate"), StringComparer.Ordinal).ThenBy(r => r.GetString("Id"), StringComparer.Ordinal).First();
     }
 
     internal static string Digits(string? phone) => phone is null ? string.Empty : new string(phone.Where(char.IsAsciiDigit).ToArray());
@@ -205,13 +204,13 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
         return shorter.Length >= 7 && longer.EndsWith(shorter, StringComparison.Ordinal);
     }
 
-    private static async Task<IReadOnlyList<JsonObject>> Records(ValueTask<IReadOnlyList<JsonObject>> lookup) =>
+    private static async Task<IReadOnlyList<SalesforceFieldValues>> Records(ValueTask<IReadOnlyList<SalesforceFieldValues>> lookup) =>
         Take(await lookup.ConfigureAwait(false));
 
-    private static async Task<IReadOnlyList<JsonObject>> Records(ValueTask<SalesforceQueryResult> query) =>
+    private static async Task<IReadOnlyList<SalesforceFieldValues>> Records(ValueTask<SalesforceQueryResult> query) =>
         (await query.ConfigureAwait(false)).Records;
 
-    private static IReadOnlyList<JsonObject> Take(IReadOnlyList<JsonObject> records) =>
+    private static IReadOnlyList<SalesforceFieldValues> Take(IReadOnlyList<SalesforceFieldValues> records) =>
         records.Count <= CandidateLimit ? records : records.Take(CandidateLimit).ToArray();
 
     /// <summary>The keyed lookup of an email or external-id rule (batched); other rules query (one query per conversation).</summary>
@@ -226,5 +225,5 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
         return value is null ? null : new SalesforceLookup { ObjectType = objectType, Field = field, Value = value, Fields = PersonFields.ToRead(options, objectType).ToArray() };
     }
 
-    private sealed record Search(int RuleIndex, IdentificationRule Rule, string ObjectType, Task<IReadOnlyList<JsonObject>> Result);
+    private sealed record Search(int RuleIndex, IdentificationRule Rule, string ObjectType, Task<IReadOnlyList<SalesforceFieldValues>> Result);
 }

@@ -1,7 +1,6 @@
 using ChatToSalesforce.Conversations.Internal;
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
 
 namespace ChatToSalesforce.Mapping.Internal;
@@ -12,7 +11,7 @@ internal static class FieldValues
     private static readonly string[] TextTypes = ["string", "textarea", "phone", "url", "combobox", "encryptedstring"];
 
     /// <summary>Converts <paramref name="raw"/> for <paramref name="field"/>; <paramref name="problem"/> names why a value was changed or dropped (no values in it).</summary>
-    public static JsonNode? Convert(SalesforceFieldDescription field, string raw, string target, PicklistPolicy picklistPolicy, out string? problem)
+    public static object? Convert(SalesforceFieldDescription field, string raw, string target, PicklistPolicy picklistPolicy, out string? problem)
     {
         problem = null;
         var text = StripControlCharacters(raw);
@@ -21,7 +20,7 @@ internal static class FieldValues
             case "boolean":
                 if (TryBool(text, out var b))
                 {
-                    return JsonValue.Create(b);
+                    return b;
                 }
 
                 problem = $"{target}: the value is not a boolean and was left out.";
@@ -29,7 +28,7 @@ internal static class FieldValues
             case "int":
                 if (long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
                 {
-                    return JsonValue.Create(l);
+                    return l;
                 }
 
                 problem = $"{target}: the value is not a whole number and was left out.";
@@ -37,7 +36,7 @@ internal static class FieldValues
             case "double" or "currency" or "percent":
                 if (decimal.TryParse(text.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var d))
                 {
-                    return JsonValue.Create(d);
+                    return d;
                 }
 
                 problem = $"{target}: the value is not a number and was left out.";
@@ -45,7 +44,7 @@ internal static class FieldValues
             case "date":
                 if (DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
                 {
-                    return JsonValue.Create(date.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    return date.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 }
 
                 problem = $"{target}: the value is not a date and was left out.";
@@ -53,7 +52,7 @@ internal static class FieldValues
             case "datetime":
                 if (DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt))
                 {
-                    return JsonValue.Create(ConversationValues.FormatTimestamp(dt));
+                    return ConversationValues.FormatTimestamp(dt);
                 }
 
                 problem = $"{target}: the value is not a date-time and was left out.";
@@ -66,19 +65,19 @@ internal static class FieldValues
                     return null;
                 }
 
-                return JsonValue.Create(email);
+                return email;
             case "picklist" or "multipicklist":
                 return Picklist(field, text.Trim(), target, picklistPolicy, out problem);
             case "reference" or "id":
-                return JsonValue.Create(text.Trim());
+                return text.Trim();
             default:
                 if (field.Length > 0 && text.Length > field.Length && (TextTypes.Contains(field.Type.ToLowerInvariant()) || field.Length > 0))
                 {
                     problem = $"{target}: the value was cut to the field length ({field.Length} characters).";
-                    return JsonValue.Create(Truncate(text, field.Length));
+                    return Truncate(text, field.Length);
                 }
 
-                return JsonValue.Create(text);
+                return text;
         }
     }
 
@@ -131,12 +130,12 @@ internal static class FieldValues
         static bool IsRejected(char c) => (c < 0x20 && c is not '\t' and not '\n' and not '\r') || c is '\uFFFE' or '\uFFFF';
     }
 
-    private static JsonNode? Picklist(SalesforceFieldDescription field, string value, string target, PicklistPolicy policy, out string? problem)
+    private static object? Picklist(SalesforceFieldDescription field, string value, string target, PicklistPolicy policy, out string? problem)
     {
         problem = null;
         if (!field.IsRestrictedPicklist || field.PicklistValues.Count == 0)
         {
-            return JsonValue.Create(Truncate(value, field.Length > 0 ? field.Length : 255));
+            return Truncate(value, field.Length > 0 ? field.Length : 255);
         }
 
         if (string.Equals(field.Type, "multipicklist", StringComparison.OrdinalIgnoreCase))
@@ -145,14 +144,14 @@ internal static class FieldValues
             var known = parts.Select(p => field.PicklistValues.FirstOrDefault(v => string.Equals(v, p, StringComparison.OrdinalIgnoreCase))).ToArray();
             if (known.All(k => k is not null) && known.Length > 0)
             {
-                return JsonValue.Create(string.Join(";", known));
+                return string.Join(";", known);
             }
         }
 
         var match = field.PicklistValues.FirstOrDefault(v => string.Equals(v, value, StringComparison.OrdinalIgnoreCase));
         if (match is not null)
         {
-            return JsonValue.Create(match);
+            return match;
         }
 
         if (policy == PicklistPolicy.Fail)

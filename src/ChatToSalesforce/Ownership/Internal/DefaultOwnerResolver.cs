@@ -81,7 +81,7 @@ internal sealed class DefaultOwnerResolver(OrgMetadataCache cache) : IOwnerResol
         // Keyed: the agents of a whole chunk are looked up in one IN query. Several Users may share an email: the most
         // recently modified wins (then the lowest Id), deterministically. Only an answer is cached, never a failure.
         var users = await context.Salesforce.LookupAsync(AgentUserLookup(email), cancellationToken).ConfigureAwait(false);
-        var userId = users.Count > 0 ? users[0]["Id"]?.GetValue<string>() : null;
+        var userId = users.Count > 0 ? users[0].GetString("Id") : null;
         cache.SetAgentUser(org, key, userId, context.Options.MetadataCacheDuration);
         return userId;
     }

@@ -20,7 +20,7 @@ internal static class OwnerChain
             return owner;
         }
 
-        if (match.IsFound && match.Fields["OwnerId"]?.GetValue<string>() is { } recordOwner)
+        if (match.IsFound && match.Fields.GetString("OwnerId") is { } recordOwner)
         {
             return new ResolvedOwner(recordOwner, OwnerStrategy.RecordOwner) { Fallbacks = owner.Fallbacks };
         }

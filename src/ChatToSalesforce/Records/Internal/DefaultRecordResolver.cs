@@ -1,5 +1,5 @@
 using ChatToSalesforce.Conversations.Internal;
-using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Ownership;
 
@@ -30,7 +30,7 @@ internal sealed class DefaultRecordResolver : IRecordResolver
             }
 
             var description = await context.Salesforce.DescribeAsync(objectType, cancellationToken).ConfigureAwait(false);
-            var changes = new JsonObject();
+            var changes = new SalesforceFieldValues();
             foreach (var (field, value) in context.Fields.For(objectType))
             {
                 if (protectedFields!.Contains(field) || description.FindField(field) is not { Updateable: true })
@@ -43,16 +43,16 @@ internal sealed class DefaultRecordResolver : IRecordResolver
                     continue;
                 }
 
-                if (options.UpdatePolicy == UpdatePolicy.Overwrite && SameValue(match.Fields[field], value))
+                if (options.UpdatePolicy == UpdatePolicy.Overwrite && SameValue(match.Fields, field, value))
                 {
                     continue;
                 }
 
-                changes[field] = value?.DeepClone();
+                changes[field] = value;
             }
 
             var owner = OwnerFor(context.Owner, existing: true);
-            if (owner is not null && !protectedFields!.Contains("OwnerId") && !string.Equals(match.Fields["OwnerId"]?.GetValue<string>(), owner, StringComparison.Ordinal))
+            if (owner is not null && !protectedFields!.Contains("OwnerId") && !string.Equals(match.Fields.GetString("OwnerId"), owner, StringComparison.Ordinal))
             {
                 changes["OwnerId"] = owner;
             }
@@ -62,7 +62,7 @@ internal sealed class DefaultRecordResolver : IRecordResolver
                 : new ResolvedRecord { Action = RecordAction.Update, ObjectType = objectType, Id = match.Id, Fields = changes };
         }
 
-        var fields = (JsonObject)context.Fields.For(context.PersonObject).DeepClone();
+        var fields = context.Fields.For(context.PersonObject).Clone();
         if (OwnerFor(context.Owner, existing: false) is { } newOwner)
         {
             fields["OwnerId"] = newOwner;
@@ -98,9 +98,22 @@ internal sealed class DefaultRecordResolver : IRecordResolver
     }
 
     /// <summary>A field counts as blank only when the match read it and it was empty; unread fields are never overwritten.</summary>
-    private static bool IsKnownBlank(JsonObject current, string field) =>
-        current.TryGetPropertyValue(field, out var value) && (value is null || (value is JsonValue v && v.TryGetValue<string>(out var s) && string.IsNullOrWhiteSpace(s)));
+    private static bool IsKnownBlank(SalesforceFieldValues current, string field) =>
+        current.TryGetValue(field, out var value) && (value is null || (value is string s && string.IsNullOrWhiteSpace(s)));
 
-    private static bool SameValue(JsonNode? current, JsonNode? value) =>
-        current is not null && value is not null && string.Equals(current.ToJsonString(), value.ToJsonString(), StringComparison.Ordinal);
+    /// <summary>Whether the record already holds the value: numbers compare by value, everything else by its text.</summary>
+    private static bool SameValue(SalesforceFieldValues current, string field, object? value)
+    {
+        if (value is null || current[field] is null)
+        {
+            return false;
+        }
+
+        if (current.GetDecimal(field) is { } a && value is long or decimal or double && new SalesforceFieldValues { [field] = value }.GetDecimal(field) is { } b)
+        {
+            return a == b;
+        }
+
+        return string.Equals(current.GetString(field), new SalesforceFieldValues { [field] = value }.GetString(field), StringComparison.Ordinal);
+    }
 }

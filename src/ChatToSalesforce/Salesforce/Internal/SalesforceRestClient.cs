@@ -60,18 +60,13 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(soql);
         var (_, body) = await SendAsync(new Operation("Query", HttpMethod.Get, "query?q=" + Uri.EscapeDataString(soql), RetrySafe: true), cancellationToken).ConfigureAwait(false);
-        var records = new List<JsonObject>();
+        var records = new List<SalesforceFieldValues>();
         var totalSize = Int(body?["totalSize"]);
         var requests = 1;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            if (body?["records"] is JsonArray page)
-            {
-                var items = page.ToList();
-                page.Clear(); // detach, so callers can move records into other JSON documents
-                records.AddRange(items.OfType<JsonObject>());
-            }
+            records.AddRange(FieldValuesWire.FromRecords(body?["records"]));
 
             var done = body?["done"] is not JsonValue d || !d.TryGetValue<bool>(out var isDone) || isDone;
             if (done || String(body?["nextRecordsUrl"]) is not { } next)

@@ -97,13 +97,7 @@ internal static class TypedOperationsWire
 
         var body = sub.Body;
         var total = body?["totalSize"] is JsonValue t && t.TryGetValue<int>(out var n) ? n : 0;
-        var records = new List<JsonObject>();
-        if (body?["records"] is JsonArray array)
-        {
-            var items = array.ToList();
-            array.Clear(); // detach, so callers can move records into other JSON documents
-            records.AddRange(items.OfType<JsonObject>());
-        }
+        var records = FieldValuesWire.FromRecords(body?["records"]);
 
         var more = body?["done"] is JsonValue done && done.TryGetValue<bool>(out var isDone) && !isDone;
         return new SalesforceReadResult { Query = new SalesforceQueryResult(total, records) { Requests = 0 }, HasMorePages = more };
@@ -197,23 +191,7 @@ internal static class TypedOperationsWire
                 }
 
                 w.WriteStartObject("body");
-                foreach (var (name, value) in op.Fields)
-                {
-                    if (op.References.ContainsKey(name))
-                    {
-                        continue;
-                    }
-
-                    w.WritePropertyName(name);
-                    if (value is null)
-                    {
-                        w.WriteNullValue();
-                    }
-                    else
-                    {
-                        value.WriteTo(w);
-                    }
-                }
+                FieldValuesWire.WriteProperties(w, op.Fields, op.References);
 
                 foreach (var (field, target) in op.References)
                 {

@@ -1,7 +1,7 @@
 using ChatToSalesforce.Conversations.Internal;
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Ownership;
 
@@ -21,7 +21,7 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
     private static readonly System.Buffers.SearchValues<char> UnsafeFileNameChars = System.Buffers.SearchValues.Create(
         Path.GetInvalidFileNameChars().Concat(Enumerable.Range(0, char.MaxValue + 1).Select(i => (char)i).Where(char.IsWhiteSpace)).Distinct().ToArray());
 
-    public async ValueTask<WrittenTranscript> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
+    public async ValueTask<TranscriptActivity> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
         var conversation = context.Conversation;
@@ -39,7 +39,7 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
             text = FieldValues.Truncate(transcript, maxLength - note.Length) + note;
         }
 
-        var fields = new JsonObject
+        var fields = new SalesforceFieldValues
         {
             ["Subject"] = Subject(options.Transcript.SubjectTemplate, conversation),
             ["Description"] = text,
@@ -74,7 +74,7 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
 
         foreach (var field in new[] { "Subject", "SuppliedEmail", "SuppliedName", "SuppliedPhone", "SuppliedCompany" })
         {
-            if (fields[field] is JsonValue v && v.TryGetValue<string>(out var s) && description.FindField(field) is { Length: > 0 } f && s.Length > f.Length)
+            if (fields[field] is string s && description.FindField(field) is { Length: > 0 } f && s.Length > f.Length)
             {
                 fields[field] = FieldValues.Truncate(s, f.Length);
             }
@@ -87,7 +87,7 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
 
         foreach (var (field, value) in context.Fields.For(activity))
         {
-            fields[field] = value?.DeepClone();
+            fields[field] = value;
         }
 
         var files = new List<TranscriptFile>();
@@ -101,7 +101,7 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
             files.AddRange(conversation.Attachments.Select(a => new TranscriptFile(a.FileName, a.Content, a.ContentType)));
         }
 
-        return new WrittenTranscript
+        return new TranscriptActivity
         {
             ObjectType = activity,
             Fields = fields,
@@ -135,7 +135,7 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
         ? "\n\n[Transcript truncated to fit this field.]"
         : $"\n\n[Transcript truncated to fit this field. The full transcript is attached as {attachedFileName}.]";
 
-    private static void AddIfPresent(JsonObject fields, string field, string? value)
+    private static void AddIfPresent(SalesforceFieldValues fields, string field, string? value)
     {
         if (value is not null)
         {

@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
+
+namespace ChatToSalesforce.Tests.Salesforce;
+
+public class SalesforceFieldValuesTests
+{
+    [Fact]
+    public void Fields_KeepTheirOrderAndCompareWithoutCase()
+    {
+        var values = new SalesforceFieldValues { ["LastName"] = "Lovelace", ["Email"] = "ada@example.com" };
+        values["lastname"] = "Byron";
+
+        values.Fields.Should().Equal("LastName", "Email");
+        values.GetString("LASTNAME").Should().Be("Byron");
+        values.Count.Should().Be(2);
+        values.Remove("EMAIL").Should().BeTrue();
+        values.ContainsField("Email").Should().BeFalse();
+    }
+
+    [Fact]
+    public void Null_IsAPresentValue_AnAbsentFieldReadsAsNull()
+    {
+        var values = new SalesforceFieldValues { ["Fax"] = null };
+
+        values.ContainsField("Fax").Should().BeTrue();
+        values["Fax"].Should().BeNull();
+        values["Phone"].Should().BeNull();
+        values.ContainsField("Phone").Should().BeFalse();
+        values.TryGetValue("Phone", out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Values_AreWhatSalesforceFieldsHold_AndAnythingElseIsRefused()
+    {
+        var values = new SalesforceFieldValues
+        {
+            ["Text"] = "a",
+            ["Flag"] = true,
+            ["Count"] = 3,
+            ["Amount"] = 1.5m,
+            ["Ratio"] = 0.25,
+            ["Day"] = new DateOnly(2024, 5, 1),
+            ["At"] = new DateTimeOffset(2024, 5, 1, 9, 30, 0, TimeSpan.FromHours(2)),
+            ["Utc"] = new DateTime(2024, 5, 1, 7, 30, 0, DateTimeKind.Utc),
+        };
+
+        values["Count"].Should().Be(3L, "whole numbers are kept as long");
+        values.GetDateTimeOffset("Utc").Should().Be(new DateTimeOffset(2024, 5, 1, 7, 30, 0, TimeSpan.Zero));
+
+        var wrongType = () => values.Set("Bad", new Uri("https://example.com/secret"));
+        wrongType.Should().Throw<ArgumentException>().Which.Message.Should().Contain("Bad").And.NotContain("secret").And.NotContain("Uri");
+        var noZone = () => values.Set("When", new DateTime(2024, 5, 1, 7, 30, 0, DateTimeKind.Unspecified));
+        noZone.Should().Throw<ArgumentException>().Which.Message.Should().Contain("time zone");
+        var notFinite = () => values.Set("Ratio", double.NaN);
+        notFinite.Should().Throw<ArgumentException>();
+        var noName = () => values.Set(" ", "x");
+        noName.Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public void TypedGetters_ReadTheValuesAndSalesforcesTextForms()
+    {
+        var values = new SalesforceFieldValues
+        {
+            ["IsConverted"] = "true",
+            ["Amount"] = "12.50",
+            ["CreatedDate"] = "2024-05-01T09:30:00.000+0000",
+            ["Birthdate"] = "1815-12-10",
+            ["Flag"] = false,
+            ["Count"] = 7,
+            ["Day"] = new DateOnly(2024, 5, 1),
+            ["Name"] = "Ada",
+        };
+
+        values.GetBoolean("IsConverted").Should().BeTrue();
+        values.GetBoolean("Flag").Should().BeFalse();
+        values.GetBoolean("Name").Should().BeNull();
+        values.GetDecimal("Amount").Should().Be(12.50m);
+        values.GetDecimal("Count").Should().Be(7m);
+        values.GetDecimal("Name").Should().BeNull();
+        values.GetDateTimeOffset("CreatedDate").Should().Be(new DateTimeOffset(2024, 5, 1, 9, 30, 0, TimeSpan.Zero));
+        values.GetDate("Birthdate").Should().Be(new DateOnly(1815, 12, 10));
+        values.GetDate("CreatedDate").Should().Be(new DateOnly(2024, 5, 1));
+        values.GetString("Flag").Should().Be("false");
+        values.GetString("Count").Should().Be("7");
+        values.GetString("Day").Should().Be("2024-05-01");
+        values.GetString("Missing").Should().BeNull();
+    }
+
+    [Fact]
+    public void ToString_NamesTheFieldsNeverTheValues()
+    {
+        var values = new SalesforceFieldValues { ["Email"] = "ada@example.com", ["Description"] = "my card is 4111" };
+
+        values.ToString().Should().Be("2 fields (Email, Description)");
+        new SalesforceFieldValues().ToString().Should().Be("0 fields");
+    }
+
+    [Fact]
+    public void CopyConstructor_CopiesSoChangesDoNotReachTheOriginal()
+    {
+        var original = new SalesforceFieldValues { ["LastName"] = "Lovelace" };
+        var copy = new SalesforceFieldValues(original) { ["OwnerId"] = "005000000000001AAA" };
+
+        original.ContainsField("OwnerId").Should().BeFalse();
+        copy.Fields.Should().Equal("LastName", "OwnerId");
+    }
+
+    [Fact]
+    public void Wire_WritesEachKindAsSalesforceExpects()
+    {
+        var values = new SalesforceFieldValues
+        {
+            ["Text"] = "a\"b",
+            ["Flag"] = true,
+            ["Count"] = 3,
+            ["Amount"] = 1.50m,
+            ["Day"] = new DateOnly(2024, 5, 1),
+            ["At"] = new DateTimeOffset(2024, 5, 1, 9, 30, 0, TimeSpan.FromHours(2)),
+            ["Fax"] = null,
+            ["WhoId"] = "ignored: a reference",
+        };
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            FieldValuesWire.WriteProperties(w, values, new Dictionary<string, string> { ["WhoId"] = "person" });
+            w.WriteEndObject();
+        }
+
+        Encoding.UTF8.GetString(buffer.WrittenSpan).Should().Be(
+            """{"Text":"a\u0022b","Flag":true,"Count":3,"Amount":1.50,"Day":"2024-05-01","At":"2024-05-01T07:30:00Z","Fax":null}""");
+    }
+
+    [Fact]
+    public void Wire_ReadsARecordWithoutAttributes_RelationshipsUnderTheirPath()
+    {
+        var record = JsonNode.Parse("""
+            {
+              "attributes": { "type": "Contact", "url": "/services/data/v62.0/sobjects/Contact/003" },
+              "Id": "003000000000001AAA",
+              "HasOptedOutOfEmail": false,
+              "NumberOfEmployees": 12,
+              "AnnualRevenue": 1.5,
+              "Fax": null,
+              "Owner": { "attributes": { "type": "User" }, "Name": "Dana", "Manager": { "Email": "m@example.com" } },
+              "Account": null,
+              "Cases": { "totalSize": 1, "done": true, "records": [ { "Id": "500" } ] }
+            }
+            """)!.AsObject();
+
+        var values = FieldValuesWire.FromRecord(record);
+
+        values.Fields.Should().Equal("Id", "HasOptedOutOfEmail", "NumberOfEmployees", "AnnualRevenue", "Fax", "Owner.Name", "Owner.Manager.Email", "Account");
+        values["HasOptedOutOfEmail"].Should().Be(false);
+        values["NumberOfEmployees"].Should().Be(12L);
+        values["AnnualRevenue"].Should().Be(1.5m);
+        values.GetString("Owner.Name").Should().Be("Dana");
+        values.GetString("Owner.Manager.Email").Should().Be("m@example.com");
+        values.GetString("Account.Name").Should().BeNull();
+    }
+}
