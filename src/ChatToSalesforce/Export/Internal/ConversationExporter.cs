@@ -344,8 +344,11 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     /// <param name="options">The options in force (the tenant's, or derived from per-call choices).</param>
     /// <param name="reader">The chunk's reader.</param>
     /// <param name="cancellationToken">Cancels the export.</param>
-    /// <param name="followed">The earlier activity this export follows into its mode, when it re-decides in that mode.</param>
-    private async Task DecideCoreAsync(ExportItem item, SalesforceChatExportOptions options, ISalesforceReader reader, CancellationToken cancellationToken, EarlierActivity? followed = null)
+    /// <param name="followed">
+    /// When the export re-decides in the mode of an earlier export's activity: that activity, and the owner already being
+    /// resolved (a mode does not change the owner chain).
+    /// </param>
+    private async Task DecideCoreAsync(ExportItem item, SalesforceChatExportOptions options, ISalesforceReader reader, CancellationToken cancellationToken, (EarlierActivity Activity, Task<ResolvedOwner> Owner)? followed = null)
     {
         var conversation = ChatToSalesforce.Redaction.Internal.ConversationRedactor.Redact(item.Conversation!, options);
         var personObject = PersonFields.PersonObject(options);
@@ -354,11 +357,11 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
 
         // One read round: describes, identity, owner and the activity an earlier export wrote, all started before any await.
         var describes = ExportObjects.Described(options, personObject, activityObject).Select(o => reader.DescribeAsync(o, cancellationToken).AsTask()).ToArray();
-        var matching = followed is { PersonId: { } followedId, PersonObject: { } followedObject }
+        var matching = followed?.Activity is { PersonId: { } followedId, PersonObject: { } followedObject }
             ? Task.FromResult(IdentityMatch.Found(followedObject, followedId))
             : _identityMatcher.MatchAsync(new IdentityMatchContext { Conversation = conversation, Options = options, TenantId = conversation.TenantId, PersonObject = personObject, Salesforce = reader }, cancellationToken).AsTask();
-        var resolving = _ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, TenantId = conversation.TenantId, Salesforce = reader }, cancellationToken).AsTask();
-        var earlier = followed is not null ? Task.FromResult<EarlierActivity?>(followed)
+        var resolving = followed?.Owner ?? _ownerResolver.ResolveOwnerAsync(new OwnerResolutionContext { Conversation = conversation, Options = options, TenantId = conversation.TenantId, Salesforce = reader }, cancellationToken).AsTask();
+        var earlier = followed is { } f ? Task.FromResult<EarlierActivity?>(f.Activity)
             : activityObject is null ? null
             : EarlierActivity.Find(reader, conversation, key, options, activityObject, cancellationToken);
 
@@ -383,7 +386,7 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             var mode = ExportModes.Of(found.PersonObject ?? personObject, found.ObjectType);
             if (mode != options.Mode)
             {
-                await DecideCoreAsync(item, ExportModes.WithMode(options, mode), reader, cancellationToken, found).ConfigureAwait(false);
+                await DecideCoreAsync(item, ExportModes.WithMode(options, mode), reader, cancellationToken, (found, resolving)).ConfigureAwait(false);
                 return;
             }
 
