@@ -163,6 +163,34 @@ public sealed class SharingTests(RedisServer redis) : IDisposable
         _org.TokenRequests().Should().OnlyContain(r => r.StatusCode == 200);
     }
 
+    [SkippableFact]
+    public async Task A_worker_that_cannot_decrypt_the_shared_tokens_fails_with_what_to_fix_and_does_not_refresh()
+    {
+        var refreshToken = _org.IssueRefreshToken();
+        var a = Worker(refreshToken);
+        (await Export(a, "a1")).Status.Should().Be(ExportStatus.Exported);
+        var b = Workers.Build(
+            new WorkerSettings
+            {
+                Redis = redis.Require(),
+                KeyPrefix = _prefix,
+                InstanceUrl = _org.InstanceUrl,
+                RefreshToken = refreshToken,
+                Protection = new EphemeralDataProtectionProvider(),   // a key ring of its own: not shared with A
+                Handler = _org.CreateHandler,
+            },
+            out _);
+        _workers.Add(b);
+
+        var result = (await b.GetRequiredService<IConversationExporter>().ExportManyAsync([Workers.Chat("b1")]).ToListAsync()).Single();
+
+        result.Status.Should().Be(ExportStatus.Failed);
+        result.FailureKind.Should().Be(ExportFailureKind.FixConfiguration);
+        result.Error!.Message.Should().Contain("could not be decrypted").And.Contain("key ring").And.NotContain(refreshToken);
+        _org.TokenRequests().Should().HaveCount(1, "a worker that cannot read the current refresh token never refreshes with an older one");
+        (await Export(a, "a2")).Status.Should().Be(ExportStatus.Exported);
+    }
+
     private static SharedGrant GrantOf(string hostRefreshToken)
     {
         var platform = new SalesforceChatExportOptions();

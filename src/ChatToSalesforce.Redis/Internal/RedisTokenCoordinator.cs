@@ -82,8 +82,7 @@ internal sealed partial class RedisTokenCoordinator : ISharedTokenCoordinator, I
     public static RedisTokenCoordinator Create(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<RedisTokenSharingOptions>>().Value;
-        var protector = (options.Protector ?? services.GetRequiredService<IDataProtectionProvider>().CreateProtector(ProtectorPurpose))
-            .CreateProtector("tokens");
+        var protector = options.Protector ?? services.GetRequiredService<IDataProtectionProvider>().CreateProtector(ProtectorPurpose);
         var connection = string.IsNullOrWhiteSpace(options.Configuration) ? services.GetRequiredService<IConnectionMultiplexer>() : null;
         return new RedisTokenCoordinator(
             options,
@@ -163,7 +162,8 @@ internal sealed partial class RedisTokenCoordinator : ISharedTokenCoordinator, I
             try
             {
                 // Another process holds the lease: it is refreshing, or it crashed and its lease runs out. Poll with backoff.
-                await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 10)), _time, cancellationToken).ConfigureAwait(false);
+                // Real time, whatever clock the host registered: the lease runs out on Redis's clock.
+                await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 10)), TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -297,7 +297,7 @@ internal sealed partial class RedisTokenCoordinator : ISharedTokenCoordinator, I
             catch (RedisException ex) when (attempt < 3)
             {
                 LogWriteRetry(_logger, grant.TenantId.Length == 0 ? "(default)" : grant.TenantId, ex.GetType().Name);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _time).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), TimeProvider.System).ConfigureAwait(false);
             }
             catch (RedisException ex)
             {
@@ -314,7 +314,7 @@ internal sealed partial class RedisTokenCoordinator : ISharedTokenCoordinator, I
         {
             while (true)
             {
-                await Task.Delay(every, _time, stop).ConfigureAwait(false);
+                await Task.Delay(every, TimeProvider.System, stop).ConfigureAwait(false);
                 await db.ScriptEvaluateAsync(RenewScript, [lease], [owner, (long)_options.LeaseDuration.TotalMilliseconds]).WaitAsync(stop).ConfigureAwait(false);
             }
         }
