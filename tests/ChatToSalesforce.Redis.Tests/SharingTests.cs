@@ -116,6 +116,27 @@ public sealed class SharingTests(RedisServer redis) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Releasing_never_deletes_the_lease_of_another_worker()
+    {
+        redis.Require();
+        var a = Coordinator();
+        var grant = new SharedGrant("acme", "STAMP", "host-refresh-token");
+        var keys = a.KeysOf(grant);
+        var db = redis.Connection!.GetDatabase();
+        var url = new Uri("https://acme.my.salesforce.com");
+
+        await a.GetTokenAsync(grant, null, async (_, _) =>
+        {
+            // A's lease ran out and another worker took it while A's token request was in flight.
+            await db.KeyDeleteAsync(keys.Lease);
+            await db.StringSetAsync(keys.Lease, "another-worker", TimeSpan.FromSeconds(30));
+            return new SharedRefreshResult(new SalesforceAccessToken("access-A", url), "refresh-A");
+        }, CancellationToken.None);
+
+        ((string?)await db.StringGetAsync(keys.Lease)).Should().Be("another-worker", "release is a compare-and-delete on the owner id");
+    }
+
+    [SkippableFact]
     public async Task No_token_is_stored_in_redis_or_logged_in_clear()
     {
         var refreshToken = _org.IssueRefreshToken();

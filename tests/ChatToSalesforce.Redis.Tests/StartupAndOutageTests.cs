@@ -84,6 +84,38 @@ public sealed class StartupAndOutageTests
         logs.Any(4103).Should().BeTrue();
     }
 
+    /// <summary>The problem the package solves, shown without it: two workers with one refresh token and rotation on.</summary>
+    [Fact]
+    public async Task Without_token_sharing_two_workers_refreshing_one_rotating_grant_make_salesforce_revoke_it()
+    {
+        using var org = Orgs.Rotating();
+        var refreshToken = org.IssueRefreshToken();
+        using var a = Unshared(org, refreshToken);
+        using var b = Unshared(org, refreshToken);
+
+        var first = await a.GetRequiredService<IConversationExporter>().ExportManyAsync([Workers.Chat("a1")]).ToListAsync();
+        var second = await b.GetRequiredService<IConversationExporter>().ExportManyAsync([Workers.Chat("b1")]).ToListAsync();
+
+        first.Single().Status.Should().Be(ExportStatus.Exported);
+        second.Single().Error.Should().BeOfType<SalesforceReconnectRequiredException>("B presented the refresh token A had rotated away");
+        org.TokenRequests().Select(r => r.StatusCode).Should().Equal(200, 400);
+    }
+
+    private static ServiceProvider Unshared(ChatToSalesforce.Testing.SalesforceEmulator org, string refreshToken)
+    {
+        var services = new ServiceCollection();
+        var store = new InMemorySalesforceTenantStore();
+        store.Set(Workers.Tenant, Workers.TenantSettings(org.InstanceUrl, refreshToken));
+        var builder = services.AddSalesforceChatExport(o =>
+        {
+            o.Authentication.ClientId = "chat2sf";
+            o.Authentication.ClientSecret = "chat2sf";
+        });
+        builder.HttpClient.ConfigurePrimaryHttpMessageHandler(org.CreateHandler);
+        builder.UseTenantStore(store);
+        return services.BuildServiceProvider();
+    }
+
     private static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
