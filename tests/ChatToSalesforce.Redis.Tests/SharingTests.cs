@@ -212,6 +212,49 @@ public sealed class SharingTests(RedisServer redis) : IDisposable
         (await Export(a, "a2")).Status.Should().Be(ExportStatus.Exported);
     }
 
+    [SkippableFact]
+    public async Task The_org_configured_at_start_up_shares_its_tokens_too()
+    {
+        var refreshToken = _org.IssueRefreshToken();
+        var a = StartUpOrg(refreshToken);
+        var b = StartUpOrg(refreshToken);
+
+        var results = new List<ConversationExportResult>();
+        foreach (var round in new[] { "r1", "r2" })
+        {
+            results.AddRange((await Task.WhenAll(
+                Task.WhenAll(Enumerable.Range(0, 10).Select(i => a.GetRequiredService<IConversationExporter>().ExportAsync(Workers.Chat($"a-{round}-{i}", tenant: null)))),
+                Task.WhenAll(Enumerable.Range(0, 10).Select(i => b.GetRequiredService<IConversationExporter>().ExportAsync(Workers.Chat($"b-{round}-{i}", tenant: null)))))).SelectMany(r => r));
+            _org.ExpireAllSessions();
+        }
+
+        results.Should().HaveCount(40).And.OnlyContain(r => r.Status == ExportStatus.Exported);
+        _org.TokenRequests().Select(r => r.StatusCode).Should().Equal(200, 200);
+    }
+
+    private ServiceProvider StartUpOrg(string refreshToken)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IDataProtectionProvider>(_protection);
+        var builder = services.AddSalesforceChatExport(o =>
+        {
+            o.InstanceUrl = _org.InstanceUrl;
+            o.Authentication.Flow = SalesforceAuthFlow.RefreshToken;
+            o.Authentication.ClientId = "chat2sf";
+            o.Authentication.ClientSecret = "chat2sf";
+            o.Authentication.RefreshToken = refreshToken;
+        });
+        builder.HttpClient.ConfigurePrimaryHttpMessageHandler(_org.CreateHandler);
+        builder.UseRedisTokenSharing(o =>
+        {
+            o.Configuration = redis.Require();
+            o.KeyPrefix = _prefix;
+        });
+        var provider = services.BuildServiceProvider();
+        _workers.Add(provider);
+        return provider;
+    }
+
     private static SharedGrant GrantOf(string hostRefreshToken)
     {
         var platform = new SalesforceChatExportOptions();

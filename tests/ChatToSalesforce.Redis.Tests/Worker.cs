@@ -95,10 +95,10 @@ internal static class Workers
         return options;
     }
 
-    public static Conversation Chat(string id) => new()
+    public static Conversation Chat(string id, string? tenant = Tenant) => new()
     {
         Id = id,
-        TenantId = Tenant,
+        TenantId = tenant,
         Channel = "web",
         StartedAt = DateTimeOffset.Parse("2026-11-30T10:00:00Z", CultureInfo.InvariantCulture),
         EndedAt = DateTimeOffset.Parse("2026-11-30T10:05:00Z", CultureInfo.InvariantCulture),
