@@ -249,21 +249,7 @@ internal sealed class SalesforceAuthenticator : IDisposable
                 return await RequestTokenAsync(
                     auth.Flow,
                     TokenBase(options, fallbackToLogin: true),
-                    () =>
-                    {
-                        List<KeyValuePair<string, string>> form =
-                        [
-                            new("grant_type", "refresh_token"),
-                            new("refresh_token", refreshToken),
-                            new("client_id", auth.ClientId ?? string.Empty),
-                        ];
-                        if (!string.IsNullOrEmpty(auth.ClientSecret))
-                        {
-                            form.Add(new("client_secret", auth.ClientSecret));
-                        }
-
-                        return form;
-                    },
+                    () => RefreshForm(auth, refreshToken),
                     retry: false,
                     cancellationToken).ConfigureAwait(false);
             }
@@ -276,27 +262,13 @@ internal sealed class SalesforceAuthenticator : IDisposable
     /// <summary>One refresh-token grant for the shared coordinator: the new tokens, with nothing stored or handed over yet (the coordinator writes first).</summary>
     private async Task<SharedRefreshResult> RefreshOnceAsync(SalesforceChatExportOptions options, string refreshToken, CancellationToken cancellationToken)
     {
-        var auth = options.Authentication;
-        var endpoint = new Uri(new Uri(TokenBase(options, fallbackToLogin: true).GetLeftPart(UriPartial.Authority)), "/services/oauth2/token");
-        TransportLog.TokenRequested(_logger, auth.Flow, endpoint.Host);
-        TokenResponse response;
-        try
-        {
-            // Never retried: with rotation, a refresh whose response was lost has already invalidated the token we hold.
-            response = await _pipelines.For(false).ExecuteAsync(
-                static (s, ct) => s.Self.SendTokenRequestAsync(SalesforceAuthFlow.RefreshToken, s.Endpoint, s.Form, ct),
-                (Self: this, Endpoint: endpoint, Form: (Func<List<KeyValuePair<string, string>>>)(() => RefreshForm(auth, refreshToken))),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TransientTokenEndpointException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
-        {
-            throw new SalesforceAuthenticationException(
-                "temporarily_unavailable",
-                null,
-                $"The Salesforce token endpoint {endpoint.Host} could not be reached or answered with a server error ({auth.Flow} flow); try again later.",
-                ex);
-        }
-
+        // Never retried: with rotation, a refresh whose response was lost has already invalidated the token we hold.
+        var response = await PostTokenRequestAsync(
+            SalesforceAuthFlow.RefreshToken,
+            TokenBase(options, fallbackToLogin: true),
+            () => RefreshForm(options.Authentication, refreshToken),
+            retry: false,
+            cancellationToken).ConfigureAwait(false);
         var token = ToAccessToken(SalesforceAuthFlow.RefreshToken, response);
         return new SharedRefreshResult(token, string.IsNullOrEmpty(response.RefreshToken) ? null : response.RefreshToken);
     }
@@ -359,6 +331,14 @@ internal sealed class SalesforceAuthenticator : IDisposable
     private async Task<SalesforceAccessToken> RequestTokenAsync(
         SalesforceAuthFlow flow, Uri tokenBase, Func<List<KeyValuePair<string, string>>> form, bool retry, CancellationToken cancellationToken)
     {
+        var response = await PostTokenRequestAsync(flow, tokenBase, form, retry, cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(flow, response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One token request through the pipeline (retried only when <paramref name="retry"/>); an unreachable endpoint becomes <c>temporarily_unavailable</c>.</summary>
+    private async Task<TokenResponse> PostTokenRequestAsync(
+        SalesforceAuthFlow flow, Uri tokenBase, Func<List<KeyValuePair<string, string>>> form, bool retry, CancellationToken cancellationToken)
+    {
         var endpoint = new Uri(new Uri(tokenBase.GetLeftPart(UriPartial.Authority)), "/services/oauth2/token");
         TransportLog.TokenRequested(_logger, flow, endpoint.Host);
         var state = (Self: this, Flow: flow, Endpoint: endpoint, Form: form);
@@ -379,7 +359,7 @@ internal sealed class SalesforceAuthenticator : IDisposable
                 ex);
         }
 
-        return await CompleteAsync(flow, response, cancellationToken).ConfigureAwait(false);
+        return response;
     }
 
     private async ValueTask<TokenResponse> SendTokenRequestAsync(
