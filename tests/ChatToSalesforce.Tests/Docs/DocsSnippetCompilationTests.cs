@@ -35,7 +35,7 @@ public sealed partial class DocsSnippetCompilationTests
         ["System.Net.Http.Json", "Microsoft.AspNetCore.Builder", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Http", "Microsoft.AspNetCore.Routing"];
 
     /// <summary>This repository's optional packages: referenced by the tests, given to a block only when its page names the package.</summary>
-    private static readonly string[] ProjectPackages = ["ChatToSalesforce.AspNetCore"];
+    private static readonly string[] ProjectPackages = ["ChatToSalesforce.AspNetCore", "ChatToSalesforce.Redis"];
 
     private static readonly Lazy<IReadOnlyList<MetadataReference>> AllReferences = new(LoadReferences);
 
@@ -351,6 +351,15 @@ public sealed partial class DocsSnippetCompilationTests
                     public class RedisCacheOptions
                     {
                         public string? Configuration { get; set; }
+                    }
+                }
+                """,
+            "Microsoft.AspNetCore.DataProtection.StackExchangeRedis" => """
+                namespace Microsoft.AspNetCore.DataProtection
+                {
+                    public static class StackExchangeRedisDataProtectionBuilderExtensions
+                    {
+                        public static IDataProtectionBuilder PersistKeysToStackExchangeRedis(this IDataProtectionBuilder builder, StackExchange.Redis.IConnectionMultiplexer connectionMultiplexer, StackExchange.Redis.RedisKey key) => builder;
                     }
                 }
                 """,

@@ -47,6 +47,7 @@ internal sealed class SalesforceAuthenticator : IDisposable
         _logger = logger;
         _tokenProvider = services.GetService<ISalesforceTokenProvider>();
         _refreshTokenStore = services.GetService<ISalesforceRefreshTokenStore>();
+        Shared = services.GetService<ISharedTokenCoordinator>();
     }
 
     /// <summary>A tenant's authenticator: its own options, token cache and single-flight refresh, and its own refresh-token store.</summary>
@@ -65,6 +66,9 @@ internal sealed class SalesforceAuthenticator : IDisposable
         _logger = logger;
         _refreshTokenStore = refreshTokenStore;
     }
+
+    /// <summary>Shares the RefreshToken flow's tokens with other processes and lets one refresh at a time (ChatToSalesforce.Redis), or <see langword="null"/>.</summary>
+    internal ISharedTokenCoordinator? Shared { get; init; }
 
     /// <summary>Called once per failed token request whose answer says the grant is gone (see <see cref="TokenErrors.IsGrantGone"/>).</summary>
     internal Action<SalesforceAuthenticationException>? GrantGone { get; init; }
@@ -224,25 +228,28 @@ internal sealed class SalesforceAuthenticator : IDisposable
                     throw new SalesforceAuthenticationException(null, null, "The RefreshToken flow needs Authentication.RefreshToken (or a refresh token from the ISalesforceRefreshTokenStore).");
                 }
 
+                if (Shared is { } shared)
+                {
+                    // Other processes refresh this grant too: the shared state decides which refresh token is current and who refreshes.
+                    var grant = new SharedGrant(TenantId ?? string.Empty, SharedGrant.StampOf(options), refreshToken);
+                    var result = await shared.GetTokenAsync(
+                        grant,
+                        rejected?.AccessToken,
+                        (current, ct) => RefreshOnceAsync(options, current, ct),
+                        cancellationToken).ConfigureAwait(false);
+                    if (result.RotatedRefreshToken is { } rotated)
+                    {
+                        await HandOverRotatedAsync(rotated, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return result.AccessToken;
+                }
+
                 // Never retried: with rotation, a refresh whose response was lost has already invalidated the token we hold.
                 return await RequestTokenAsync(
                     auth.Flow,
                     TokenBase(options, fallbackToLogin: true),
-                    () =>
-                    {
-                        List<KeyValuePair<string, string>> form =
-                        [
-                            new("grant_type", "refresh_token"),
-                            new("refresh_token", refreshToken),
-                            new("client_id", auth.ClientId ?? string.Empty),
-                        ];
-                        if (!string.IsNullOrEmpty(auth.ClientSecret))
-                        {
-                            form.Add(new("client_secret", auth.ClientSecret));
-                        }
-
-                        return form;
-                    },
+                    () => RefreshForm(auth, refreshToken),
                     retry: false,
                     cancellationToken).ConfigureAwait(false);
             }
@@ -250,6 +257,36 @@ internal sealed class SalesforceAuthenticator : IDisposable
             default:
                 throw new SalesforceAuthenticationException(null, null, $"Authentication.Flow '{auth.Flow}' is not supported.");
         }
+    }
+
+    /// <summary>One refresh-token grant for the shared coordinator: the new tokens, with nothing stored or handed over yet (the coordinator writes first).</summary>
+    private async Task<SharedRefreshResult> RefreshOnceAsync(SalesforceChatExportOptions options, string refreshToken, CancellationToken cancellationToken)
+    {
+        // Never retried: with rotation, a refresh whose response was lost has already invalidated the token we hold.
+        var response = await PostTokenRequestAsync(
+            SalesforceAuthFlow.RefreshToken,
+            TokenBase(options, fallbackToLogin: true),
+            () => RefreshForm(options.Authentication, refreshToken),
+            retry: false,
+            cancellationToken).ConfigureAwait(false);
+        var token = ToAccessToken(SalesforceAuthFlow.RefreshToken, response);
+        return new SharedRefreshResult(token, string.IsNullOrEmpty(response.RefreshToken) ? null : response.RefreshToken);
+    }
+
+    private static List<KeyValuePair<string, string>> RefreshForm(SalesforceAuthenticationOptions auth, string refreshToken)
+    {
+        List<KeyValuePair<string, string>> form =
+        [
+            new("grant_type", "refresh_token"),
+            new("refresh_token", refreshToken),
+            new("client_id", auth.ClientId ?? string.Empty),
+        ];
+        if (!string.IsNullOrEmpty(auth.ClientSecret))
+        {
+            form.Add(new("client_secret", auth.ClientSecret));
+        }
+
+        return form;
     }
 
     private static Uri TokenBase(SalesforceChatExportOptions options, bool fallbackToLogin)
@@ -294,6 +331,14 @@ internal sealed class SalesforceAuthenticator : IDisposable
     private async Task<SalesforceAccessToken> RequestTokenAsync(
         SalesforceAuthFlow flow, Uri tokenBase, Func<List<KeyValuePair<string, string>>> form, bool retry, CancellationToken cancellationToken)
     {
+        var response = await PostTokenRequestAsync(flow, tokenBase, form, retry, cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(flow, response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One token request through the pipeline (retried only when <paramref name="retry"/>); an unreachable endpoint becomes <c>temporarily_unavailable</c>.</summary>
+    private async Task<TokenResponse> PostTokenRequestAsync(
+        SalesforceAuthFlow flow, Uri tokenBase, Func<List<KeyValuePair<string, string>>> form, bool retry, CancellationToken cancellationToken)
+    {
         var endpoint = new Uri(new Uri(tokenBase.GetLeftPart(UriPartial.Authority)), "/services/oauth2/token");
         TransportLog.TokenRequested(_logger, flow, endpoint.Host);
         var state = (Self: this, Flow: flow, Endpoint: endpoint, Form: form);
@@ -314,7 +359,7 @@ internal sealed class SalesforceAuthenticator : IDisposable
                 ex);
         }
 
-        return await CompleteAsync(flow, response, cancellationToken).ConfigureAwait(false);
+        return response;
     }
 
     private async ValueTask<TokenResponse> SendTokenRequestAsync(
@@ -383,6 +428,18 @@ internal sealed class SalesforceAuthenticator : IDisposable
 
     private async Task<SalesforceAccessToken> CompleteAsync(SalesforceAuthFlow flow, TokenResponse response, CancellationToken cancellationToken)
     {
+        var token = ToAccessToken(flow, response);
+        if (flow == SalesforceAuthFlow.RefreshToken && !string.IsNullOrEmpty(response.RefreshToken)
+            && !string.Equals(response.RefreshToken, _refreshToken, StringComparison.Ordinal))
+        {
+            await HandOverRotatedAsync(response.RefreshToken, cancellationToken).ConfigureAwait(false);
+        }
+
+        return token;
+    }
+
+    private SalesforceAccessToken ToAccessToken(SalesforceAuthFlow flow, TokenResponse response)
+    {
         if (string.IsNullOrEmpty(response.AccessToken))
         {
             throw new SalesforceAuthenticationException(null, null, "The Salesforce token response has no access_token.");
@@ -398,27 +455,25 @@ internal sealed class SalesforceAuthenticator : IDisposable
         var token = new SalesforceAccessToken(response.AccessToken, new Uri(response.InstanceUrl!), identity);
         var (org, user) = IdentityUrl.Parse(identity);
         TransportLog.TokenAcquired(_logger, flow, org, user, token.InstanceUrl.Host);
+        return token;
+    }
 
-        if (flow == SalesforceAuthFlow.RefreshToken && !string.IsNullOrEmpty(response.RefreshToken)
-            && !string.Equals(response.RefreshToken, _refreshToken, StringComparison.Ordinal))
+    /// <summary>Rotation: the old refresh token is dead from now on; the new one goes to the host's store.</summary>
+    private async Task HandOverRotatedAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        _refreshToken = refreshToken;
+        TransportLog.RefreshTokenRotated(_logger);
+        if (_refreshTokenStore is not null)
         {
-            // Rotation: the old refresh token is dead from now on.
-            _refreshToken = response.RefreshToken;
-            TransportLog.RefreshTokenRotated(_logger);
-            if (_refreshTokenStore is not null)
+            try
             {
-                try
-                {
-                    await _refreshTokenStore.SaveRefreshTokenAsync(response.RefreshToken, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    TransportLog.RefreshTokenStoreFailed(_logger, ex);
-                }
+                await _refreshTokenStore.SaveRefreshTokenAsync(refreshToken, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                TransportLog.RefreshTokenStoreFailed(_logger, ex);
             }
         }
-
-        return token;
     }
 }
 
@@ -438,4 +493,53 @@ internal static class IdentityUrl
             ? (segments[i + 1], segments[i + 2])
             : (null, null);
     }
+}
+
+/// <summary>
+/// Shares the tokens of a refresh-token grant between processes and lets exactly one process refresh at a time, so that
+/// with refresh-token rotation no process reuses a rotated-away token (ChatToSalesforce.Redis registers one).
+/// </summary>
+internal interface ISharedTokenCoordinator
+{
+    /// <summary>
+    /// Returns an access token for the grant: the shared one unless it is <paramref name="rejectedAccessToken"/> (Salesforce
+    /// answered 401 to it), otherwise one obtained by <paramref name="refresh"/> in whichever process holds the grant's lease.
+    /// </summary>
+    /// <param name="grant">The grant: tenant, stamp, and the refresh token the host supplied.</param>
+    /// <param name="rejectedAccessToken">The access token Salesforce rejected, or <see langword="null"/> when the process simply has none.</param>
+    /// <param name="refresh">Exchanges a refresh token for new tokens (one token request, never retried).</param>
+    /// <param name="cancellationToken">Bounds the wait and the refresh.</param>
+    Task<SharedTokenResult> GetTokenAsync(SharedGrant grant, string? rejectedAccessToken, Func<string, CancellationToken, Task<SharedRefreshResult>> refresh, CancellationToken cancellationToken);
+}
+
+/// <summary>A refresh-token grant as processes share it.</summary>
+/// <param name="TenantId">The tenant (empty: the org configured at start-up).</param>
+/// <param name="Stamp">A hash of the app, user and org the grant connects (never the refresh token: it changes with every rotation).</param>
+/// <param name="HostRefreshToken">The refresh token the host supplied (its settings or store); a secret.</param>
+internal sealed record SharedGrant(string TenantId, string Stamp, string HostRefreshToken)
+{
+    /// <summary>What identifies a grant across processes and rotations: flow, app, user, login and token hosts, and org.</summary>
+    public static string StampOf(SalesforceChatExportOptions options)
+    {
+        var a = options.Authentication;
+        var text = string.Join('\n', a.Flow, a.ClientId, a.Username, a.LoginUrl, a.TokenUrl, options.InstanceUrl);
+        return Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)), 0, 12);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"SharedGrant {{ TenantId = {TenantId}, Stamp = {Stamp} }}";
+}
+
+/// <summary>What one refresh returned: the access token, and the new refresh token when Salesforce rotated it.</summary>
+internal sealed record SharedRefreshResult(SalesforceAccessToken AccessToken, string? RefreshToken)
+{
+    /// <inheritdoc />
+    public override string ToString() => "SharedRefreshResult";
+}
+
+/// <summary>The token to use, and the new refresh token when this process rotated it (to hand to the host's store).</summary>
+internal sealed record SharedTokenResult(SalesforceAccessToken AccessToken, string? RotatedRefreshToken)
+{
+    /// <inheritdoc />
+    public override string ToString() => "SharedTokenResult";
 }

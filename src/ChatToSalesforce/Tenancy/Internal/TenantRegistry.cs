@@ -308,6 +308,7 @@ internal sealed partial class TenantRegistry : IDisposable, ISalesforceTenantUsa
         var authenticator = new SalesforceAuthenticator(http, monitor, pipelines, time, loggers.CreateLogger<SalesforceAuthenticator>(), new TenantRefreshTokens(_store!, tenantId, options))
         {
             GrantGone = error => OnGrantGone(tenantId, credentials, error),
+            Shared = _services.GetService<ISharedTokenCoordinator>(),
         };
         var rest = new SalesforceRestClient(http, monitor, authenticator, pipelines, usage, loggers.CreateLogger<SalesforceRestClient>()) { TenantId = tenantId };
         var gate = new SemaphoreSlim(Math.Clamp(options.MaxConcurrency, 1, 25));
