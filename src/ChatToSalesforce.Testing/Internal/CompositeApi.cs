@@ -538,7 +538,7 @@ internal sealed partial class CompositeApi
                 }
 
                 return a;
-            case JsonValue v when v.TryGetValue<string>(out var s) && s.Contains("@{", StringComparison.Ordinal):
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String && MayHoldReference(v) && v.TryGetValue<string>(out var s) && s.Contains("@{", StringComparison.Ordinal):
                 var whole = ReferencePattern().Match(s);
                 if (whole.Success && whole.Length == s.Length)
                 {
