@@ -379,7 +379,9 @@ internal sealed partial class CompositeApi
                 try
                 {
                     url = Substitute(url, bodies, urlEncode: true);
-                    var body = sub["body"] is { } b ? SubstituteNode(b.DeepClone(), bodies) : null;
+                    // A graph node's body is read only by the sObject save it goes to, and nothing reads the request
+                    // after it: its references are resolved in place. A composite subrequest may go anywhere: a copy.
+                    var body = sub["body"] is { } b ? SubstituteNode(graph ? b : b.DeepClone(), bodies) : null;
                     response = Dispatch(method, url, body, sub.ContainsKey("body"), headers, ctx);
                 }
                 catch (ApiException e)
