@@ -43,6 +43,47 @@ public sealed class SoqlTests
     }
 
     [Fact]
+    public async Task Ends_with_likes_see_records_created_updated_deleted_and_rolled_back_after_the_first_such_query()
+    {
+        // Ends-with LIKEs are answered from an index built by the first such query: every later write must reach it.
+        using var org = new Org();
+        var first = org.Emulator.Insert("Contact", new { LastName = "Chat [chat c-1]" });
+        const string Soql = "SELECT Id FROM Contact WHERE LastName LIKE '%[chat c-1]' OR LastName LIKE '%[chat c-22]'";
+        async Task<string[]> Matches() => [.. (await org.Query(Soql)).Json!["records"]!.AsArray().Select(r => (string)r!["Id"]!).Order()];
+
+        (await Matches()).Should().Equal(first);
+        (await org.Query("SELECT Id FROM Contact WHERE LastName LIKE '%C-1]'")).Json!["totalSize"]!.GetValue<int>().Should().Be(1, "a single ends-with LIKE ignores case too");
+
+        var created = (string)(await org.Post("/services/data/v62.0/sobjects/Contact", new { LastName = "Other [CHAT C-22]" })).Json!["id"]!;
+        (await Matches()).Should().Equal(new[] { first, created }.Order());
+
+        (await org.Patch($"/services/data/v62.0/sobjects/Contact/{first}", new { LastName = "Renamed" })).Status.Should().Be(204);
+        (await Matches()).Should().Equal(created);
+
+        (await org.Delete($"/services/data/v62.0/sobjects/Contact/{created}")).Status.Should().Be(204);
+        (await Matches()).Should().BeEmpty();
+
+        // A graph that fails is rolled back: its renamed record must not match, and the record it created must not exist.
+        var graph = await org.Post("/services/data/v62.0/composite/graph", new
+        {
+            graphs = new[]
+            {
+                new
+                {
+                    graphId = "g1",
+                    compositeRequest = new object[]
+                    {
+                        new { method = "PATCH", url = $"/services/data/v62.0/sobjects/Contact/{first}", referenceId = "rename", body = new { LastName = "Back [chat c-1]" } },
+                        new { method = "POST", url = "/services/data/v62.0/sobjects/Contact", referenceId = "broken", body = new { FirstName = "No last name [chat c-22]" } },
+                    },
+                },
+            },
+        });
+        graph.Json!["graphs"]![0]!["isSuccessful"]!.GetValue<bool>().Should().BeFalse();
+        (await Matches()).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Backslash_escapes_and_like_wildcards_follow_salesforce()
     {
         using var org = new Org();

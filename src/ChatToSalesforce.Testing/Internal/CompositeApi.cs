@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -208,13 +209,15 @@ internal sealed partial class CompositeApi
                 kinds.Add($"{(sobjects > 0 ? segments[sobjects - 1] : string.Empty)} {Json.Str(node?["method"])} {(sobjects >= 0 && sobjects + 1 < segments.Length ? segments[sobjects + 1] : string.Empty)}");
 
                 var depth = 1;
-                var text = url + (node?["body"]?.ToJsonString() ?? string.Empty);
-                foreach (Match m in ReferencePattern().Matches(text))
+                foreach (var text in ReferenceTexts(url, node?["body"]))
                 {
-                    var referenced = m.Groups[1].Value.Split('.', '[')[0];
-                    if (depths.TryGetValue(referenced, out var d))
+                    foreach (Match m in ReferencePattern().Matches(text))
                     {
-                        depth = Math.Max(depth, d + 1);
+                        var referenced = m.Groups[1].Value.Split('.', '[')[0];
+                        if (depths.TryGetValue(referenced, out var d))
+                        {
+                            depth = Math.Max(depth, d + 1);
+                        }
                     }
                 }
 
@@ -234,6 +237,71 @@ internal sealed partial class CompositeApi
         {
             throw new ApiException(400, "INVALID_INPUT", $"The request uses {kinds.Count} different nodes (API version, method and object); the maximum is {MaxDifferentNodes}.");
         }
+    }
+
+    /// <summary>The URL and the strings of a node's body (names and values) that may hold <c>@{reference}</c>s.</summary>
+    private static IEnumerable<string> ReferenceTexts(string url, JsonNode? body)
+    {
+        if (url.Contains("@{", StringComparison.Ordinal))
+        {
+            yield return url;
+        }
+
+        var pending = new Stack<JsonNode>();
+        if (body is not null)
+        {
+            pending.Push(body);
+        }
+
+        while (pending.Count > 0)
+        {
+            switch (pending.Pop())
+            {
+                case JsonObject o:
+                    foreach (var (key, value) in o)
+                    {
+                        if (key.Contains("@{", StringComparison.Ordinal))
+                        {
+                            yield return key;
+                        }
+
+                        if (value is not null)
+                        {
+                            pending.Push(value);
+                        }
+                    }
+
+                    break;
+                case JsonArray a:
+                    foreach (var item in a)
+                    {
+                        if (item is not null)
+                        {
+                            pending.Push(item);
+                        }
+                    }
+
+                    break;
+                case JsonValue v when v.GetValueKind() == JsonValueKind.String && MayHoldReference(v) && v.TryGetValue<string>(out var text) && text.Contains("@{", StringComparison.Ordinal):
+                    yield return text;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a string value may hold <c>@{</c>. A value parsed from the request is looked at in its raw UTF-8 form,
+    /// without making a string of it (a transcript is kilobytes long); a raw value with escapes is decoded to be sure.
+    /// </summary>
+    private static bool MayHoldReference(JsonValue value)
+    {
+        if (!value.TryGetValue<JsonElement>(out var element))
+        {
+            return true;
+        }
+
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+        return raw.IndexOf("@{"u8) >= 0 || raw.IndexOf((byte)'\\') >= 0;
     }
 
     private JsonArray Run(JsonArray subrequests, bool allOrNone, ApiRequest parent, CallContext ctx, bool graph)
@@ -311,7 +379,9 @@ internal sealed partial class CompositeApi
                 try
                 {
                     url = Substitute(url, bodies, urlEncode: true);
-                    var body = sub["body"] is { } b ? SubstituteNode(b.DeepClone(), bodies) : null;
+                    // A graph node's body is read only by the sObject save it goes to, and nothing reads the request
+                    // after it: its references are resolved in place. A composite subrequest may go anywhere: a copy.
+                    var body = sub["body"] is { } b ? SubstituteNode(graph ? b : b.DeepClone(), bodies) : null;
                     response = Dispatch(method, url, body, sub.ContainsKey("body"), headers, ctx);
                 }
                 catch (ApiException e)
@@ -470,7 +540,7 @@ internal sealed partial class CompositeApi
                 }
 
                 return a;
-            case JsonValue v when v.TryGetValue<string>(out var s) && s.Contains("@{", StringComparison.Ordinal):
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String && MayHoldReference(v) && v.TryGetValue<string>(out var s) && s.Contains("@{", StringComparison.Ordinal):
                 var whole = ReferencePattern().Match(s);
                 if (whole.Success && whole.Length == s.Length)
                 {

@@ -43,6 +43,9 @@ internal sealed class ObjectStore
 {
     private readonly Dictionary<string, Dictionary<string, HashSet<Record>>> _indexes = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Ends-with indexes, built on the first query that needs one: field → suffix length → upper-cased suffix → records.</summary>
+    private readonly Dictionary<string, Dictionary<int, Dictionary<string, HashSet<Record>>>> _suffixes = new(StringComparer.OrdinalIgnoreCase);
+
     public ObjectStore(ObjectDef def)
     {
         Def = def;
@@ -108,6 +111,56 @@ internal sealed class ObjectStore
         {
             Add(name, r);
         }
+
+        foreach (var (name, byLength) in _suffixes)
+        {
+            foreach (var (length, index) in byLength)
+            {
+                AddSuffix(index, name, length, r);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Live records whose field ends with the suffix (compared ignoring case, as LIKE does), from an index of the field's
+    /// last <c>suffix.Length</c> characters that is built on first use and kept up to date by <see cref="Index"/> and
+    /// <see cref="Unindex"/>. What a real org does with a selective filter; the caller still evaluates the WHERE clause.
+    /// </summary>
+    public IReadOnlyCollection<Record> EndsWith(string field, string suffix)
+    {
+        if (!_suffixes.TryGetValue(field, out var byLength))
+        {
+            _suffixes[field] = byLength = [];
+        }
+
+        if (!byLength.TryGetValue(suffix.Length, out var index))
+        {
+            byLength[suffix.Length] = index = new Dictionary<string, HashSet<Record>>(StringComparer.Ordinal);
+            foreach (var r in All.Where(r => !r.IsDeleted))
+            {
+                AddSuffix(index, field, suffix.Length, r);
+            }
+        }
+
+        return index.TryGetValue(suffix.ToUpperInvariant(), out var set) ? set : [];
+    }
+
+    private static string? SuffixKey(string field, int length, Record r) =>
+        Json.Str(r[field]) is { } text && text.Length >= length ? text[^length..].ToUpperInvariant() : null;
+
+    private static void AddSuffix(Dictionary<string, HashSet<Record>> index, string field, int length, Record r)
+    {
+        if (SuffixKey(field, length, r) is not { } key)
+        {
+            return;
+        }
+
+        if (!index.TryGetValue(key, out var set))
+        {
+            index[key] = set = [];
+        }
+
+        set.Add(r);
     }
 
     public void Unindex(Record r)
@@ -121,6 +174,21 @@ internal sealed class ObjectStore
                 if (set.Count == 0)
                 {
                     index.Remove(key);
+                }
+            }
+        }
+
+        foreach (var (name, byLength) in _suffixes)
+        {
+            foreach (var (length, index) in byLength)
+            {
+                if (SuffixKey(name, length, r) is { } key && index.TryGetValue(key, out var set))
+                {
+                    set.Remove(r);
+                    if (set.Count == 0)
+                    {
+                        index.Remove(key);
+                    }
                 }
             }
         }

@@ -58,10 +58,10 @@ internal sealed record OrExpr(List<Expr> Items) : Expr
     /// Gets, when every item is an ends-with LIKE on one field (<c>F LIKE '%a' OR F LIKE '%b'</c>), the field and the
     /// suffixes grouped by length: a record is then matched with one hash look-up per distinct length.
     /// </summary>
-    public (FieldPath Path, (int Length, HashSet<string> Values)[] ByLength)? SameFieldSuffixes { get; } =
+    public (FieldPath Path, (int Length, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Values)[] ByLength)? SameFieldSuffixes { get; } =
         Items.Count > 1 && Items.All(i => i is LikeExpr { Suffix: not null } l && l.Path.Text == ((LikeExpr)Items[0]).Path.Text)
             ? (((LikeExpr)Items[0]).Path, Items.Select(i => ((LikeExpr)i).Suffix!).GroupBy(x => x.Length)
-                .Select(g => (g.Key, new HashSet<string>(g, StringComparer.OrdinalIgnoreCase))).ToArray())
+                .Select(g => (g.Key, new HashSet<string>(g, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>())).ToArray())
             : null;
 }
 
@@ -71,7 +71,13 @@ internal sealed record CompareExpr(FieldPath Path, string Op, Literal Value) : E
 
 internal sealed record InExpr(FieldPath Path, bool Negated, List<Literal> Values) : Expr;
 
-internal sealed record LikeExpr(FieldPath Path, Regex Pattern, string? Suffix = null) : Expr;
+/// <summary>A LIKE comparison. The regular expression is built on first use: ends-with patterns never need it.</summary>
+internal sealed record LikeExpr(FieldPath Path, string Regex, string? Suffix = null) : Expr
+{
+    private Regex? _pattern;
+
+    public Regex Pattern => _pattern ??= new Regex(Regex, RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+}
 
 /// <summary>An ORDER BY item: a field, or (in aggregate queries) an aggregate function.</summary>
 internal sealed record OrderItem(FieldPath Path, bool Descending, bool NullsFirst, AggregateItem? Aggregate = null, int Position = 0);
@@ -874,7 +880,7 @@ internal sealed partial class SoqlEngine
                 throw new ApiException(400, "INVALID_FIELD", $"\n{soql}\n{new string(' ', path.Position)}^\nERROR at Row:1:Column:{path.Position + 1}\ninvalid operator on {path.Field.Type} field: {path.Text}");
             }
 
-            return new LikeExpr(path, new Regex(v.LikeRegex!, RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), v.LikeSuffix);
+            return new LikeExpr(path, v.LikeRegex!, v.LikeSuffix);
         }
 
         throw Unexpected(soql, op);
@@ -1249,6 +1255,25 @@ internal sealed partial class SoqlEngine
                 }
             }
 
+            if (c is LikeExpr { Suffix: { Length: > 0 } likeSuffix } like && like.Path.References.Count == 0)
+            {
+                return store.EndsWith(like.Path.FieldName, likeSuffix);
+            }
+
+            if (c is OrExpr { SameFieldSuffixes: { } suffixes } && suffixes.Path.References.Count == 0 && suffixes.ByLength.All(g => g.Length > 0))
+            {
+                var union = new HashSet<Record>();
+                foreach (var (_, values) in suffixes.ByLength)
+                {
+                    foreach (var suffix in values.Set)
+                    {
+                        union.UnionWith(store.EndsWith(suffixes.Path.FieldName, suffix));
+                    }
+                }
+
+                return union;
+            }
+
             if (c is InExpr { Negated: false } inExpr && inExpr.Path.References.Count == 0 && inExpr.Values.All(v => v.Kind == LiteralKind.String))
             {
                 var union = new HashSet<Record>();
@@ -1317,7 +1342,20 @@ internal sealed partial class SoqlEngine
             case OrExpr { SameFieldSuffixes: { } suffixes }:
             {
                 var text = Json.Str(Value(suffixes.Path, record).Value);
-                return text is not null && Array.Exists(suffixes.ByLength, g => text.Length >= g.Length && g.Values.Contains(text[^g.Length..]));
+                if (text is null)
+                {
+                    return false;
+                }
+
+                foreach (var (length, values) in suffixes.ByLength)
+                {
+                    if (text.Length >= length && values.Contains(text.AsSpan(text.Length - length)))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
             case OrExpr or:
