@@ -1,3 +1,5 @@
+using ChatToSalesforce.DependencyInjection.Internal;
+
 namespace ChatToSalesforce;
 
 /// <summary>
@@ -8,13 +10,18 @@ namespace ChatToSalesforce;
 /// </summary>
 public sealed class ApiBudgetOptions
 {
+    private const string ShareMessage = "must be a share of the daily allocation in (0, 1], for example 0.8; or leave it unset.";
+
     /// <summary>Gets or sets the share at which backfills stop, in (0, 1].</summary>
+    [SettingRange(0d, 1d, ShareMessage, MinimumIsExclusive = true)]
     public double? Backfill { get; set; }
 
     /// <summary>Gets or sets the share at which live exports stop, in (0, 1].</summary>
+    [SettingRange(0d, 1d, ShareMessage, MinimumIsExclusive = true)]
     public double? Live { get; set; }
 
     /// <summary>Gets or sets the share at which lookups and bot actions stop, in (0, 1].</summary>
+    [SettingRange(0d, 1d, ShareMessage, MinimumIsExclusive = true)]
     public double? Interactive { get; set; }
 
     /// <summary>The share for a kind of work, or <see langword="null"/> when it has none of its own.</summary>

@@ -63,35 +63,3 @@ public sealed class ConversationExportResult
     /// <inheritdoc />
     public override string ToString() => FailureKind is { } kind ? $"{ConversationId}: {Status} ({kind})" : $"{ConversationId}: {Status}";
 }
-
-/// <summary>The outcome kind of an export.</summary>
-public enum ExportStatus
-{
-    /// <summary>The transcript was written to Salesforce.</summary>
-    Exported,
-
-    /// <summary>Nothing was written: a filter did not hold, or the identity was insufficient. See <see cref="ConversationExportResult.SkipReason"/>.</summary>
-    Skipped,
-
-    /// <summary>The export failed (batch exports only; single exports throw). See <see cref="ConversationExportResult.Error"/>.</summary>
-    Failed,
-}
-
-/// <summary>A reference to a Salesforce record and what the export did to it.</summary>
-/// <param name="ObjectType">The sObject type, for example <c>Contact</c>.</param>
-/// <param name="Id">The 18-character record id.</param>
-/// <param name="Change">Whether the record was created, updated or left unchanged.</param>
-public sealed record SalesforceRecordRef(string ObjectType, string Id, RecordChange Change);
-
-/// <summary>What an export did to a record.</summary>
-public enum RecordChange
-{
-    /// <summary>The record was created.</summary>
-    Created,
-
-    /// <summary>The record existed and was updated.</summary>
-    Updated,
-
-    /// <summary>The record existed and was left as it was.</summary>
-    Unchanged,
-}

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using ChatToSalesforce.DependencyInjection.Internal;
 using ChatToSalesforce.Identity;
 using ChatToSalesforce.Ownership;
 
@@ -27,7 +29,9 @@ public sealed class SalesforceChatExportOptions
     public SalesforceAuthenticationOptions Authentication { get; set; } = new();
 
     /// <summary>Gets or sets how transient Salesforce failures are retried.</summary>
+#pragma warning disable SYSLIB1212 // its attribute rules run with its path (SalesforceChatExportOptionsValidator)
     public SalesforceResilienceOptions Resilience { get; set; } = new();
+#pragma warning restore SYSLIB1212
 
     /// <summary>Gets or sets which records are written: the person object and the activity object.</summary>
     /// <value>Defaults to <see cref="ExportMode.ContactAndTask"/>.</value>
@@ -73,7 +77,9 @@ public sealed class SalesforceChatExportOptions
     public IdentityOptions Identity { get; set; } = new();
 
     /// <summary>Gets or sets how the transcript activity is written.</summary>
+#pragma warning disable SYSLIB1212 // its attribute rules run with its path (SalesforceChatExportOptionsValidator)
     public TranscriptOptions Transcript { get; set; } = new();
+#pragma warning restore SYSLIB1212
 
     /// <summary>Gets or sets what is redacted from conversations before they are exported (card numbers, IBANs, national ids, your own patterns).</summary>
     /// <value>Nothing is redacted by default; see docs/redaction.md.</value>
@@ -101,21 +107,28 @@ public sealed class SalesforceChatExportOptions
 
     /// <summary>Gets or sets the maximum number of conversations exported concurrently by <see cref="IConversationExporter.ExportManyAsync(IEnumerable{Conversation}, CancellationToken)"/>.</summary>
     /// <value>Defaults to 4; between 1 and 25.</value>
+    [SettingRange(1, 25, "must be between 1 and 25 (Salesforce allows 25 concurrent long-running requests per org).")]
     public int MaxConcurrency { get; set; } = 4;
 
     /// <summary>Gets or sets how long per-org metadata (describe results, agent Users) is cached.</summary>
     /// <value>Defaults to 1 hour.</value>
+    [SettingRange("00:00:00", null, "must be positive.", MinimumIsExclusive = true)]
     public TimeSpan MetadataCacheDuration { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Gets the settings of the agent-console lookup and the chatbot actions (their short answer cache).</summary>
+#pragma warning disable SYSLIB1212 // its attribute rules run with its path (SalesforceChatExportOptionsValidator)
     public Actions.ChatActionOptions Actions { get; set; } = new();
+#pragma warning restore SYSLIB1212
 
     /// <summary>Gets or sets the daily API usage share (0 to 1] above which exports fail fast with <see cref="SalesforceApiBudgetExceededException"/>; <see langword="null"/> sets no budget.</summary>
     /// <value>For example <c>0.8</c> leaves 20% of the daily allocation to the org's other integrations.</value>
+    [SettingRange(0d, 1d, "must be a share of the daily allocation in (0, 1], for example 0.8; or leave it unset.", MinimumIsExclusive = true)]
     public double? ApiBudget { get; set; }
 
     /// <summary>Gets or sets the shares of the daily allocation at which each kind of work stops (backfills first); unset kinds use <see cref="ApiBudget"/>.</summary>
+#pragma warning disable SYSLIB1212 // its attribute rules run with its path (SalesforceChatExportOptionsValidator)
     public ApiBudgetOptions ApiBudgets { get; set; } = new();
+#pragma warning restore SYSLIB1212
 
     /// <summary>A shallow copy (a tenant's private settings; nested option objects are shared unless replaced).</summary>
     internal SalesforceChatExportOptions Copy() => (SalesforceChatExportOptions)MemberwiseClone();
@@ -191,6 +204,7 @@ public sealed class TranscriptOptions
 {
     /// <summary>Gets or sets the Subject template. Placeholders: <c>{visitor}</c>, <c>{channel}</c>, <c>{agent}</c>, <c>{conversationId}</c>, <c>{date}</c>.</summary>
     /// <value>Defaults to <c>Chat with {visitor} – {channel}</c>; the result is cut to 255 characters.</value>
+    [Required(ErrorMessage = "must not be empty; for example 'Chat with {{visitor}} – {{channel}}'.")]
     public string SubjectTemplate { get; set; } = "Chat with {visitor} – {channel}";
 
     /// <summary>Gets or sets the Task <c>Status</c>.</summary>

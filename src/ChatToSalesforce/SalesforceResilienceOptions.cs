@@ -1,3 +1,5 @@
+using ChatToSalesforce.DependencyInjection.Internal;
+
 namespace ChatToSalesforce;
 
 /// <summary>Configures how Salesforce calls are retried and timed out.</summary>
@@ -6,6 +8,7 @@ public sealed class SalesforceResilienceOptions
 {
     /// <summary>Gets or sets the maximum number of retries after the first attempt.</summary>
     /// <value>Defaults to 3; 0 disables retries.</value>
+    [SettingRange(0, 10, "must be between 0 and 10.")]
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>Gets or sets the base delay of the exponential backoff (jitter is added).</summary>
@@ -26,5 +29,6 @@ public sealed class SalesforceResilienceOptions
 
     /// <summary>Gets or sets how long exports fail fast after Salesforce reports the daily API allocation exhausted (<c>REQUEST_LIMIT_EXCEEDED</c>).</summary>
     /// <value>Defaults to 15 minutes.</value>
+    [SettingRange("00:00:01", null, "must be at least 1 second.")]
     public TimeSpan RequestLimitBreakDuration { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -1,3 +1,5 @@
+using ChatToSalesforce.DependencyInjection.Internal;
+
 namespace ChatToSalesforce.Actions;
 
 /// <summary>Settings of the agent-console lookup and the chatbot actions (<c>Actions</c> in configuration).</summary>
@@ -6,10 +8,12 @@ public sealed class ChatActionOptions
     /// <summary>Gets or sets how long a visitor lookup or a find is answered from memory, so a console refresh or a bot
     /// asking again costs no API call.</summary>
     /// <value>Defaults to 30 seconds. <see cref="TimeSpan.Zero"/> turns the cache off; at most one hour.</value>
+    [SettingRange("00:00:00", "01:00:00", "must be between 00:00:00 (no cache) and 01:00:00.")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets how many answers the cache keeps per process (the oldest are dropped first).</summary>
     /// <value>Defaults to 1,000.</value>
+    [SettingRange(0, int.MaxValue, "must not be negative (it caps how many answers CacheDuration keeps).")]
     public int MaxCachedResults { get; set; } = 1_000;
 
     /// <summary>

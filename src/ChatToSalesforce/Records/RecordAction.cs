@@ -14,4 +14,8 @@ public enum RecordAction
 
     /// <summary>Use the existing record <see cref="ResolvedRecord.Id"/> as it is.</summary>
     Keep,
+
+    /// <summary>Write nothing for this conversation: the export is skipped with <see cref="ResolvedRecord.SkipReason"/>
+    /// (for example a new Contact or Lead without a last name, which Salesforce would reject).</summary>
+    Skip,
 }

@@ -371,7 +371,7 @@ public class SalesforceChatExportOptionsValidatorTests
             o.Transcript.SubjectTemplate = " ";
         });
 
-        errors.Select(e => e[..e.IndexOf(':', StringComparison.Ordinal)]).Should().Equal(
+        errors.Select(e => e[..e.IndexOf(':', StringComparison.Ordinal)]).Should().BeEquivalentTo(new[] {
             "InstanceUrl",
             "ApiVersion",
             "Resilience.MaxRetryAttempts",
@@ -392,6 +392,62 @@ public class SalesforceChatExportOptionsValidatorTests
             "FieldMappings[0].Target",
             "Filters[0]",
             "Identity.RequiredSources['visitor.age']",
-            "Transcript.SubjectTemplate");
+            "Transcript.SubjectTemplate" });
+    }
+
+    [Fact]
+    public void Validate_RangeAndRequiredRules_ComeFromTheAttributesWithTheUsersWords()
+    {
+        var errors = Errors(o =>
+        {
+            o.MaxConcurrency = 26;
+            o.ApiBudget = double.NaN;
+            o.ApiBudgets.Live = 0;
+            o.Resilience.MaxRetryAttempts = -1;
+            o.Resilience.RequestLimitBreakDuration = TimeSpan.FromMilliseconds(999);
+            o.Actions.CacheDuration = TimeSpan.FromHours(2);
+            o.Actions.MaxCachedResults = -1;
+            o.MetadataCacheDuration = TimeSpan.FromSeconds(-1);
+            o.Transcript.SubjectTemplate = "";
+        });
+
+        errors.Should().BeEquivalentTo(new[]
+        {
+            "MaxConcurrency: must be between 1 and 25 (Salesforce allows 25 concurrent long-running requests per org).",
+            "MetadataCacheDuration: must be positive.",
+            "ApiBudget: must be a share of the daily allocation in (0, 1], for example 0.8; or leave it unset.",
+            "ApiBudgets.Live: must be a share of the daily allocation in (0, 1], for example 0.8; or leave it unset.",
+            "Resilience.MaxRetryAttempts: must be between 0 and 10.",
+            "Resilience.RequestLimitBreakDuration: must be at least 1 second.",
+            "Actions.CacheDuration: must be between 00:00:00 (no cache) and 01:00:00.",
+            "Actions.MaxCachedResults: must not be negative (it caps how many answers CacheDuration keeps).",
+            "Transcript.SubjectTemplate: must not be empty; for example 'Chat with {visitor} – {channel}'.",
+        });
+        errors.Should().NotContain(e => e.Contains("Options", StringComparison.Ordinal) || e.Contains("The field", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(25)]
+    public void Validate_RangeEnds_AreAccepted(int concurrency)
+    {
+        Errors(o =>
+        {
+            o.MaxConcurrency = concurrency;
+            o.ApiBudget = 1;
+            o.Actions.CacheDuration = TimeSpan.Zero;
+            o.Resilience.MaxRetryAttempts = 0;
+            o.Resilience.RequestLimitBreakDuration = TimeSpan.FromSeconds(1);
+        }).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Validate_ATenantsSettings_RunTheSameAttributeRulesNamingTheTenant()
+    {
+        var options = TestData.Options(o => o.MaxConcurrency = 0);
+
+        var act = () => ChatToSalesforce.Tenancy.Internal.TenantOptions.Validate("acme", options, [new SalesforceChatExportOptionsValidator()]);
+
+        act.Should().Throw<Exception>().Which.Message.Should().Contain("acme").And.Contain("MaxConcurrency: must be between 1 and 25");
     }
 }

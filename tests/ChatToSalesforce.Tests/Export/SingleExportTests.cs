@@ -93,6 +93,52 @@ public sealed class SingleExportTests : IDisposable
         task.Text("Status").Should().Be("Completed");
     }
 
+    [Theory]
+    [InlineData(ExportMode.ContactAndTask, "Contact")]
+    [InlineData(ExportMode.LeadAndTask, "Lead")]
+    public async Task A_new_visitor_without_a_last_name_is_skipped_by_the_record_resolver_and_nothing_is_written(ExportMode mode, string person)
+    {
+        var exporter = Exporter(o =>
+        {
+            o.Mode = mode;
+            o.Identity.RequiredSources = ["visitor.email"];
+        });
+
+        var result = await exporter.ExportAsync(TestData.Conversation(firstName: null, lastName: null));
+
+        result.Status.Should().Be(ExportStatus.Skipped);
+        result.SkipReason.Should().Be($"No {person} matches the visitor and a new one needs a last name (visitor.lastName or visitor.name is missing); nothing was written.");
+        _org.Records(person).Should().BeEmpty();
+        _org.Records("Task").Should().BeEmpty();
+        result.ApiCalls.Should().Be(1, "the lookup was read; nothing was written");
+    }
+
+    [Fact]
+    public async Task An_existing_visitor_without_a_last_name_is_exported_the_rule_is_for_new_persons_only()
+    {
+        var contact = _org.Insert("Contact", new { LastName = "Lovelace", Email = "ada@example.com" });
+        var exporter = Exporter(o => o.Identity.RequiredSources = ["visitor.email"]);
+
+        var result = await exporter.ExportAsync(TestData.Conversation(firstName: null, lastName: null));
+
+        result.Status.Should().Be(ExportStatus.Exported);
+        result.Person!.Id.Should().Be(contact);
+        _org.Records("Task").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_custom_record_resolver_may_skip_and_the_export_reports_its_reason()
+    {
+        var exporter = Exporter(build: b => b.UseRecordResolver<SkippingRecordResolver>());
+
+        var result = await exporter.ExportAsync(TestData.Conversation());
+
+        result.Status.Should().Be(ExportStatus.Skipped);
+        result.SkipReason.Should().Be("Only members are exported.");
+        _org.Records("Contact").Should().BeEmpty();
+        _org.Records("Task").Should().BeEmpty();
+    }
+
     [Fact]
     public async Task An_existing_visitor_gets_the_task_in_two_calls_and_is_left_unchanged()
     {
@@ -382,5 +428,11 @@ public sealed class SingleExportTests : IDisposable
             fields["AccountId"] = accounts.Records[0].GetString("Id");
             return new ResolvedRecord { Action = RecordAction.Create, ObjectType = context.PersonObject, Fields = fields };
         }
+    }
+
+    private sealed class SkippingRecordResolver : IRecordResolver
+    {
+        public ValueTask<ResolvedRecord> ResolveAsync(RecordResolutionContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(ResolvedRecord.Skip(context.PersonObject, "Only members are exported."));
     }
 }

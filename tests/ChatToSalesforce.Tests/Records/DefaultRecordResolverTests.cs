@@ -72,6 +72,54 @@ public class DefaultRecordResolverTests
         record.SetsOwner.Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData(ExportMode.ContactAndTask, "Contact")]
+    [InlineData(ExportMode.LeadAndCase, "Lead")]
+    public async Task ResolveAsync_NewPersonWithoutALastName_IsSkippedNamingTheSourcesNotTheValues(ExportMode mode, string person)
+    {
+        var values = AdaValues();
+        values.Remove("LastName");
+        var options = TestData.Options(o => o.Mode = mode);
+
+        var record = await ResolveAsync(IdentityMatch.None, Mapped(person, values), options);
+
+        record.Action.Should().Be(RecordAction.Skip);
+        record.ObjectType.Should().Be(person);
+        record.SkipReason.Should().Be($"No {person} matches the visitor and a new one needs a last name (visitor.lastName or visitor.name is missing); nothing was written.");
+        record.SkipReason.Should().NotContain("Ada").And.NotContain("ada@example.com");
+        record.ToString().Should().Be($"Skip {person}");
+    }
+
+    [Fact]
+    public async Task ResolveAsync_ExistingPersonWithoutALastName_IsUpdatedNotSkipped()
+    {
+        var values = AdaValues();
+        values.Remove("LastName");
+
+        var record = await ResolveAsync(IdentityMatch.Found("Contact", TestData.ContactId, new SalesforceFieldValues { ["Phone"] = null }), Mapped("Contact", values));
+
+        record.Action.Should().Be(RecordAction.Update);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_RecordModeWithoutALastName_Creates()
+    {
+        var options = TestData.Options(o =>
+        {
+            o.Mode = ExportMode.Record;
+            o.Record.ObjectType = "Chat_Lead__c";
+        });
+        var map = new FieldMap();
+        map.Set("Chat_Lead__c", "Topic__c", "pricing");
+
+        var record = await new DefaultRecordResolver().ResolveAsync(new RecordResolutionContext
+        {
+            Conversation = TestData.Conversation(), Options = options, PersonObject = "Chat_Lead__c", Match = IdentityMatch.None, Fields = map, Owner = AgentOwner, Salesforce = _reader,
+        }, CancellationToken.None);
+
+        record.Action.Should().Be(RecordAction.Create);
+    }
+
     [Fact]
     public async Task ResolveAsync_NewPersonOwnedByTheConnectingUser_SetsNoOwner()
     {

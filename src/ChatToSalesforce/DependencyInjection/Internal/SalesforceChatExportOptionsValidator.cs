@@ -9,7 +9,13 @@ using Microsoft.Extensions.Options;
 
 namespace ChatToSalesforce.DependencyInjection.Internal;
 
-/// <summary>Validates <see cref="SalesforceChatExportOptions"/>; each failure names the property and says what to do.</summary>
+/// <summary>
+/// Validates <see cref="SalesforceChatExportOptions"/>; each failure names the property and says what to do. Range and
+/// required rules are attributes on the options classes, checked by the source-generated validators
+/// (<see cref="ExportOptionsAttributeValidator"/> and the nested ones, run here with their path); this class holds the
+/// rules that span several properties or need more than an attribute says (formats with the value in the message,
+/// authentication per flow, mappings, filters, identity rules).
+/// </summary>
 internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOptions<SalesforceChatExportOptions>
 {
     /// <summary>The options name a store tenant's settings are validated under (always in full).</summary>
@@ -29,6 +35,7 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
     public ValidateOptionsResult Validate(string? name, SalesforceChatExportOptions options)
     {
         var errors = new List<string>();
+        AttributeRules(options, errors);
 
         // With a tenant store, the start-up options may be only the vendor's platform app (no org of their own): every
         // tenant's options are validated in full when loaded, with the platform app filled in.
@@ -57,11 +64,6 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
         }
 
         var r = o.Resilience;
-        if (r.MaxRetryAttempts is < 0 or > 10)
-        {
-            errors.Add("Resilience.MaxRetryAttempts: must be between 0 and 10.");
-        }
-
         if (r.BaseDelay < TimeSpan.Zero || r.MaxDelay < r.BaseDelay)
         {
             errors.Add("Resilience.BaseDelay/MaxDelay: BaseDelay must be non-negative and not above MaxDelay.");
@@ -72,48 +74,16 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
             errors.Add("Resilience.AttemptTimeout/TotalTimeout: AttemptTimeout must be positive and not above TotalTimeout.");
         }
 
-        if (r.RequestLimitBreakDuration < TimeSpan.FromSeconds(1))
-        {
-            errors.Add("Resilience.RequestLimitBreakDuration: must be at least 1 second.");
-        }
-
-        if (o.ApiBudget is { } budget && (double.IsNaN(budget) || budget <= 0 || budget > 1))
-        {
-            errors.Add($"{nameof(o.ApiBudget)}: must be a share of the daily allocation in (0, 1], for example 0.8; or leave it unset.");
-        }
-
         var shares = o.ApiBudgets ?? new ApiBudgetOptions();
-        foreach (var (name, share) in new[] { ("Backfill", shares.Backfill), ("Live", shares.Live), ("Interactive", shares.Interactive) })
-        {
-            if (share is { } value && (double.IsNaN(value) || value <= 0 || value > 1))
-            {
-                errors.Add($"ApiBudgets.{name}: must be a share of the daily allocation in (0, 1], for example 0.8; or leave it unset.");
-            }
-        }
-
         if (shares.Backfill > (shares.Live ?? o.ApiBudget ?? 1) || (shares.Live ?? o.ApiBudget ?? 1) > (shares.Interactive ?? o.ApiBudget ?? 1))
         {
             errors.Add("ApiBudgets: backfills must stop no later than live exports, and live exports no later than interactive work (Backfill <= Live <= Interactive).");
         }
 
-        if (o.MaxConcurrency is < 1 or > 25)
-        {
-            errors.Add($"{nameof(o.MaxConcurrency)}: must be between 1 and 25 (Salesforce allows 25 concurrent long-running requests per org).");
-        }
-
-        if (o.MetadataCacheDuration <= TimeSpan.Zero)
-        {
-            errors.Add($"{nameof(o.MetadataCacheDuration)}: must be positive.");
-        }
-
+        // Unset is a meaning of its own (no window), so "longer than zero" applies only to a value: not a range attribute.
         if (o.Transcript.ReopenWindow is { } window && window <= TimeSpan.Zero)
         {
             errors.Add($"Transcript.ReopenWindow: '{window}' must be longer than zero (for example 1.00:00:00 for a day), or left out to update the same activity however late a conversation resumes.");
-        }
-
-        if (o.Actions.CacheDuration < TimeSpan.Zero || o.Actions.CacheDuration > TimeSpan.FromHours(1) || o.Actions.MaxCachedResults < 0)
-        {
-            errors.Add("Actions: CacheDuration must be between 00:00:00 (no cache) and 01:00:00, and MaxCachedResults must not be negative.");
         }
     }
 
@@ -316,9 +286,23 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
             }
         }
 
-        if (string.IsNullOrWhiteSpace(o.Transcript?.SubjectTemplate))
+    }
+
+    /// <summary>The attribute rules of the options and of their nested settings, each failure prefixed with its path.</summary>
+    private static void AttributeRules(SalesforceChatExportOptions o, List<string> errors)
+    {
+        Add(string.Empty, new ExportOptionsAttributeValidator().Validate(null, o));
+        Add("Resilience.", o.Resilience is { } resilience ? new ResilienceOptionsAttributeValidator().Validate(null, resilience) : null);
+        Add("ApiBudgets.", o.ApiBudgets is { } budgets ? new ApiBudgetOptionsAttributeValidator().Validate(null, budgets) : null);
+        Add("Actions.", o.Actions is { } actions ? new ActionOptionsAttributeValidator().Validate(null, actions) : null);
+        Add("Transcript.", o.Transcript is { } transcript ? new TranscriptOptionsAttributeValidator().Validate(null, transcript) : null);
+
+        void Add(string path, ValidateOptionsResult? result)
         {
-            errors.Add("Transcript.SubjectTemplate: must not be empty; for example 'Chat with {visitor} – {channel}'.");
+            foreach (var failure in result?.Failures ?? [])
+            {
+                errors.Add(path + failure);
+            }
         }
     }
 

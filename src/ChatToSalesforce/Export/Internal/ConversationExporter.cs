@@ -414,9 +414,10 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
             Conversation = conversation, Options = options, TenantId = conversation.TenantId, PersonObject = personObject, Match = match, Fields = fields, Owner = owner, Salesforce = reader,
         }, cancellationToken).ConfigureAwait(false);
 
-        if (person.Action == RecordAction.Create && options.Mode != ExportMode.Record && !person.Fields.ContainsField("LastName"))
+        if (person.Action == RecordAction.Skip)
         {
-            item.Result = ConversationExportResult.Skipped(conversation.Id, $"No {person.ObjectType} matches the visitor and a new one needs a last name (visitor.lastName or visitor.name is missing); nothing was written.");
+            // The record resolver decided to write nothing (the default one: a new Contact or Lead without a last name).
+            item.Result = ConversationExportResult.Skipped(conversation.Id, person.SkipReason ?? $"The record resolver skipped the {person.ObjectType}; nothing was written.");
             return;
         }
 

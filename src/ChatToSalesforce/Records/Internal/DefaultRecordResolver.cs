@@ -83,8 +83,25 @@ internal sealed class DefaultRecordResolver : IRecordResolver
             return new ResolvedRecord { Action = RecordAction.Upsert, ObjectType = context.PersonObject, ExternalIdField = keyField, ExternalIdValue = key, Fields = fields };
         }
 
+        if (NeedsLastName(options, context.PersonObject) && string.IsNullOrWhiteSpace(fields.GetString("LastName")))
+        {
+            return ResolvedRecord.Skip(context.PersonObject, MissingLastName(context.PersonObject));
+        }
+
         return new ResolvedRecord { Action = RecordAction.Create, ObjectType = context.PersonObject, Fields = fields };
     }
+
+    /// <summary>
+    /// The LastName rule, in one place: Salesforce requires LastName to create a Contact or a Lead. The mapper derives it
+    /// from <c>visitor.lastName</c> (or the last word of <c>visitor.name</c>); when there is none, a new person is not
+    /// created and the export is skipped, before anything is written. An existing person needs none.
+    /// </summary>
+    internal static bool NeedsLastName(SalesforceChatExportOptions options, string personObject) =>
+        options.Mode != ExportMode.Record
+        && (string.Equals(personObject, "Contact", StringComparison.OrdinalIgnoreCase) || string.Equals(personObject, "Lead", StringComparison.OrdinalIgnoreCase));
+
+    internal static string MissingLastName(string personObject) =>
+        $"No {personObject} matches the visitor and a new one needs a last name (visitor.lastName or visitor.name is missing); nothing was written.";
 
     /// <summary>The owner id to write: the record-owner marker keeps an existing record's owner and defers to the next strategy for new ones.</summary>
     internal static string? OwnerFor(ResolvedOwner owner, bool existing)
