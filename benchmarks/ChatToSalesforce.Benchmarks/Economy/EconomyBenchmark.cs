@@ -45,38 +45,20 @@ internal static class EconomyBenchmark
         string? jsonPath = null;
         string? label = null;
         var selected = AllRuns.Select(r => r.Name).ToList();
-        for (var i = 0; i < args.Length; i++)
+        if (!await BenchmarkArguments.TryReadAsync(args, Usage, new Dictionary<string, Func<string, bool>>
         {
-            switch (args[i])
+            ["--conversations"] = BenchmarkArguments.Int(n => n > 0, n => conversations = n),
+            ["--latency-ms"] = BenchmarkArguments.Int(n => n >= 0, n => latencyMs = n),
+            ["--runs"] = v =>
             {
-                case "--conversations" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
-                    conversations = n;
-                    i++;
-                    break;
-                case "--latency-ms" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var ms) && ms >= 0:
-                    latencyMs = ms;
-                    i++;
-                    break;
-                case "--runs" when i + 1 < args.Length:
-                    selected = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-                    var unknown = selected.FirstOrDefault(s => !AllRuns.Any(r => r.Name == s));
-                    if (selected.Count == 0 || unknown is not null)
-                    {
-                        await Console.Error.WriteLineAsync($"Unknown run '{unknown}' in --runs. {Usage}");
-                        return 2;
-                    }
-
-                    break;
-                case "--label" when i + 1 < args.Length:
-                    label = args[++i];
-                    break;
-                case "--json" when i + 1 < args.Length:
-                    jsonPath = args[++i];
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"Unknown or invalid argument '{args[i]}'. {Usage}");
-                    return 2;
-            }
+                selected = [.. v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                return selected.Count > 0 && selected.All(s => AllRuns.Any(r => r.Name == s));
+            },
+            ["--label"] = BenchmarkArguments.Text(v => label = v),
+            ["--json"] = BenchmarkArguments.Text(v => jsonPath = v),
+        }))
+        {
+            return 2;
         }
 
         var workload = EconomyWorkload.Create(conversations);

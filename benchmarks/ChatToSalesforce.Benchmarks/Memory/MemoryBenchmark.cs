@@ -36,28 +36,15 @@ internal static class MemoryBenchmark
         var checkpointCount = 10;
         string? jsonPath = null;
         string? label = null;
-        for (var i = 0; i < args.Length; i++)
+        if (!await BenchmarkArguments.TryReadAsync(args, Usage, new Dictionary<string, Func<string, bool>>
         {
-            switch (args[i])
-            {
-                case "--conversations" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
-                    conversations = n;
-                    i++;
-                    break;
-                case "--checkpoints" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var k) && k > 0:
-                    checkpointCount = k;
-                    i++;
-                    break;
-                case "--label" when i + 1 < args.Length:
-                    label = args[++i];
-                    break;
-                case "--json" when i + 1 < args.Length:
-                    jsonPath = args[++i];
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"Unknown or invalid argument '{args[i]}'. {Usage}");
-                    return 2;
-            }
+            ["--conversations"] = BenchmarkArguments.Int(n => n > 0, n => conversations = n),
+            ["--checkpoints"] = BenchmarkArguments.Int(n => n > 0, n => checkpointCount = n),
+            ["--label"] = BenchmarkArguments.Text(v => label = v),
+            ["--json"] = BenchmarkArguments.Text(v => jsonPath = v),
+        }))
+        {
+            return 2;
         }
 
         var shapeProblems = await InstantOrgSelfCheck.RunAsync();

@@ -41,36 +41,22 @@ internal static partial class SoakBenchmark
         int conversations = 10_000, batch = 100, seed = 16, afterCommit = 503;
         var replayFaultRate = 0.01;
         string? jsonPath = null;
-        for (var i = 0; i < args.Length; i++)
+        if (!await BenchmarkArguments.TryReadAsync(args, Usage, new Dictionary<string, Func<string, bool>>
         {
-            switch (args[i])
+            ["--conversations"] = BenchmarkArguments.Int(n => n >= TenantIds.Length, n => conversations = n),
+            ["--batch"] = BenchmarkArguments.Int(n => n >= TenantIds.Length, n => batch = n),
+            ["--seed"] = BenchmarkArguments.Int(_ => true, n => seed = n),
+            ["--after-commit-status"] = BenchmarkArguments.Int(n => n is 503 or 504, n => afterCommit = n),
+            ["--replay-fault-rate"] = v =>
             {
-                case "--conversations" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n >= TenantIds.Length:
-                    conversations = n;
-                    i++;
-                    break;
-                case "--batch" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var b) && b >= TenantIds.Length:
-                    batch = b;
-                    i++;
-                    break;
-                case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s):
-                    seed = s;
-                    i++;
-                    break;
-                case "--after-commit-status" when i + 1 < args.Length && args[i + 1] is "503" or "504":
-                    afterCommit = int.Parse(args[++i], CultureInfo.InvariantCulture);
-                    break;
-                case "--replay-fault-rate" when i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var r) && r is >= 0 and <= 1:
-                    replayFaultRate = r;
-                    i++;
-                    break;
-                case "--json" when i + 1 < args.Length:
-                    jsonPath = args[++i];
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"Unknown or invalid argument '{args[i]}'. {Usage}");
-                    return 2;
-            }
+                var ok = double.TryParse(v, CultureInfo.InvariantCulture, out var r) && r is >= 0 and <= 1;
+                replayFaultRate = ok ? r : replayFaultRate;
+                return ok;
+            },
+            ["--json"] = BenchmarkArguments.Text(v => jsonPath = v),
+        }))
+        {
+            return 2;
         }
 
         var journalFile = Path.Combine(Path.GetTempPath(), $"chat2sf-soak-{Guid.NewGuid():N}.db");

@@ -25,33 +25,16 @@ internal static class TenantsBenchmark
     {
         int tenants = 1_000, perTenant = 10, latencyMs = 20, many = 10_000;
         string? jsonPath = null;
-        for (var i = 0; i < args.Length; i++)
+        if (!await BenchmarkArguments.TryReadAsync(args, Usage, new Dictionary<string, Func<string, bool>>
         {
-            switch (args[i])
-            {
-                case "--tenants" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
-                    tenants = n;
-                    i++;
-                    break;
-                case "--per-tenant" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var k) && k > 0:
-                    perTenant = k;
-                    i++;
-                    break;
-                case "--latency-ms" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var ms) && ms >= 0:
-                    latencyMs = ms;
-                    i++;
-                    break;
-                case "--many" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var m) && m > 0:
-                    many = m;
-                    i++;
-                    break;
-                case "--json" when i + 1 < args.Length:
-                    jsonPath = args[++i];
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"Unknown or invalid argument '{args[i]}'. {Usage}");
-                    return 2;
-            }
+            ["--tenants"] = BenchmarkArguments.Int(n => n > 0, n => tenants = n),
+            ["--per-tenant"] = BenchmarkArguments.Int(n => n > 0, n => perTenant = n),
+            ["--latency-ms"] = BenchmarkArguments.Int(n => n >= 0, n => latencyMs = n),
+            ["--many"] = BenchmarkArguments.Int(n => n > 0, n => many = n),
+            ["--json"] = BenchmarkArguments.Text(v => jsonPath = v),
+        }))
+        {
+            return 2;
         }
 
         var latency = TimeSpan.FromMilliseconds(latencyMs);
