@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
 
 namespace ChatToSalesforce.Benchmarks.Micro;
 
@@ -34,7 +35,7 @@ internal sealed class CannedSalesforceClient : ISalesforceClient
         {
             results[i] = reads[i].Kind == SalesforceReadKind.Query
                 ? EmptyQuery
-                : new SalesforceReadResult { Description = _describes.TryGetValue(reads[i].Text, out var d) ? d : _describes[reads[i].Text] = SalesforceObjectDescription.FromJson(Describes.For(reads[i].Text)) };
+                : new SalesforceReadResult { Description = _describes.TryGetValue(reads[i].Text, out var d) ? d : _describes[reads[i].Text] = DescribeWire.FromJson(Describes.For(reads[i].Text)) };
         }
 
         return Task.FromResult(new SalesforceReadBatchResult(results, 1));
@@ -60,7 +61,7 @@ internal sealed class CannedSalesforceClient : ISalesforceClient
     }
 
     public Task<SalesforceObjectDescription> DescribeAsync(string objectType, CancellationToken cancellationToken = default) =>
-        Task.FromResult(SalesforceObjectDescription.FromJson(Describes.For(objectType)));
+        Task.FromResult(DescribeWire.FromJson(Describes.For(objectType)));
 
     public Task<SalesforceSaveResult> UploadFileAsync(SalesforceFileUpload file, CancellationToken cancellationToken = default) =>
         Task.FromResult(new SalesforceSaveResult("068000000000001AAA", true, null, []));

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using ChatToSalesforce.DependencyInjection.Internal;
 using ChatToSalesforce.Tenancy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -41,11 +42,8 @@ public static class SalesforceTenancyBuilderExtensions
 
     private static ISalesforceChatExportBuilder Configure(ISalesforceChatExportBuilder builder, Action<SalesforceTenancyOptions>? configure)
     {
-        var options = builder.Services.AddOptions<SalesforceTenancyOptions>()
-            .Validate(static o => o.IdleTimeout > TimeSpan.Zero, "SalesforceTenancyOptions.IdleTimeout: must be positive, for example 30 minutes.")
-            .Validate(static o => o.MaxActiveTenants >= 1, "SalesforceTenancyOptions.MaxActiveTenants: must be at least 1.")
-            .Validate(static o => o.MaxConcurrentChunks is >= 1 and <= 256, "SalesforceTenancyOptions.MaxConcurrentChunks: must be between 1 and 256.")
-            .ValidateOnStart();
+        var options = builder.Services.AddOptions<SalesforceTenancyOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SalesforceTenancyOptions>, TenancyOptionsValidator>());
         if (configure is not null)
         {
             options.Configure(configure);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
 
 namespace ChatToSalesforce.Tests.Salesforce;
 
@@ -23,7 +24,7 @@ public class SalesforceObjectDescriptionTests
             }
             """)!;
 
-        var description = SalesforceObjectDescription.FromJson(json);
+        var description = DescribeWire.FromJson(json);
 
         description.Name.Should().Be("Lead");
         description.KeyPrefix.Should().Be("00Q");
@@ -41,8 +42,8 @@ public class SalesforceObjectDescriptionTests
     [Fact]
     public void FromJson_NotADescribe_ThrowsFormatException()
     {
-        FluentActions.Invoking(() => SalesforceObjectDescription.FromJson(new JsonObject { ["name"] = "Lead" })).Should().Throw<FormatException>();
-        FluentActions.Invoking(() => SalesforceObjectDescription.FromJson(new JsonArray())).Should().Throw<FormatException>();
+        FluentActions.Invoking(() => DescribeWire.FromJson(new JsonObject { ["name"] = "Lead" })).Should().Throw<FormatException>();
+        FluentActions.Invoking(() => DescribeWire.FromJson(new JsonArray())).Should().Throw<FormatException>();
     }
 
     [Fact]

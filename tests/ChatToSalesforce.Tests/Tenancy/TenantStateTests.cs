@@ -95,6 +95,27 @@ public class TenantStateTests
     }
 
     [Fact]
+    public async Task Tenant_store_options_report_every_range_problem_by_the_option_it_concerns()
+    {
+        var services = new ServiceCollection();
+        services.AddSalesforceChatExport(o => o.InstanceUrl = new Uri("https://home.my.salesforce.com"))
+            .UseTenantStore(new InMemorySalesforceTenantStore(), o =>
+            {
+                o.IdleTimeout = TimeSpan.Zero;
+                o.MaxActiveTenants = 0;
+                o.MaxConcurrentChunks = 257;
+            });
+        await using var provider = services.BuildServiceProvider();
+
+        var resolve = () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SalesforceTenancyOptions>>().Value;
+
+        resolve.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>().Which.Failures.Should().BeEquivalentTo(
+            "SalesforceTenancyOptions.IdleTimeout: must be positive, for example 30 minutes.",
+            "SalesforceTenancyOptions.MaxActiveTenants: must be at least 1.",
+            "SalesforceTenancyOptions.MaxConcurrentChunks: must be between 1 and 256.");
+    }
+
+    [Fact]
     public async Task Start_up_options_may_hold_only_the_vendors_app_when_tenants_come_from_a_store()
     {
         using var org = new ChatToSalesforce.Testing.SalesforceEmulator(new ChatToSalesforce.Testing.SalesforceEmulatorOptions { InstanceUrl = new Uri("https://acme.my.salesforce.com") });

@@ -1,4 +1,5 @@
 using ChatToSalesforce.Actions;
+using ChatToSalesforce.Tenancy;
 using Microsoft.Extensions.Options;
 
 namespace ChatToSalesforce.DependencyInjection.Internal;
@@ -26,3 +27,17 @@ internal sealed partial class ActionOptionsAttributeValidator : IValidateOptions
 /// <summary>The attribute rules of <see cref="TranscriptOptions"/>.</summary>
 [OptionsValidator]
 internal sealed partial class TranscriptOptionsAttributeValidator : IValidateOptions<TranscriptOptions>;
+
+/// <summary>The attribute rules of <see cref="SalesforceTenancyOptions"/>.</summary>
+[OptionsValidator]
+internal sealed partial class TenancyOptionsAttributeValidator : IValidateOptions<SalesforceTenancyOptions>;
+
+/// <summary>Validates <see cref="SalesforceTenancyOptions"/> (set in code with <c>UseTenantStore</c>): its attribute rules, each failure named after the option.</summary>
+internal sealed class TenancyOptionsValidator : IValidateOptions<SalesforceTenancyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SalesforceTenancyOptions options)
+    {
+        var result = new TenancyOptionsAttributeValidator().Validate(name, options);
+        return result.Failed ? ValidateOptionsResult.Fail(result.Failures.Select(f => nameof(SalesforceTenancyOptions) + "." + f)) : result;
+    }
+}

@@ -47,7 +47,7 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
         Set(new Key(org, DescribeKind, description.Name), description, duration);
         if (Distributed is not null)
         {
-            Share(DistributedKey(org, DescribeKind, description.Name), Encoding.UTF8.GetBytes(description.ToJson().ToJsonString()), duration);
+            Share(DistributedKey(org, DescribeKind, description.Name), Encoding.UTF8.GetBytes(DescribeWire.ToJson(description).ToJsonString()), duration);
         }
     }
 
@@ -141,7 +141,7 @@ internal sealed class OrgMetadataCache(TimeProvider timeProvider)
 
         try
         {
-            Set(new Key(org, DescribeKind, name), SalesforceObjectDescription.FromJson(JsonNode.Parse(bytes)!), duration);
+            Set(new Key(org, DescribeKind, name), DescribeWire.FromJson(JsonNode.Parse(bytes)!), duration);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException)
         {

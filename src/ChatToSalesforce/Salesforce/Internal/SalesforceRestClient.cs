@@ -230,7 +230,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         var (status, body) = await SendAsync(new Operation($"Describe {objectType}", HttpMethod.Get, $"sobjects/{objectType}/describe", RetrySafe: true), cancellationToken).ConfigureAwait(false);
         try
         {
-            return SalesforceObjectDescription.FromJson(body ?? new JsonObject());
+            return DescribeWire.FromJson(body ?? new JsonObject());
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException)
         {

@@ -87,7 +87,7 @@ internal static class TypedOperationsWire
 
         if (read.Kind == SalesforceReadKind.Describe)
         {
-            return new SalesforceReadResult { Description = SalesforceObjectDescription.FromJson(sub.Body!) };
+            return new SalesforceReadResult { Description = DescribeWire.FromJson(sub.Body!) };
         }
 
         if (read.Kind == SalesforceReadKind.ObjectList)
