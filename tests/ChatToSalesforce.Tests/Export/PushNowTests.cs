@@ -165,6 +165,27 @@ public class PushNowTests
     }
 
     [Fact]
+    public async Task A_Case_of_the_configured_mode_that_lost_its_Contact_is_updated_for_a_Contact_not_taken_for_a_Lead()
+    {
+        // Regression: only a Case pushed into another activity object than the configured one says "Lead" by having no Contact.
+        using var org = new SalesforceEmulator();
+        using var host = EmulatorExport.Create(org, o =>
+        {
+            o.Mode = ExportMode.ContactAndCase;
+            o.Actions.FollowPushedExports = true;
+        });
+        var first = await host.Exporter.ExportAsync(Chat(ended: null, "Hello"));
+        org.Update(first.Activity!.Id, new Dictionary<string, object?> { ["ContactId"] = null });
+
+        var again = await host.Exporter.ExportAsync(Chat(ended: Start.AddMinutes(5), "Hello", "Bye"));
+
+        again.Activity!.Id.Should().Be(first.Activity.Id);
+        again.Person!.ObjectType.Should().Be("Contact");
+        org.Records("Lead").Should().BeEmpty();
+        org.Records("Case").Should().ContainSingle().Which.Text("ContactId").Should().Be(first.Person!.Id);
+    }
+
+    [Fact]
     public async Task By_default_a_push_into_another_activity_object_is_not_searched_for()
     {
         using var org = new SalesforceEmulator();

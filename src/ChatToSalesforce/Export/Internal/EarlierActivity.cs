@@ -4,17 +4,22 @@ using ChatToSalesforce.Salesforce.Internal;
 namespace ChatToSalesforce.Export.Internal;
 
 /// <summary>The activity an earlier export of the conversation (session) wrote, in whichever activity object, and the person it links to.</summary>
-internal sealed record EarlierActivity(string ObjectType, string ActivityId, string? PersonId)
+/// <param name="ObjectType">The activity object it was found in.</param>
+/// <param name="ActivityId">The activity.</param>
+/// <param name="PersonId">The person it links to, if any.</param>
+/// <param name="ElsewhereThanConfigured">Whether it was found in another activity object than the mode in force writes (a push with other choices).</param>
+internal sealed record EarlierActivity(string ObjectType, string ActivityId, string? PersonId, bool ElsewhereThanConfigured)
 {
     // What a search in an object the integration user cannot read (or the org does not have) answers: nothing was pushed there.
     private static readonly string[] NotReadable = ["INVALID_TYPE", "INSUFFICIENT_ACCESS", "INSUFFICIENT_ACCESS_OR_READONLY"];
 
     /// <summary>
-    /// Gets the person object of the export that wrote the activity: the object <see cref="PersonId"/> is (Contact or Lead);
-    /// a Case without a Contact was written for a Lead (a Case links only to Contacts).
+    /// Gets the person object of the export that wrote the activity: the object <see cref="PersonId"/> is (Contact or Lead).
+    /// A Case pushed into another object than the configured one without a Contact was pushed for a Lead (a Case links only
+    /// to Contacts); a Case of the configured object without one (its Contact deleted, say) says nothing.
     /// </summary>
     public string? PersonObject => RecordIds.PersonObjectOf(PersonId)
-        ?? (PersonId is null && string.Equals(ObjectType, "Case", StringComparison.OrdinalIgnoreCase) ? "Lead" : null);
+        ?? (PersonId is null && ElsewhereThanConfigured && string.Equals(ObjectType, "Case", StringComparison.OrdinalIgnoreCase) ? "Lead" : null);
 
     /// <summary>
     /// Queues the lookups in the reader's current round (before any await, so they travel with the export's other reads):
@@ -23,7 +28,7 @@ internal sealed record EarlierActivity(string ObjectType, string ActivityId, str
     /// </summary>
     public static Task<EarlierActivity?>? Find(ISalesforceReader reader, Conversation conversation, ActivityKey key, SalesforceChatExportOptions options, string activityObject, CancellationToken cancellationToken)
     {
-        var lookups = new List<(string ObjectType, Task<IReadOnlyList<SalesforceFieldValues>> Records, bool Optional)>(3);
+        var lookups = new List<(string ObjectType, Task<IReadOnlyList<SalesforceFieldValues>> Records, bool Elsewhere)>(3);
         if (ActivityMarker.NeedsLookup(conversation, options))
         {
             lookups.Add((activityObject, reader.LookupAsync(ActivityMarker.Lookup(activityObject, key, options.ConversationIdField), cancellationToken).AsTask(), false));
@@ -40,24 +45,24 @@ internal sealed record EarlierActivity(string ObjectType, string ActivityId, str
         return lookups.Count == 0 ? null : PickAsync(lookups);
     }
 
-    private static async Task<EarlierActivity?> PickAsync(List<(string ObjectType, Task<IReadOnlyList<SalesforceFieldValues>> Records, bool Optional)> lookups)
+    private static async Task<EarlierActivity?> PickAsync(List<(string ObjectType, Task<IReadOnlyList<SalesforceFieldValues>> Records, bool Elsewhere)> lookups)
     {
         EarlierActivity? found = null;
-        foreach (var (objectType, records, optional) in lookups)
+        foreach (var (objectType, records, elsewhere) in lookups)
         {
             IReadOnlyList<SalesforceFieldValues> answer;
             try
             {
                 answer = await records.ConfigureAwait(false);
             }
-            catch (SalesforceApiException ex) when (optional && NotReadable.Contains(ex.ErrorCode))
+            catch (SalesforceApiException ex) when (elsewhere && NotReadable.Contains(ex.ErrorCode))
             {
                 continue;
             }
 
             if (found is null && answer.FirstOrDefault() is { } record && record.GetString("Id") is { } id)
             {
-                found = new EarlierActivity(objectType, id, record.GetString(ActivityMarker.PersonLink(objectType)));
+                found = new EarlierActivity(objectType, id, record.GetString(ActivityMarker.PersonLink(objectType)), elsewhere);
             }
         }
 
