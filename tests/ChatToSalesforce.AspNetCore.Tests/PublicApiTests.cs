@@ -6,21 +6,8 @@ namespace ChatToSalesforce.AspNetCore.Tests;
 public sealed class PublicApiTests
 {
     [Fact]
-    public void Public_api_matches_the_approved_listing()
-    {
-        var assembly = typeof(SalesforceConnectEndpointRouteBuilderExtensions).Assembly;
-        var text = ChatToSalesforce.Tests.Shared.PublicApiRenderer.Render(assembly);
-
-        var approvedPath = Path.Combine(AppContext.BaseDirectory, "PublicAPI.approved.txt");
-        var rendered = text.ToString().ReplaceLineEndings("\n");
-        var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
-        if (rendered != approved)
-        {
-            File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "PublicAPI.received.txt"), rendered);
-        }
-
-        rendered.Should().Be(approved, "the public API changed; review PublicAPI.received.txt in the test output and copy it over tests/ChatToSalesforce.AspNetCore.Tests/PublicAPI.approved.txt if intended");
-    }
+    public void Public_api_matches_the_approved_listing() =>
+        ChatToSalesforce.Tests.Shared.PublicApiRenderer.Approve(typeof(SalesforceConnectEndpointRouteBuilderExtensions).Assembly, "tests/ChatToSalesforce.AspNetCore.Tests/PublicAPI.approved.txt");
 
     [Fact]
     public void Only_the_extension_and_its_options_are_public()

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
+using FluentAssertions;
 
 namespace ChatToSalesforce.Tests.Shared;
 
@@ -10,6 +11,37 @@ namespace ChatToSalesforce.Tests.Shared;
 /// </summary>
 internal static class PublicApiRenderer
 {
+    /// <summary>
+    /// Compares the assembly's rendered surface with its approved file; on a difference, writes the received file beside it
+    /// (copy it over the approved one when the change is intended) and fails naming both.
+    /// </summary>
+    /// <param name="assembly">The package's assembly.</param>
+    /// <param name="approvedFile">The approved file, relative to the repository root, ending in <c>.approved.txt</c>.</param>
+    internal static void Approve(Assembly assembly, string approvedFile)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ChatToSalesforce.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var root = dir?.FullName ?? throw new InvalidOperationException("Repository root (ChatToSalesforce.sln) not found.");
+        var approvedPath = Path.Combine(root, approvedFile);
+        var receivedPath = approvedPath[..^".approved.txt".Length] + ".received.txt";
+        var actual = Render(assembly);
+        var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
+        if (approved != actual)
+        {
+            File.WriteAllText(receivedPath, actual);
+        }
+        else if (File.Exists(receivedPath))
+        {
+            File.Delete(receivedPath);
+        }
+
+        actual.Should().Be(approved, "the public API changed; review {0} and, if intended, copy it over {1}", receivedPath, approvedPath);
+    }
+
     internal static string Render(Assembly assembly)
     {
         var sb = new StringBuilder();

@@ -25,34 +25,6 @@ public sealed class JournalPublicApiTests
         }
     }
 
-    private static void Approve(Assembly assembly)
-    {
-        var actual = PublicApiRenderer.Render(assembly);
-        var folder = Folder();
-        var name = assembly.GetName().Name;
-        var approvedPath = Path.Combine(folder, $"{name}.approved.txt");
-        var receivedPath = Path.Combine(folder, $"{name}.received.txt");
-        var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
-        if (approved != actual)
-        {
-            File.WriteAllText(receivedPath, actual);
-        }
-        else if (File.Exists(receivedPath))
-        {
-            File.Delete(receivedPath);
-        }
-
-        actual.Should().Be(approved, "the public API changed; review {0} and, if intended, copy it over {1}", receivedPath, approvedPath);
-    }
-
-    private static string Folder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ChatToSalesforce.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Repository root (ChatToSalesforce.sln) not found."), "tests", "ChatToSalesforce.Journal.Tests", "PublicApi");
-    }
+    private static void Approve(Assembly assembly) =>
+        PublicApiRenderer.Approve(assembly, $"tests/ChatToSalesforce.Journal.Tests/PublicApi/{assembly.GetName().Name}.approved.txt");
 }

@@ -12,35 +12,8 @@ namespace ChatToSalesforce.Tests.PublicApi;
 public sealed class PublicApiApprovalTests
 {
     [Fact]
-    public void PublicApi_MatchesApprovedFile()
-    {
-        var actual = Render(typeof(IConversationExporter).Assembly);
-        var approvedPath = Path.Combine(SourceDirectory(), "PublicAPI.approved.txt");
-        var receivedPath = Path.Combine(SourceDirectory(), "PublicAPI.received.txt");
-        var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
-
-        if (approved != actual)
-        {
-            File.WriteAllText(receivedPath, actual);
-        }
-        else if (File.Exists(receivedPath))
-        {
-            File.Delete(receivedPath);
-        }
-
-        actual.Should().Be(approved, "the public API changed; review {0} and, if intended, copy it over {1}", receivedPath, approvedPath);
-    }
+    public void PublicApi_MatchesApprovedFile() =>
+        ChatToSalesforce.Tests.Shared.PublicApiRenderer.Approve(typeof(IConversationExporter).Assembly, "tests/ChatToSalesforce.Tests/PublicApi/PublicAPI.approved.txt");
 
     internal static string Render(Assembly assembly) => ChatToSalesforce.Tests.Shared.PublicApiRenderer.Render(assembly);
-
-    private static string SourceDirectory()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ChatToSalesforce.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Repository root (ChatToSalesforce.sln) not found."), "tests", "ChatToSalesforce.Tests", "PublicApi");
-    }
 }
