@@ -1,6 +1,3 @@
-using System.Reflection;
-using System.Text;
-
 namespace ChatToSalesforce.Testing.Tests;
 
 public sealed class PublicSurfaceTests
@@ -30,30 +27,6 @@ public sealed class PublicSurfaceTests
 
     /// <summary>Serilog-style approval: the rendered public API must match PublicAPI.approved.txt; a change is a visible diff.</summary>
     [Fact]
-    public void Public_api_matches_the_approved_listing()
-    {
-        var text = new StringBuilder();
-        foreach (var type in typeof(SalesforceEmulator).Assembly.GetExportedTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
-        {
-            text.AppendLine(type.FullName);
-            var members = type.GetMembers(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
-                .Where(m => m is not MethodInfo { IsSpecialName: true })
-                .Select(m => "    " + m.MemberType + " " + m)
-                .Order(StringComparer.Ordinal);
-            foreach (var member in members)
-            {
-                text.AppendLine(member);
-            }
-        }
-
-        var approvedPath = Path.Combine(AppContext.BaseDirectory, "PublicAPI.approved.txt");
-        var rendered = text.ToString().ReplaceLineEndings("\n");
-        var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
-        if (rendered != approved)
-        {
-            File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "PublicAPI.received.txt"), rendered);
-        }
-
-        rendered.Should().Be(approved, "the public API changed; review PublicAPI.received.txt in the test output and copy it over tests/ChatToSalesforce.Testing.Tests/PublicAPI.approved.txt if intended");
-    }
+    public void Public_api_matches_the_approved_listing() =>
+        ChatToSalesforce.Tests.Shared.PublicApiRenderer.Approve(typeof(SalesforceEmulator).Assembly, "tests/ChatToSalesforce.Testing.Tests/PublicAPI.approved.txt");
 }
