@@ -20,7 +20,9 @@ public sealed class ChatActionOptions
     /// Gets or sets whether an export also looks for what an earlier export of the same conversation wrote in the other
     /// activity objects (a push whose <see cref="ConversationExportChoices.Mode"/> chose a Case while the configured mode
     /// writes Tasks, for example), and then updates that activity and keeps its person instead of writing a second activity.
-    /// A push that keeps the configured activity object (another person object, another owner) is followed either way.
+    /// A push that keeps the configured activity object (another person object, another owner) is followed either way, except
+    /// with <see cref="SalesforceChatExportOptions.ConversationIdField"/>: the activity is then upserted on its key without a
+    /// look, so following the push's person needs this setting too.
     /// </summary>
     /// <value>
     /// Defaults to <see langword="false"/>. Turned on, every export's read also searches the <c>Subject</c> of the other

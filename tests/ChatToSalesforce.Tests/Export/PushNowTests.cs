@@ -186,6 +186,26 @@ public class PushNowTests
     }
 
     [Fact]
+    public async Task With_a_conversation_id_field_and_following_on_the_close_keeps_the_pushed_Lead_of_the_same_Task()
+    {
+        using var org = new SalesforceEmulator();
+        SingleExportTests.DefineKeys(org);
+        using var host = EmulatorExport.Create(org, o =>
+        {
+            o.ConversationIdField = "Chat_Conversation_Id__c";
+            o.Actions.FollowPushedExports = true;
+        });
+        var pushed = await host.Exporter.ExportAsync(Chat(ended: null, "Hello"), new ConversationExportChoices { Mode = ExportMode.LeadAndTask });
+
+        var closed = await host.Exporter.ExportAsync(Chat(ended: Start.AddMinutes(5), "Hello", "Bye"));
+
+        closed.Person!.Id.Should().Be(pushed.Person!.Id);
+        closed.Activity!.Id.Should().Be(pushed.Activity!.Id);
+        org.Records("Contact").Should().BeEmpty();
+        org.Records("Task").Should().ContainSingle().Which.Text("WhoId").Should().Be(pushed.Person.Id);
+    }
+
+    [Fact]
     public async Task By_default_a_push_into_another_activity_object_is_not_searched_for()
     {
         using var org = new SalesforceEmulator();

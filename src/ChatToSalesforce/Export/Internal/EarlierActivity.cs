@@ -23,13 +23,16 @@ internal sealed record EarlierActivity(string ObjectType, string ActivityId, str
 
     /// <summary>
     /// Queues the lookups in the reader's current round (before any await, so they travel with the export's other reads):
-    /// the configured activity object by the activity key when it needs a look, and the other activity objects by the
-    /// marker (<see cref="Actions.ChatActionOptions.FollowPushedExports"/>). The configured object's activity wins.
+    /// the configured activity object by the activity key when it needs a look (always when following pushes), and the other
+    /// activity objects by the marker (<see cref="Actions.ChatActionOptions.FollowPushedExports"/>). The configured object's
+    /// activity wins.
     /// </summary>
     public static Task<EarlierActivity?>? Find(ISalesforceReader reader, Conversation conversation, ActivityKey key, SalesforceChatExportOptions options, string activityObject, CancellationToken cancellationToken)
     {
         var lookups = new List<(string ObjectType, Task<IReadOnlyList<SalesforceFieldValues>> Records, bool Elsewhere)>(3);
-        if (ActivityMarker.NeedsLookup(conversation, options))
+        // With a conversation id field the configured object is upserted on the key, so it is looked up only to find
+        // missing files, or to follow a push's person (FollowPushedExports).
+        if (ActivityMarker.NeedsLookup(conversation, options) || options.Actions.FollowPushedExports)
         {
             lookups.Add((activityObject, reader.LookupAsync(ActivityMarker.Lookup(activityObject, key, options.ConversationIdField), cancellationToken).AsTask(), false));
         }
