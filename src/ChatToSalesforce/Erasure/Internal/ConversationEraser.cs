@@ -12,8 +12,9 @@ namespace ChatToSalesforce.Erasure.Internal;
 /// </summary>
 internal sealed partial class ConversationEraser(TenantRegistry tenants, ILogger<ConversationEraser> logger) : IConversationEraser
 {
+    // The activity objects an export writes and the field linking each to its person (a Case links only to Contacts).
     private static readonly (string Object, string PersonField, bool ContactsOnly)[] ActivityLinks =
-        [("Task", "WhoId", false), ("Event", "WhoId", false), ("Case", "ContactId", true)];
+        ActivityMarker.ActivityObjects.Select(o => (o, ActivityMarker.PersonLink(o), ActivityMarker.PersonLink(o) == "ContactId")).ToArray();
 
     public async Task<ErasureResult> EraseAsync(ErasureRequest request, CancellationToken cancellationToken = default)
     {
