@@ -24,6 +24,9 @@ public sealed partial class SalesforceEmulator
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        // Reading the body depends on the request alone: done before taking the lock, so requests read in parallel.
+        request.PrepareJson();
+        CompositeApi.PrepareGraph(request);
         lock (_gate)
         {
             var counted = false;

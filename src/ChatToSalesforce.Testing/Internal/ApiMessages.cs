@@ -64,8 +64,45 @@ internal sealed class ApiRequest
             throw ApiException.ParserError("The HTTP entity body is required, but this request has no entity body.");
         }
 
+        if (Interlocked.Exchange(ref _prepared, null) is { } prepared)
+        {
+            return prepared.Node ?? throw prepared.Error!;
+        }
+
         return ParseBody(Body, "the request body");
     }
+
+    private Prepared? _prepared;
+
+    /// <summary>A graph request's graphs, read and checked ahead of the lock (see <c>CompositeApi.PrepareGraph</c>).</summary>
+    public JsonArray? CheckedGraphs { get; set; }
+
+    /// <summary>Why a graph request's body was rejected when it was read ahead of the lock.</summary>
+    public ApiException? GraphsError { get; set; }
+
+    /// <summary>
+    /// Parses a JSON body ahead of <see cref="ReadJson"/>, outside the emulator's lock: parsing touches only the request,
+    /// so concurrent requests parse in parallel and the lock is held only while the org's state is read and written.
+    /// The next <see cref="ReadJson"/> takes the result (or its error); later ones parse again.
+    /// </summary>
+    public void PrepareJson()
+    {
+        if (HasJsonBody || Body.Length == 0 || Body[0] is not ((byte)'{' or (byte)'['))
+        {
+            return;
+        }
+
+        try
+        {
+            _prepared = new Prepared(ParseBody(Body, "the request body"), null);
+        }
+        catch (ApiException e)
+        {
+            _prepared = new Prepared(null, e);
+        }
+    }
+
+    private sealed record Prepared(JsonNode? Node, ApiException? Error);
 
     /// <summary>How deep objects and arrays may nest in a JSON body (System.Text.Json's default, made explicit).</summary>
     public const int MaxJsonDepth = 64;
@@ -76,15 +113,25 @@ internal sealed class ApiRequest
     /// Parses a JSON body with a bounded depth: deeper input answers JSON_PARSER_ERROR (400) instead of being walked
     /// recursively later.
     /// </summary>
-    public static JsonNode ParseBody(ReadOnlySpan<byte> body, string what)
+    /// <remarks>The document reads <paramref name="body"/> in place (no copy): the caller must not change it afterwards.</remarks>
+    public static JsonNode ParseBody(ReadOnlyMemory<byte> body, string what)
     {
         try
         {
-            return JsonNode.Parse(body, documentOptions: BodyOptions) ?? throw ApiException.ParserError("The HTTP entity body is required, but this request has no entity body.");
+            // Not disposed: the nodes read the document lazily for as long as they live.
+            var document = JsonDocument.Parse(body, BodyOptions);
+            var root = document.RootElement;
+            return root.ValueKind switch
+            {
+                JsonValueKind.Object => JsonObject.Create(root)!,
+                JsonValueKind.Array => JsonArray.Create(root)!,
+                JsonValueKind.Null => throw ApiException.ParserError("The HTTP entity body is required, but this request has no entity body."),
+                _ => JsonValue.Create(root)!,
+            };
         }
         catch (JsonException e)
         {
-            if (NestsDeeperThan(body, MaxJsonDepth))
+            if (NestsDeeperThan(body.Span, MaxJsonDepth))
             {
                 throw ApiException.ParserError($"The JSON in {what} nests objects or arrays more than {MaxJsonDepth} levels deep.");
             }

@@ -125,20 +125,7 @@ internal sealed partial class CompositeApi
 
     private ApiResponse Graph(ApiRequest request, CallContext ctx)
     {
-        var body = request.ReadJsonObject("GraphRequest");
-        var graphs = body["graphs"] as JsonArray ?? throw new ApiException(400, "JSON_PARSER_ERROR", "graphs is required");
-        if (graphs.Count > 75)
-        {
-            throw new ApiException(400, "INVALID_INPUT", "The number of graphs exceeds the maximum of 75.");
-        }
-
-        var total = graphs.Sum(g => (g?["compositeRequest"] as JsonArray)?.Count ?? 0);
-        if (total > 500)
-        {
-            throw new ApiException(400, "INVALID_INPUT", "The number of nodes exceeds the maximum of 500.");
-        }
-
-        CheckGraphShapes(graphs);
+        var graphs = CheckedGraphs(request);
         LastSubrequests.Clear();
         var output = new JsonArray();
         var failures = 0;
@@ -176,6 +163,58 @@ internal sealed partial class CompositeApi
         }
 
         return new ApiResponse(200, new JsonObject { ["graphs"] = output });
+    }
+
+    /// <summary>
+    /// Reads and checks a graph request's body ahead of the emulator's lock: the limits and shapes depend on the body
+    /// alone, so concurrent requests check in parallel and the lock is held only while records are written. The outcome
+    /// (graphs or error) waits on the request until <see cref="Graph"/> takes it, so errors keep their order (a request
+    /// that fails authentication still answers 401).
+    /// </summary>
+    public static void PrepareGraph(ApiRequest request)
+    {
+        if (request.Method != "POST" || !request.Path.EndsWith("/composite/graph", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        try
+        {
+            request.CheckedGraphs = ReadGraphs(request);
+        }
+        catch (ApiException e)
+        {
+            request.GraphsError = e;
+        }
+    }
+
+    private static JsonArray CheckedGraphs(ApiRequest request)
+    {
+        if (request.GraphsError is { } error)
+        {
+            throw error;
+        }
+
+        return request.CheckedGraphs ?? ReadGraphs(request);
+    }
+
+    private static JsonArray ReadGraphs(ApiRequest request)
+    {
+        var body = request.ReadJsonObject("GraphRequest");
+        var graphs = body["graphs"] as JsonArray ?? throw new ApiException(400, "JSON_PARSER_ERROR", "graphs is required");
+        if (graphs.Count > 75)
+        {
+            throw new ApiException(400, "INVALID_INPUT", "The number of graphs exceeds the maximum of 75.");
+        }
+
+        var total = graphs.Sum(g => (g?["compositeRequest"] as JsonArray)?.Count ?? 0);
+        if (total > 500)
+        {
+            throw new ApiException(400, "INVALID_INPUT", "The number of nodes exceeds the maximum of 500.");
+        }
+
+        CheckGraphShapes(graphs);
+        return graphs;
     }
 
     /// <summary>Composite graph limits (REST API Developer Guide, "Composite Graph Limits").</summary>
@@ -291,7 +330,8 @@ internal sealed partial class CompositeApi
 
     /// <summary>
     /// Whether a string value may hold <c>@{</c>. A value parsed from the request is looked at in its raw UTF-8 form,
-    /// without making a string of it (a transcript is kilobytes long); a raw value with escapes is decoded to be sure.
+    /// without making a string of it (a transcript is kilobytes long); a raw value is decoded only when it may spell
+    /// <c>@{</c> through escapes.
     /// </summary>
     private static bool MayHoldReference(JsonValue value)
     {
@@ -301,7 +341,24 @@ internal sealed partial class CompositeApi
         }
 
         var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
-        return raw.IndexOf("@{"u8) >= 0 || raw.IndexOf((byte)'\\') >= 0;
+        if (raw.IndexOf("@{"u8) >= 0)
+        {
+            return true;
+        }
+
+        // Only a \uXXXX escape can spell '@' or '{' (writers escape quotes, '+', '<' and the like that way too):
+        // look at each, and decode the value only when one of them is '@' or '{'.
+        var rest = raw;
+        for (var at = rest.IndexOf("\\u"u8); at >= 0; at = rest.IndexOf("\\u"u8))
+        {
+            rest = rest[(at + 2)..];
+            if (rest.Length >= 4 && System.Buffers.Text.Utf8Parser.TryParse(rest[..4], out ushort code, out var used, 'x') && used == 4 && code is 0x40 or 0x7B)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private JsonArray Run(JsonArray subrequests, bool allOrNone, ApiRequest parent, CallContext ctx, bool graph)

@@ -24,6 +24,25 @@ internal sealed class EmulatorHttpHandler : HttpMessageHandler
         return ToHttp(response, request);
     }
 
+    /// <summary>Reads a request body into one array of its size (a seekable content, such as a byte-array content, is copied once).</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (stream.CanSeek)
+            {
+                var body = new byte[stream.Length - stream.Position];
+                await stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
+                return body;
+            }
+
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            return copy.ToArray();
+        }
+    }
+
     /// <summary>The emulator's view of an HttpClient request addressed to <paramref name="uri"/>.</summary>
     internal static async Task<ApiRequest> ReadAsync(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
     {
@@ -41,7 +60,7 @@ internal sealed class EmulatorHttpHandler : HttpMessageHandler
                 headers[name] = string.Join(", ", values);
             }
 
-            body = await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            body = await ReadBodyAsync(request.Content, cancellationToken).ConfigureAwait(false);
         }
 
         return new ApiRequest
