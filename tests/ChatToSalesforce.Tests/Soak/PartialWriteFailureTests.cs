@@ -29,11 +29,12 @@ public sealed class PartialWriteFailureTests : IDisposable
     {
         // (The same fault on the first graph request does not duplicate: the bug is in the resend after a partial success.)
         const int failing = 2;
-        // 100 conversations in one ExportManyAsync: one chunk whose write takes more than one composite graph request.
-        // One graph request answers 503 before Salesforce sees it (nothing applied); the others are applied.
+        // 200 conversations with a file each in one ExportManyAsync: one chunk of 600 writes, which takes more than one
+        // composite graph request (500 nodes a request). One graph request answers 503 before Salesforce sees it (nothing
+        // applied); the others are applied.
         var host = EmulatorExport.Create(_org, null, handler: inner => new UnavailableHandler(inner, failing));
         _hosts.Add(host);
-        var conversations = Enumerable.Range(0, 100).Select(i => Conversation($"chunk-{i:D3}", $"chunk{i:D3}@example.com")).ToArray();
+        var conversations = Enumerable.Range(0, 200).Select(i => WithFile(Conversation($"chunk-{i:D3}", $"chunk{i:D3}@example.com"))).ToArray();
 
         var results = await host.Exporter.ExportManyAsync(conversations).ToListAsync();
 
@@ -42,13 +43,20 @@ public sealed class PartialWriteFailureTests : IDisposable
         // The applied graphs' answers were lost with the failed request: those conversations fail as retry-later (never
         // resent blindly), the others are sent again; a re-export of the failed ones then updates what was written.
         results.Should().OnlyContain(r => r.Status == ExportStatus.Exported || r.FailureKind == ExportFailureKind.RetryLater);
-        _org.Records("Contact").Should().HaveCount(100, "a resend must not repeat the graphs Salesforce already applied");
-        _org.Records("Task").Should().HaveCount(100);
+        _org.Records("Contact").Should().HaveCount(200, "a resend must not repeat the graphs Salesforce already applied");
+        _org.Records("Task").Should().HaveCount(200);
         var again = await host.Exporter.ExportManyAsync(conversations.Where(c => results.Single(r => r.ConversationId == c.Id).Status == ExportStatus.Failed)).ToListAsync();
         again.Should().OnlyContain(r => r.Status == ExportStatus.Exported);
-        _org.Records("Contact").Should().HaveCount(100);
-        _org.Records("Task").Should().HaveCount(100);
+        _org.Records("Contact").Should().HaveCount(200);
+        _org.Records("Task").Should().HaveCount(200);
+        _org.Records("ContentVersion").Should().HaveCount(200);
     }
+
+    private static Conversation WithFile(Conversation c) => new()
+    {
+        Id = c.Id, Channel = c.Channel, StartedAt = c.StartedAt, EndedAt = c.EndedAt, Visitor = c.Visitor, Messages = c.Messages,
+        Attachments = [new ChatAttachment { FileName = "notes.txt", Content = new byte[] { 1, 2, 3 } }],
+    };
 
     private static async Task<ConversationExportResult> ExportOrFailure(IConversationExporter exporter, Conversation conversation)
     {

@@ -17,7 +17,8 @@ namespace ChatToSalesforce.Export.Internal;
 /// "this person exists" (its id is used; an update it rejects leaves the person as it was); an owner Salesforce rejects
 /// as inactive or invalid is replaced by the next fallback owner (and a rejected agent User is forgotten); an existing
 /// campaign membership is success; a unit rolled back on a transient error (<c>UNABLE_TO_LOCK_ROW</c>,
-/// <c>SERVER_UNAVAILABLE</c>, ...) and a unit Salesforce did not process are resent after a jittered backoff.</para>
+/// <c>SERVER_UNAVAILABLE</c>, ...) is resent after a jittered backoff; a unit Salesforce did not process (halted, or rolled
+/// back with another unit of its graph) is resent at once.</para>
 /// <para>A request whose outcome is unknown (the connection was lost or timed out after sending) is never resent: its
 /// conversations fail with a transient error, and the next export of each looks before it creates (the person by its
 /// identity, the activity by <see cref="ActivityMarker"/>), so nothing is written twice.</para>
@@ -142,7 +143,9 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
         var plan = item.Plan!;
         if (result.NotProcessed)
         {
-            return Verdict.ResendLater;
+            // Salesforce did not run the unit (more than 14 graphs of the request failed before it), or rolled it back
+            // because another unit sharing its graph failed: nothing of it was applied, and nothing about it was wrong.
+            return Verdict.Resend;
         }
 
         var failure = result.Failure;

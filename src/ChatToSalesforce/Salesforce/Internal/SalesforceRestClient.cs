@@ -200,19 +200,20 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         var results = new SalesforceWriteResult[units.Count];
         var calls = 0;
         var headers = _duplicateRuleHeader is null ? null : new Dictionary<string, string> { ["Sforce-Duplicate-Rule-Header"] = _duplicateRuleHeader };
-        foreach (var indexes in TypedOperationsWire.PlanWrites(units))
+        foreach (var graphs in TypedOperationsWire.PlanWrites(units))
         {
-            var payload = Write(w => TypedOperationsWire.WriteGraphs(w, units, indexes, ExpandSubrequestUrl));
+            var payload = Write(w => TypedOperationsWire.WriteGraphs(w, units, graphs, ExpandSubrequestUrl));
 
             // Graphs create records: a request whose answer was lost may have been applied, so it is never repeated here.
             var (status, body) = await SendAsync(
                 new Operation("Composite graph", HttpMethod.Post, "composite/graph", () => JsonContent(payload), headers, RetrySafe: false),
                 cancellationToken).ConfigureAwait(false);
             calls++;
-            var graphResults = TypedOperationsWire.ReadGraphs(body, units, indexes, status);
-            for (var k = 0; k < indexes.Count; k++)
+            var graphResults = TypedOperationsWire.ReadGraphs(body, units, graphs, status);
+            var k = 0;
+            foreach (var i in graphs.SelectMany(g => g))
             {
-                results[indexes[k]] = graphResults[k];
+                results[i] = graphResults[k++];
             }
         }
 
@@ -472,7 +473,9 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
 
     private static byte[] Write(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        // The body is built in pooled arrays and copied once into an array of its exact size, which the request content
+        // owns for as long as the transport may still read it (pooled arrays are never handed to HttpClient).
+        using var buffer = new PooledBufferWriter();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             write(writer);

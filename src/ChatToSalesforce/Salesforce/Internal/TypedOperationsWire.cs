@@ -7,15 +7,17 @@ namespace ChatToSalesforce.Salesforce.Internal;
 
 /// <summary>
 /// How the typed reads and writes of <see cref="ISalesforceClient"/> travel: reads as GET subrequests of <c>/composite</c>
-/// requests, writes as one graph per unit of <c>/composite/graph</c> requests (each graph all or nothing).
+/// requests, writes as graphs of <c>/composite/graph</c> requests (each graph all or nothing; one unit per graph, or a few when a request carries more than 75 units).
 /// </summary>
-/// <remarks>Limits (API-FACTS §4.4, §4.5): 25 subrequests, 5 of them queries, per composite; 75 graphs and 500 nodes per graph request.</remarks>
+/// <remarks>Limits (API-FACTS §4.4, §4.5): 25 subrequests, 5 of them queries, per composite; 75 graphs, 500 nodes and 15
+/// different nodes (method and object) per graph request.</remarks>
 internal static class TypedOperationsWire
 {
     internal const int MaxSubrequests = 25;
     internal const int MaxQueriesPerComposite = 5;
     internal const int MaxGraphs = 75;
     internal const int MaxNodes = 500;
+    internal const int MaxDifferentNodes = 15;
 
     private const string HaltedCode = "PROCESSING_HALTED";
 
@@ -128,85 +130,90 @@ internal static class TypedOperationsWire
     /// <summary><c>query?q=</c> and the URL-encoded SOQL.</summary>
     public static string QueryUrl(string soql) => "query?q=" + Uri.EscapeDataString(soql);
 
-    /// <summary>Splits units into graph requests within Salesforce's limits; returns the unit indexes of each request.</summary>
-    public static List<List<int>> PlanWrites(IReadOnlyList<SalesforceWriteUnit> units)
+    /// <summary>
+    /// Splits units into graph requests within Salesforce's limits (500 nodes and 15 different nodes a request) and each
+    /// request into graphs: one unit per graph while a request carries at most 75 units; beyond that, consecutive units
+    /// share graphs, as few per graph as the 75 graphs allow.
+    /// </summary>
+    /// <remarks>
+    /// A graph is all or nothing, so units that share one are rolled back together when one of them fails: the others'
+    /// operations then answer <c>PROCESSING_HALTED</c>, their results say <see cref="SalesforceWriteResult.NotProcessed"/>,
+    /// and the write engine sends them again. Sharing graphs costs one more request when a unit fails and saves up to
+    /// two thirds of the requests of a 200-conversation chunk when none does (API-FACTS §4.5: the graph limit is 75 a
+    /// request, the node limit 500).
+    /// </remarks>
+    /// <returns>The requests; each is its graphs, each graph the indexes of its units.</returns>
+    public static List<List<int[]>> PlanWrites(IReadOnlyList<SalesforceWriteUnit> units)
     {
-        var requests = new List<List<int>>();
+        var requests = new List<List<int[]>>();
         var current = new List<int>();
+        var kinds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var nodes = 0;
         for (var i = 0; i < units.Count; i++)
         {
-            var count = units[i].Operations.Count;
-            if (current.Count > 0 && (current.Count == MaxGraphs || nodes + count > MaxNodes))
+            var operations = units[i].Operations;
+            var added = operations.Select(NodeKind).Where(k => !kinds.Contains(k)).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+            if (current.Count > 0 && (nodes + operations.Count > MaxNodes || kinds.Count + added > MaxDifferentNodes))
             {
-                requests.Add(current);
+                requests.Add(Graphs(current));
                 current = [];
+                kinds.Clear();
                 nodes = 0;
             }
 
             current.Add(i);
-            nodes += count;
+            nodes += operations.Count;
+            foreach (var o in operations)
+            {
+                kinds.Add(NodeKind(o));
+            }
         }
 
         if (current.Count > 0)
         {
-            requests.Add(current);
+            requests.Add(Graphs(current));
         }
 
         return requests;
+
+        static List<int[]> Graphs(List<int> unitIndexes)
+        {
+            var graphs = Math.Min(unitIndexes.Count, MaxGraphs);
+            var size = unitIndexes.Count / graphs;
+            var larger = unitIndexes.Count % graphs;
+            var list = new List<int[]>(graphs);
+            var next = 0;
+            for (var g = 0; g < graphs; g++)
+            {
+                var count = size + (g < larger ? 1 : 0);
+                list.Add(unitIndexes.GetRange(next, count).ToArray());
+                next += count;
+            }
+
+            return list;
+        }
     }
 
-    /// <summary>Writes the body of a <c>/composite/graph</c> request: one graph per unit, <c>@{name.id}</c> for references.</summary>
-    public static void WriteGraphs(Utf8JsonWriter w, IReadOnlyList<SalesforceWriteUnit> units, List<int> indexes, Func<string, string> expandUrl)
+    /// <summary>
+    /// Writes the body of a <c>/composite/graph</c> request: the graphs of <paramref name="graphs"/>, <c>@{name.id}</c> for
+    /// references. A graph that carries several units prefixes each operation's name with its unit (<c>u12_person</c>).
+    /// </summary>
+    public static void WriteGraphs(Utf8JsonWriter w, IReadOnlyList<SalesforceWriteUnit> units, List<int[]> graphs, Func<string, string> expandUrl)
     {
         w.WriteStartObject();
         w.WriteStartArray("graphs");
-        foreach (var i in indexes)
+        foreach (var graph in graphs)
         {
-            var unit = units[i];
             w.WriteStartObject();
-            w.WriteString("graphId", "g" + i.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("graphId", "g" + graph[0].ToString(CultureInfo.InvariantCulture));
             w.WriteStartArray("compositeRequest");
-            foreach (var op in unit.Operations)
+            foreach (var i in graph)
             {
-                if (!Soql.IsIdentifier(op.ObjectType) || (op.Kind == SalesforceWriteKind.Upsert && !Soql.IsIdentifier(op.ExternalIdField)))
+                var prefix = graph.Length > 1 ? NodePrefix(i) : string.Empty;
+                foreach (var op in units[i].Operations)
                 {
-                    throw new ArgumentException($"Write operation '{op.Name}' names an object or key field that is not an API name.", nameof(units));
+                    WriteNode(w, op, prefix, expandUrl);
                 }
-
-                var path = op.Kind switch
-                {
-                    SalesforceWriteKind.Create => $"sobjects/{op.ObjectType}",
-                    SalesforceWriteKind.Update or SalesforceWriteKind.Delete => $"sobjects/{op.ObjectType}/{Uri.EscapeDataString(op.Id ?? throw new ArgumentException($"{op.Kind} '{op.Name}' has no Id.", nameof(units)))}",
-                    _ => $"sobjects/{op.ObjectType}/{op.ExternalIdField}/{Uri.EscapeDataString(op.ExternalIdValue ?? throw new ArgumentException($"Upsert '{op.Name}' has no key value.", nameof(units)))}",
-                };
-                w.WriteStartObject();
-                w.WriteString("method", op.Kind switch { SalesforceWriteKind.Create => "POST", SalesforceWriteKind.Delete => "DELETE", _ => "PATCH" });
-                w.WriteString("url", expandUrl(path));
-                w.WriteString("referenceId", op.Name);
-                if (op.Kind == SalesforceWriteKind.Delete)
-                {
-                    w.WriteEndObject();
-                    continue;
-                }
-
-                w.WriteStartObject("body");
-                FieldValuesWire.WriteProperties(w, op.Fields, op.References);
-
-                foreach (var (field, target) in op.References)
-                {
-                    w.WriteString(field, "@{" + target + ".id}");
-                }
-
-                w.WriteEndObject();
-                if (op.SuppressAssignmentRules)
-                {
-                    w.WriteStartObject("httpHeaders");
-                    w.WriteString("Sforce-Auto-Assign", "FALSE");
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndObject();
             }
 
             w.WriteEndArray();
@@ -217,16 +224,65 @@ internal static class TypedOperationsWire
         w.WriteEndObject();
     }
 
-    /// <summary>Reads a <c>/composite/graph</c> response into one result per unit of the request.</summary>
-    public static SalesforceWriteResult[] ReadGraphs(JsonNode? body, IReadOnlyList<SalesforceWriteUnit> units, List<int> indexes, int status)
+    /// <summary>What makes nodes "different" for the limit of 15 a request: the HTTP method and the object.</summary>
+    private static string NodeKind(SalesforceWriteOperation op) => Method(op.Kind) + " " + op.ObjectType;
+
+    private static string Method(SalesforceWriteKind kind) => kind switch { SalesforceWriteKind.Create => "POST", SalesforceWriteKind.Delete => "DELETE", _ => "PATCH" };
+
+    private static string NodePrefix(int unit) => "u" + unit.ToString(CultureInfo.InvariantCulture) + "_";
+
+    private static void WriteNode(Utf8JsonWriter w, SalesforceWriteOperation op, string prefix, Func<string, string> expandUrl)
     {
-        if (body?["graphs"] is not JsonArray graphs)
+        if (!Soql.IsIdentifier(op.ObjectType) || (op.Kind == SalesforceWriteKind.Upsert && !Soql.IsIdentifier(op.ExternalIdField)))
+        {
+            throw new ArgumentException($"Write operation '{op.Name}' names an object or key field that is not an API name.", nameof(op));
+        }
+
+        var path = op.Kind switch
+        {
+            SalesforceWriteKind.Create => $"sobjects/{op.ObjectType}",
+            SalesforceWriteKind.Update or SalesforceWriteKind.Delete => $"sobjects/{op.ObjectType}/{Uri.EscapeDataString(op.Id ?? throw new ArgumentException($"{op.Kind} '{op.Name}' has no Id.", nameof(op)))}",
+            _ => $"sobjects/{op.ObjectType}/{op.ExternalIdField}/{Uri.EscapeDataString(op.ExternalIdValue ?? throw new ArgumentException($"Upsert '{op.Name}' has no key value.", nameof(op)))}",
+        };
+        w.WriteStartObject();
+        w.WriteString("method", Method(op.Kind));
+        w.WriteString("url", expandUrl(path));
+        w.WriteString("referenceId", prefix + op.Name);
+        if (op.Kind == SalesforceWriteKind.Delete)
+        {
+            w.WriteEndObject();
+            return;
+        }
+
+        w.WriteStartObject("body");
+        FieldValuesWire.WriteProperties(w, op.Fields, op.References);
+
+        foreach (var (field, target) in op.References)
+        {
+            w.WriteString(field, "@{" + prefix + target + ".id}");
+        }
+
+        w.WriteEndObject();
+        if (op.SuppressAssignmentRules)
+        {
+            w.WriteStartObject("httpHeaders");
+            w.WriteString("Sforce-Auto-Assign", "FALSE");
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>Reads a <c>/composite/graph</c> response into one result per unit of the request, in the order of <paramref name="graphs"/>.</summary>
+    public static SalesforceWriteResult[] ReadGraphs(JsonNode? body, IReadOnlyList<SalesforceWriteUnit> units, List<int[]> graphs, int status)
+    {
+        if (body?["graphs"] is not JsonArray answered)
         {
             throw new SalesforceApiException((HttpStatusCode)status, "UNEXPECTED_RESPONSE", "The composite graph response has no graphs array.");
         }
 
         var byId = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var graph in graphs.OfType<JsonObject>())
+        foreach (var graph in answered.OfType<JsonObject>())
         {
             if (graph["graphId"] is JsonValue id && id.TryGetValue<string>(out var graphId))
             {
@@ -234,11 +290,10 @@ internal static class TypedOperationsWire
             }
         }
 
-        var results = new SalesforceWriteResult[indexes.Count];
-        for (var k = 0; k < indexes.Count; k++)
+        var results = new List<SalesforceWriteResult>(graphs.Sum(g => g.Length));
+        foreach (var graphUnits in graphs)
         {
-            var unit = units[indexes[k]];
-            byId.TryGetValue("g" + indexes[k].ToString(CultureInfo.InvariantCulture), out var graph);
+            byId.TryGetValue("g" + graphUnits[0].ToString(CultureInfo.InvariantCulture), out var graph);
             var nodes = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
             if (graph?["graphResponse"]?["compositeResponse"] is JsonArray responses)
             {
@@ -252,19 +307,24 @@ internal static class TypedOperationsWire
             }
 
             var success = graph?["isSuccessful"] is JsonValue ok && ok.TryGetValue<bool>(out var isOk) && isOk;
-            var operations = new SalesforceOperationResult[unit.Operations.Count];
-            for (var o = 0; o < unit.Operations.Count; o++)
+            foreach (var i in graphUnits)
             {
-                var op = unit.Operations[o];
-                operations[o] = nodes.TryGetValue(op.Name, out var node)
-                    ? ReadNode(op, node, success)
-                    : new SalesforceOperationResult(op.Name, false, null, false, [new SalesforceError(HaltedCode, "Salesforce did not process this operation.", [])], Halted: true);
-            }
+                var unit = units[i];
+                var prefix = graphUnits.Length > 1 ? NodePrefix(i) : string.Empty;
+                var operations = new SalesforceOperationResult[unit.Operations.Count];
+                for (var o = 0; o < unit.Operations.Count; o++)
+                {
+                    var op = unit.Operations[o];
+                    operations[o] = nodes.TryGetValue(prefix + op.Name, out var node)
+                        ? ReadNode(op, node, success)
+                        : new SalesforceOperationResult(op.Name, false, null, false, [new SalesforceError(HaltedCode, "Salesforce did not process this operation.", [])], Halted: true);
+                }
 
-            results[k] = new SalesforceWriteResult(success && operations.All(r => r.Success), operations);
+                results.Add(new SalesforceWriteResult(success && operations.All(r => r.Success), operations));
+            }
         }
 
-        return results;
+        return [.. results];
     }
 
     private static SalesforceOperationResult ReadNode(SalesforceWriteOperation op, JsonObject node, bool graphSucceeded)
