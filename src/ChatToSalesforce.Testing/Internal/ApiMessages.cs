@@ -213,7 +213,22 @@ internal sealed class ApiResponse
     public static ApiResponse OAuthError(int status, string error, string description) =>
         new(status, new JsonObject { ["error"] = error, ["error_description"] = description });
 
-    public byte[] BodyBytes() => Raw ?? (Json is null ? [] : Encoding.UTF8.GetBytes(Json.ToJsonString()));
+    public byte[] BodyBytes()
+    {
+        if (Raw is not null || Json is null)
+        {
+            return Raw ?? [];
+        }
+
+        // Straight to UTF-8: the same bytes as ToJsonString() encoded, without the UTF-16 string in between.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Json.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 
     public string? FirstErrorCode()
     {

@@ -556,10 +556,20 @@ internal sealed partial class CompositeApi
     /// <summary>Composite subrequest URLs often carry raw SOQL (spaces, quotes): percent-encode what a client would have.</summary>
     private static string EncodeQuery(string query)
     {
-        var builder = new StringBuilder();
+        if (query.AsSpan().IndexOfAny(' ', '\'') < 0)
+        {
+            return query;
+        }
+
+        var builder = new StringBuilder(query.Length + 32);
         foreach (var c in query)
         {
-            builder.Append(c is ' ' ? "%20" : c is '\'' ? "%27" : c.ToString());
+            _ = c switch
+            {
+                ' ' => builder.Append("%20"),
+                '\'' => builder.Append("%27"),
+                _ => builder.Append(c),
+            };
         }
 
         return builder.ToString();

@@ -661,7 +661,7 @@ internal sealed partial class OrgState
         var values = create
             ? new Dictionary<string, JsonNode?>(StringComparer.OrdinalIgnoreCase)
             : new Dictionary<string, JsonNode?>(existing!.Values, StringComparer.OrdinalIgnoreCase);
-        var touched = new List<FieldDef>();
+        var touched = new List<FieldDef>(body.Count);
         var notWritable = new List<string>();
         string? explicitId = null;
         byte[]? blob = null;
@@ -775,9 +775,13 @@ internal sealed partial class OrgState
 
         if (create)
         {
-            foreach (var field in def.Fields.Where(f => f.IsReference && f.Name != "Id" && !touched.Contains(f) && values.GetValueOrDefault(f.Name) is not null))
+            foreach (var field in def.Fields)
             {
-                CheckValue(def, field, values, errors);
+                // Cheapest tests first: this runs for every field of every record created.
+                if (field.IsReference && field.Name != "Id" && values.GetValueOrDefault(field.Name) is not null && !Touched(touched, field))
+                {
+                    CheckValue(def, field, values, errors);
+                }
             }
         }
 
@@ -854,6 +858,20 @@ internal sealed partial class OrgState
     }
 
     private static string Shorten(string? text) => text is null ? "null" : text.Length > 40 ? text[..40] : text;
+
+    /// <summary>Whether the save set this field (by reference: a field definition's value equality compares every member).</summary>
+    private static bool Touched(List<FieldDef> touched, FieldDef field)
+    {
+        foreach (var t in touched)
+        {
+            if (ReferenceEquals(t, field))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static (JsonNode? Value, ApiError? Error) Coerce(FieldDef field, JsonNode? node)
     {
