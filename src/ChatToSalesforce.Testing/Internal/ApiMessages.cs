@@ -113,25 +113,15 @@ internal sealed class ApiRequest
     /// Parses a JSON body with a bounded depth: deeper input answers JSON_PARSER_ERROR (400) instead of being walked
     /// recursively later.
     /// </summary>
-    /// <remarks>The document reads <paramref name="body"/> in place (no copy): the caller must not change it afterwards.</remarks>
-    public static JsonNode ParseBody(ReadOnlyMemory<byte> body, string what)
+    public static JsonNode ParseBody(ReadOnlySpan<byte> body, string what)
     {
         try
         {
-            // Not disposed: the nodes read the document lazily for as long as they live.
-            var document = JsonDocument.Parse(body, BodyOptions);
-            var root = document.RootElement;
-            return root.ValueKind switch
-            {
-                JsonValueKind.Object => JsonObject.Create(root)!,
-                JsonValueKind.Array => JsonArray.Create(root)!,
-                JsonValueKind.Null => throw ApiException.ParserError("The HTTP entity body is required, but this request has no entity body."),
-                _ => JsonValue.Create(root)!,
-            };
+            return JsonNode.Parse(body, documentOptions: BodyOptions) ?? throw ApiException.ParserError("The HTTP entity body is required, but this request has no entity body.");
         }
         catch (JsonException e)
         {
-            if (NestsDeeperThan(body.Span, MaxJsonDepth))
+            if (NestsDeeperThan(body, MaxJsonDepth))
             {
                 throw ApiException.ParserError($"The JSON in {what} nests objects or arrays more than {MaxJsonDepth} levels deep.");
             }

@@ -744,7 +744,7 @@ internal static class Multipart
                 if (string.Equals(name, "entity_content", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "entity_" + def.Name, StringComparison.OrdinalIgnoreCase))
                 {
                     var bytes = Encoding.Latin1.GetBytes(content);
-                    entity = ApiRequest.ParseBody(bytes.Length == 0 ? "{}"u8.ToArray() : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes)), "the entity_content part") as JsonObject;
+                    entity = ApiRequest.ParseBody(bytes.Length == 0 ? "{}"u8 : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes)), "the entity_content part") as JsonObject;
                 }
                 else if (name is not null)
                 {

@@ -453,7 +453,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         {
             try
             {
-                body = ParseJson(bytes);
+                body = JsonNode.Parse(bytes);
             }
             catch (JsonException)
             {
@@ -462,20 +462,6 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         }
 
         return (status, body);
-    }
-
-    /// <summary>Parses a response in place: <c>JsonNode.Parse</c> would copy the bytes first (a graph answer is tens of
-    /// kilobytes, a read answer of 200 records more). The nodes read the document lazily for as long as they live.</summary>
-    private static JsonNode? ParseJson(byte[] bytes)
-    {
-        var root = JsonDocument.Parse(bytes.AsMemory()).RootElement;
-        return root.ValueKind switch
-        {
-            JsonValueKind.Object => JsonObject.Create(root),
-            JsonValueKind.Array => JsonArray.Create(root),
-            JsonValueKind.Null => null,
-            _ => JsonValue.Create(root),
-        };
     }
 
     private static ByteArrayContent JsonContent(byte[] payload)
