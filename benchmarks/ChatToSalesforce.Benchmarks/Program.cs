@@ -12,6 +12,12 @@ if (args.Length > 0 && string.Equals(args[0], "economy", StringComparison.Ordina
     return await EconomyBenchmark.RunAsync(args[1..]);
 }
 
+// `economy-org`: the org process of `economy --org process` (driven through its standard input).
+if (args.Length > 0 && string.Equals(args[0], "economy-org", StringComparison.OrdinalIgnoreCase))
+{
+    return await EconomyOrg.ServeAsync();
+}
+
 if (args.Length > 0 && string.Equals(args[0], "memory", StringComparison.OrdinalIgnoreCase))
 {
     return await MemoryBenchmark.RunAsync(args[1..]);

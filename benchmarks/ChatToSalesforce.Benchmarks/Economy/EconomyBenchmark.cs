@@ -33,7 +33,7 @@ internal static class EconomyBenchmark
     private const string Usage = "Usage: economy [--conversations <n>] [--latency-ms <ms>] [--runs <name,name,...>] [--warmup-rounds <n>] [--label <text>] [--json <file>]; runs: sdk-single, sdk-batch, skilled-peer, naive (default: all).";
 
     /// <summary>The runs, in the order they run; <c>--runs</c> selects among them.</summary>
-    private static readonly (string Name, Func<SalesforceEmulator, EconomyWorkload, Task> Run)[] AllRuns =
+    private static readonly (string Name, Func<OrgEndpoint, EconomyWorkload, Task> Run)[] AllRuns =
     [
         ("sdk-single", SdkSingleAsync),
         ("sdk-batch", SdkBatchAsync),
@@ -46,6 +46,7 @@ internal static class EconomyBenchmark
         var conversations = 1000;
         var latencyMs = 20;
         var warmupRounds = WarmupRounds;
+        var orgProcess = true;
         string? jsonPath = null;
         string? label = null;
         var selected = AllRuns.Select(r => r.Name).ToList();
@@ -59,6 +60,12 @@ internal static class EconomyBenchmark
                 return selected.Count > 0 && selected.All(s => AllRuns.Any(r => r.Name == s));
             },
             ["--warmup-rounds"] = BenchmarkArguments.Int(n => n >= 1, n => warmupRounds = n),
+            ["--org"] = v => v switch
+            {
+                "process" => (orgProcess = true) is var _,
+                "in-process" => (orgProcess = false) is var _,
+                _ => false,
+            },
             ["--label"] = BenchmarkArguments.Text(v => label = v),
             ["--json"] = BenchmarkArguments.Text(v => jsonPath = v),
         }))
@@ -75,14 +82,14 @@ internal static class EconomyBenchmark
         // compilation finished: one pass left much of a run's code at the first tier, so the run with the most code (the
         // SDK's) was measured partly unoptimised, unlike in a long-running worker. Each round ends with a pause for the
         // background compilations it triggered.
+        await using var org = orgProcess ? (EconomyOrg)EconomyOrg.OwnProcess.Launch() : new EconomyOrg.InProcess();
         var warmup = EconomyWorkload.Create(Math.Min(conversations, 2 * SkilledPeer.ChunkSize));
         for (var round = 0; round < warmupRounds; round++)
         {
             foreach (var (_, run) in AllRuns.Where(r => selected.Contains(r.Name)))
             {
-                await using var emulator = new SalesforceEmulator(new SalesforceEmulatorOptions { DailyApiLimit = 10_000_000 });
-                warmup.Seed(emulator);
-                await run(emulator, warmup);
+                await run(await org.StartAsync(warmup, TimeSpan.Zero), warmup);
+                await org.FinishAsync();
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500));
@@ -92,16 +99,12 @@ internal static class EconomyBenchmark
         var ok = true;
         foreach (var (name, run) in AllRuns.Where(r => selected.Contains(r.Name)))
         {
-            await using var emulator = new SalesforceEmulator(new SalesforceEmulatorOptions { Latency = latency, DailyApiLimit = 10_000_000 });
-            workload.Seed(emulator);
-            emulator.ResetApiUsage();
-
+            var endpoint = await org.StartAsync(workload, latency);
             var stopwatch = Stopwatch.StartNew();
-            await run(emulator, workload);
+            await run(endpoint, workload);
             stopwatch.Stop();
 
-            var calls = emulator.ApiCallsUsed;
-            var problems = workload.Verify(emulator);
+            var (calls, problems) = await org.FinishAsync();
             ok &= problems.Count == 0;
             runs.Add(new RunResult(name, conversations, calls, (double)calls / conversations, stopwatch.Elapsed.TotalSeconds, problems));
             Console.WriteLine($"  {name}: {calls} calls, {stopwatch.Elapsed.TotalSeconds:F2} s{(problems.Count == 0 ? string.Empty : $", END STATE WRONG ({problems.Count} problems): {problems[0]}")}");
@@ -133,7 +136,7 @@ internal static class EconomyBenchmark
         return new Comparison(wall, calls, wall <= TargetWallRatio && batch.ApiCalls < peer.ApiCalls);
     }
 
-    private static async Task SdkSingleAsync(SalesforceEmulator emulator, EconomyWorkload workload)
+    private static async Task SdkSingleAsync(OrgEndpoint emulator, EconomyWorkload workload)
     {
         var exporter = Exporter(emulator);
         foreach (var conversation in workload.Conversations)
@@ -146,7 +149,7 @@ internal static class EconomyBenchmark
         }
     }
 
-    private static async Task SdkBatchAsync(SalesforceEmulator emulator, EconomyWorkload workload)
+    private static async Task SdkBatchAsync(OrgEndpoint emulator, EconomyWorkload workload)
     {
         var exporter = Exporter(emulator);
         await foreach (var result in exporter.ExportManyAsync(workload.Conversations))
@@ -158,14 +161,15 @@ internal static class EconomyBenchmark
         }
     }
 
-    private static IConversationExporter Exporter(SalesforceEmulator emulator)
+    private static IConversationExporter Exporter(OrgEndpoint emulator)
     {
         var services = new ServiceCollection();
         var builder = services.AddSalesforceChatExport(o =>
         {
             o.InstanceUrl = emulator.InstanceUrl;
             o.Authentication.Flow = SalesforceAuthFlow.AccessToken;
-            o.Authentication.AccessToken = emulator.IssueAccessToken();
+            o.Authentication.AccessToken = emulator.AccessToken;
+            o.AllowTestEndpoint = emulator.InstanceUrl.Scheme == Uri.UriSchemeHttp; // the org process serves plain http on loopback
             o.Transcript.SubjectTemplate = SubjectTemplate;
         });
         builder.HttpClient.ConfigurePrimaryHttpMessageHandler(emulator.CreateHandler);
@@ -176,10 +180,10 @@ internal static class EconomyBenchmark
     /// A typical hand-written integration: per conversation, query the contact by email, create it if missing, query the
     /// agent's user by email, create the task. One HTTP call each, one conversation after another.
     /// </summary>
-    private static async Task NaiveAsync(SalesforceEmulator emulator, EconomyWorkload workload)
+    private static async Task NaiveAsync(OrgEndpoint emulator, EconomyWorkload workload)
     {
         using var http = new HttpClient(emulator.CreateHandler()) { BaseAddress = new Uri(emulator.InstanceUrl, "/services/data/v62.0/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", emulator.IssueAccessToken());
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", emulator.AccessToken);
         foreach (var conversation in workload.Conversations)
         {
             var email = conversation.Visitor.Email!;

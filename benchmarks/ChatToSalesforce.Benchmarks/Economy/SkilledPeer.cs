@@ -26,10 +26,10 @@ internal static class SkilledPeer
     internal const int MaxInValues = 100;
     internal const int MaxInCharacters = 3500;
 
-    public static async Task RunAsync(SalesforceEmulator emulator, EconomyWorkload workload)
+    public static async Task RunAsync(OrgEndpoint org, EconomyWorkload workload)
     {
-        using var http = new HttpClient(emulator.CreateHandler()) { BaseAddress = new Uri(emulator.InstanceUrl, "/services/data/v62.0/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", emulator.IssueAccessToken());
+        using var http = new HttpClient(org.CreateHandler()) { BaseAddress = new Uri(org.InstanceUrl, "/services/data/v62.0/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", org.AccessToken);
         var users = new ConcurrentDictionary<string, Task<string?>>(StringComparer.OrdinalIgnoreCase);
         var chunks = workload.Conversations.Chunk(ChunkSize);
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = ChunksInFlight }, async (chunk, ct) => await ExportChunkAsync(http, users, chunk, ct));
