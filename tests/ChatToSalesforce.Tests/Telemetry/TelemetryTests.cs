@@ -28,7 +28,12 @@ public sealed class TelemetryTests : IDisposable
 
     public TelemetryTests()
     {
-        _meterProvider = Sdk.CreateMeterProviderBuilder().AddMeter(ChatToSalesforceTelemetry.SourceName).AddInMemoryExporter(_metrics).Build()!;
+        // Every test's exporter records into the same meter, and test classes run in parallel: without a higher limit, a
+        // run whose other tests create many tenants fills OpenTelemetry's 2,000 series per metric and this test's series
+        // land in the overflow series (regression: the exports test failed now and then in full runs only).
+        _meterProvider = Sdk.CreateMeterProviderBuilder().AddMeter(ChatToSalesforceTelemetry.SourceName)
+            .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = 20_000 })
+            .AddInMemoryExporter(_metrics).Build()!;
         _tracerProvider = Sdk.CreateTracerProviderBuilder().AddSource(ChatToSalesforceTelemetry.SourceName).AddInMemoryExporter(_spans).Build()!;
     }
 
@@ -68,6 +73,25 @@ public sealed class TelemetryTests : IDisposable
         Snapshot(ChatToSalesforceTelemetry.ApiRequestDurationMetric).MetricPoints.Where(Mine).Sum(p => p.GetHistogramCount()).Should().Be(org.ApiCallsUsed);
         Utilization().Should().BeInRange(0, 1).And.BeGreaterThan(0, "the emulator reports its usage on every response");
         AllTagValues().Should().NotContain(v => v.Contains('@') || v.Contains("Vera", StringComparison.Ordinal) || v.Contains("spring intake", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task This_tests_series_are_kept_when_other_tenants_recorded_thousands_of_series_first()
+    {
+        // What tests running alongside do in a full run: requests of many other tenants, recorded into the same meter.
+        for (var i = 0; i < 2_500; i++)
+        {
+            ChatToSalesforceDiagnostics.RecordRequest($"other-{_tenant}-{i}", "Composite", 200, TimeSpan.FromMilliseconds(1));
+        }
+
+        using var host = new ChatToSalesforce.Tests.Tenancy.TenantOrgs(_tenant);
+        var org = host[_tenant];
+
+        await host.Exporter.ExportManyAsync([ForTenant(Conversation("ok", "ok@example.com"))]).ToListAsync();
+        _meterProvider.ForceFlush();
+
+        Points(ChatToSalesforceTelemetry.ExportsMetric).Should().Equal((Tags("chat_to_salesforce.outcome=exported"), 1L));
+        Points(ChatToSalesforceTelemetry.ApiRequestsMetric).Sum(r => r.Value).Should().Be(org.ApiCallsUsed);
     }
 
     [Fact]
