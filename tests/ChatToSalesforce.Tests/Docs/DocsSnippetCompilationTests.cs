@@ -335,6 +335,16 @@ public sealed partial class DocsSnippetCompilationTests
                     {
                         public abstract MeterProviderBuilder AddMeter(params string[] names);
                     }
+
+                    public static class MeterProviderBuilderExtensions
+                    {
+                        public static MeterProviderBuilder AddView(this MeterProviderBuilder meterProviderBuilder, System.Func<System.Diagnostics.Metrics.Instrument, MetricStreamConfiguration?> viewConfig) => meterProviderBuilder;
+                    }
+
+                    public class MetricStreamConfiguration
+                    {
+                        public int? CardinalityLimit { get; set; }
+                    }
                 }
                 """,
             "Microsoft.Extensions.Caching.StackExchangeRedis" => """
