@@ -27,18 +27,27 @@ internal static class EconomyBenchmark
     /// <summary>Issue #10's target: sdk-batch's wall time at most this fraction of skilled-peer's, with fewer API calls.</summary>
     internal const double TargetWallRatio = 0.7;
 
-    /// <summary>Warm-up rounds before measuring (see <see cref="RunAsync"/>).</summary>
-    internal const int WarmupRounds = 5;
+    /// <summary>The most warm-up rounds before measuring (see <see cref="RunAsync"/>).</summary>
+    internal const int WarmupRounds = 15;
+
+    /// <summary>A warm-up round that compiled fewer methods than this means the JIT has settled.</summary>
+    internal const int SettledJitMethods = 50;
+
+    /// <summary>Conversations of each warm-up run: enough chunks that code run once per request (HTTP, the transport,
+    /// the org's request handling), not only code run once per conversation, is called often enough to be optimised.</summary>
+    internal const int WarmupConversations = 2_000;
 
     private const string Usage = "Usage: economy [--conversations <n>] [--latency-ms <ms>] [--runs <name,name,...>] [--warmup-rounds <n>] [--label <text>] [--json <file>]; runs: sdk-single, sdk-batch, skilled-peer, naive (default: all).";
 
     /// <summary>The runs, in the order they run; <c>--runs</c> selects among them.</summary>
-    private static readonly (string Name, Func<OrgEndpoint, EconomyWorkload, Task> Run)[] AllRuns =
+    /// <remarks>Warm-up: how many conversations each round of its warm-up exports (fewer for the runs that send one
+    /// request at a time, so that a round stays short).</remarks>
+    private static readonly (string Name, Func<OrgEndpoint, EconomyWorkload, Task> Run, int Warmup)[] AllRuns =
     [
-        ("sdk-single", SdkSingleAsync),
-        ("sdk-batch", SdkBatchAsync),
-        ("skilled-peer", SkilledPeer.RunAsync),
-        ("naive", NaiveAsync),
+        ("sdk-single", SdkSingleAsync, 200),
+        ("sdk-batch", SdkBatchAsync, WarmupConversations),
+        ("skilled-peer", SkilledPeer.RunAsync, WarmupConversations),
+        ("naive", NaiveAsync, 200),
     ];
 
     public static async Task<int> RunAsync(string[] args)
@@ -77,27 +86,45 @@ internal static class EconomyBenchmark
         var latency = TimeSpan.FromMilliseconds(latencyMs);
         Console.WriteLine($"Workload: {conversations} conversations of {MessagesPerConversation} messages, {workload.ExistingCount} existing contacts, {Agents} agents; latency {latencyMs} ms per request; runs: {string.Join(", ", selected)}.");
 
-        // Warm-up: each selected run on a small workload without latency, not reported, several rounds. The runtime first
-        // compiles a method quickly and optimises it (with profile data) only after it ran 30 times and a background
-        // compilation finished: one pass left much of a run's code at the first tier, so the run with the most code (the
-        // SDK's) was measured partly unoptimised, unlike in a long-running worker. Each round ends with a pause for the
-        // background compilations it triggered.
+        // Warm-up: each selected run on a smaller workload with little latency, not reported, in rounds until the JIT has
+        // settled. The runtime compiles a method quickly first, optimises it (with profile data) only after it ran 30 times,
+        // and counts calls only once compilation has been quiet for a moment; a run whose code is larger (the SDK's) was
+        // otherwise measured while hundreds of its methods were still being recompiled on the 2 cores (one round:
+        // 1,800 methods and 1.5 s of JIT time inside the measured run; settled: under 200 methods), unlike a long-running
+        // worker. Rounds end with a pause for the background compilations, and stop when a round compiled fewer than
+        // SettledJitMethods methods (at least 3 rounds, at most warmupRounds).
         await using var org = orgProcess ? (EconomyOrg)EconomyOrg.OwnProcess.Launch() : new EconomyOrg.InProcess();
-        var warmup = EconomyWorkload.Create(Math.Min(conversations, 2 * SkilledPeer.ChunkSize));
-        for (var round = 0; round < warmupRounds; round++)
+        var warmups = new Dictionary<int, EconomyWorkload>();
+        // A little latency, so that the code paths of requests that wait (the gate, timers) are warmed as well.
+        var warmupLatency = TimeSpan.FromMilliseconds(Math.Min(latencyMs, 5));
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var rounds = 0;
+        while (rounds < warmupRounds)
         {
-            foreach (var (_, run) in AllRuns.Where(r => selected.Contains(r.Name)))
+            foreach (var (_, run, size) in AllRuns.Where(r => selected.Contains(r.Name)))
             {
-                await run(await org.StartAsync(warmup, TimeSpan.Zero), warmup);
+                var count = Math.Min(conversations, size);
+                var warmup = warmups.TryGetValue(count, out var existing) ? existing : warmups[count] = EconomyWorkload.Create(count);
+                await run(await org.StartAsync(warmup, warmupLatency), warmup);
                 await org.FinishAsync();
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500));
+            rounds++;
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (rounds >= 3 && now - compiled < SettledJitMethods)
+            {
+                break;
+            }
+
+            compiled = now;
         }
+
+        Console.WriteLine($"Warm-up: {rounds} rounds.");
 
         var runs = new List<RunResult>();
         var ok = true;
-        foreach (var (name, run) in AllRuns.Where(r => selected.Contains(r.Name)))
+        foreach (var (name, run, _) in AllRuns.Where(r => selected.Contains(r.Name)))
         {
             var endpoint = await org.StartAsync(workload, latency);
             var stopwatch = Stopwatch.StartNew();

@@ -74,6 +74,10 @@ internal abstract class EconomyOrg : IAsyncDisposable
             }
 
             start.ArgumentList.Add("economy-org");
+
+            // A diagnostics tool attached to the benchmark (dotnet-trace) sets this for the process it starts; the org
+            // process would inherit it and wait at start-up for a tool that never connects.
+            start.Environment.Remove("DOTNET_DiagnosticPorts");
             return new OwnProcess(Process.Start(start) ?? throw new InvalidOperationException("The org process did not start."));
         }
 
