@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -97,7 +98,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
             throw new ArgumentException("A composite request needs at least one subrequest.", nameof(request));
         }
 
-        var payload = JsonBody.Write(w =>
+        var payload = Write(w =>
         {
             w.WriteStartObject();
             w.WriteBoolean("allOrNone", request.AllOrNone);
@@ -134,7 +135,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
 
         var retrySafe = IsRetrySafe(request);
         var (status, body) = await SendAsync(
-            new Operation("Composite request", HttpMethod.Post, "composite", payload.ToContent, request.Headers, retrySafe),
+            new Operation("Composite request", HttpMethod.Post, "composite", () => JsonContent(payload), request.Headers, retrySafe),
             cancellationToken).ConfigureAwait(false);
 
         if (body?["compositeResponse"] is not JsonArray responses)
@@ -201,11 +202,11 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         var headers = _duplicateRuleHeader is null ? null : new Dictionary<string, string> { ["Sforce-Duplicate-Rule-Header"] = _duplicateRuleHeader };
         foreach (var graphs in TypedOperationsWire.PlanWrites(units))
         {
-            var payload = JsonBody.Write(w => TypedOperationsWire.WriteGraphs(w, units, graphs, ExpandSubrequestUrl));
+            var payload = Write(w => TypedOperationsWire.WriteGraphs(w, units, graphs, ExpandSubrequestUrl));
 
             // Graphs create records: a request whose answer was lost may have been applied, so it is never repeated here.
             var (status, body) = await SendAsync(
-                new Operation("Composite graph", HttpMethod.Post, "composite/graph", payload.ToContent, headers, RetrySafe: false),
+                new Operation("Composite graph", HttpMethod.Post, "composite/graph", () => JsonContent(payload), headers, RetrySafe: false),
                 cancellationToken).ConfigureAwait(false);
             calls++;
             var graphResults = TypedOperationsWire.ReadGraphs(body, units, graphs, status);
@@ -244,7 +245,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         ArgumentNullException.ThrowIfNull(file);
         ArgumentException.ThrowIfNullOrWhiteSpace(file.FileName);
         var title = Path.GetFileNameWithoutExtension(file.FileName);
-        var entity = JsonBody.Write(w =>
+        var entity = Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("Title", string.IsNullOrEmpty(title) ? file.FileName : title);
@@ -260,7 +261,9 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         HttpContent Multipart()
         {
             var content = new MultipartFormDataContent("boundary_" + Guid.NewGuid().ToString("N"));
-            content.Add(entity.ToContent(), "entity_content");
+            var json = new ByteArrayContent(entity);
+            json.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "UTF-8" };
+            content.Add(json, "entity_content");
             var data = new ReadOnlyMemoryContent(file.Content);
             data.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             content.Add(data, "VersionData", file.FileName);
@@ -459,6 +462,26 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         }
 
         return (status, body);
+    }
+
+    private static ByteArrayContent JsonContent(byte[] payload)
+    {
+        var content = new ByteArrayContent(payload);
+        content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "UTF-8" };
+        return content;
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> write)
+    {
+        // The body is built in pooled arrays and copied once into an array of its exact size, which the request content
+        // owns for as long as the transport may still read it (pooled arrays are never handed to HttpClient).
+        using var buffer = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static int Int(JsonNode? node) => node is JsonValue v && v.TryGetValue<int>(out var i) ? i : 0;
