@@ -90,7 +90,7 @@ internal static class EconomyBenchmark
         // settled. The runtime compiles a method quickly first, optimises it (with profile data) only after it ran 30 times,
         // and counts calls only once compilation has been quiet for a moment; a run whose code is larger (the SDK's) was
         // otherwise measured while hundreds of its methods were still being recompiled on the 2 cores (one round:
-        // 1,800 methods and 1.5 s of JIT time inside the measured run; settled: under 200 methods), unlike a long-running
+        // 1,800 methods and 1.5 s of JIT time inside the measured run; settled: about 50), unlike a long-running
         // worker. Rounds end with a pause for the background compilations, and stop when a round compiled fewer than
         // SettledJitMethods methods (at least 3 rounds, at most warmupRounds).
         await using var org = orgProcess ? (EconomyOrg)EconomyOrg.OwnProcess.Launch() : new EconomyOrg.InProcess();

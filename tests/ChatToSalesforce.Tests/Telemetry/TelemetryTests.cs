@@ -21,8 +21,10 @@ namespace ChatToSalesforce.Tests.Telemetry;
 public sealed class TelemetryTests : IDisposable
 {
     private readonly string _tenant = "tenant-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly List<MetricSnapshot> _metrics = [];
-    private readonly List<Activity> _spans = [];
+    // Test classes run in parallel, and the tracer provider hears every test's spans: other tests end spans on their own
+    // threads while this one reads. A plain list threw "Collection was modified" now and then in full runs.
+    private readonly LockedCollection<MetricSnapshot> _metrics = new();
+    private readonly LockedCollection<Activity> _spans = new();
     private readonly MeterProvider _meterProvider;
     private readonly TracerProvider _tracerProvider;
 
@@ -92,6 +94,29 @@ public sealed class TelemetryTests : IDisposable
 
         Points(ChatToSalesforceTelemetry.ExportsMetric).Should().Equal((Tags("chat_to_salesforce.outcome=exported"), 1L));
         Points(ChatToSalesforceTelemetry.ApiRequestsMetric).Sum(r => r.Value).Should().Be(org.ApiCallsUsed);
+    }
+
+    [Fact]
+    public async Task The_exported_spans_can_be_read_while_other_exports_end_spans()
+    {
+        using var source = new ActivitySource(ChatToSalesforceTelemetry.SourceName);
+        var others = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                using var span = source.StartActivity("ChatToSalesforce.Export");
+                span?.SetTag(ChatToSalesforceTelemetry.TenantTag, "someone-else");
+            }
+        })).ToArray();
+
+        // Reads while the other threads add (a plain list threw "Collection was modified" here).
+        while (!others.All(t => t.IsCompleted))
+        {
+            AllTagValues().Should().NotContain(v => v.Contains('@'));
+        }
+
+        await Task.WhenAll(others);
+        _spans.Count(s => Equals(s.GetTagItem(ChatToSalesforceTelemetry.TenantTag), "someone-else")).Should().Be(10_000);
     }
 
     [Fact]
@@ -185,6 +210,78 @@ public sealed class TelemetryTests : IDisposable
             .Concat(_spans.SelectMany(s => s.TagObjects).Select(t => t.Value?.ToString() ?? string.Empty));
 
     private static string Tags(params string[] tags) => string.Join(", ", tags.Order(StringComparer.Ordinal));
+}
+
+/// <summary>What the in-memory exporters write into: adds, and reads of a snapshot, under one lock.</summary>
+internal sealed class LockedCollection<T> : ICollection<T>
+{
+    private readonly List<T> _items = [];
+
+    public int Count
+    {
+        get
+        {
+            lock (_items)
+            {
+                return _items.Count;
+            }
+        }
+    }
+
+    public bool IsReadOnly => false;
+
+    public void Add(T item)
+    {
+        lock (_items)
+        {
+            _items.Add(item);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_items)
+        {
+            _items.Clear();
+        }
+    }
+
+    public bool Contains(T item)
+    {
+        lock (_items)
+        {
+            return _items.Contains(item);
+        }
+    }
+
+    public void CopyTo(T[] array, int arrayIndex)
+    {
+        lock (_items)
+        {
+            _items.CopyTo(array, arrayIndex);
+        }
+    }
+
+    public bool Remove(T item)
+    {
+        lock (_items)
+        {
+            return _items.Remove(item);
+        }
+    }
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        T[] snapshot;
+        lock (_items)
+        {
+            snapshot = [.. _items];
+        }
+
+        return ((IEnumerable<T>)snapshot).GetEnumerator();
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 internal static class TagCollectionExtensions
