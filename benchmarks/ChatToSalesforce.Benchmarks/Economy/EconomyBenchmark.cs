@@ -127,14 +127,18 @@ internal static class EconomyBenchmark
         foreach (var (name, run, _) in AllRuns.Where(r => selected.Contains(r.Name)))
         {
             var endpoint = await org.StartAsync(workload, latency);
+            var (clientCpu, orgCpu, clientGc) = (Process.GetCurrentProcess().TotalProcessorTime, org.OrgProcessorTime, GcStats.Capture());
             var stopwatch = Stopwatch.StartNew();
             await run(endpoint, workload);
             stopwatch.Stop();
+            clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
+            orgCpu = org.OrgProcessorTime - orgCpu;
+            clientGc = GcStats.Capture() - clientGc;
 
-            var (calls, problems) = await org.FinishAsync();
+            var (calls, problems, orgGc) = await org.FinishAsync();
             ok &= problems.Count == 0;
-            runs.Add(new RunResult(name, conversations, calls, (double)calls / conversations, stopwatch.Elapsed.TotalSeconds, problems));
-            Console.WriteLine($"  {name}: {calls} calls, {stopwatch.Elapsed.TotalSeconds:F2} s{(problems.Count == 0 ? string.Empty : $", END STATE WRONG ({problems.Count} problems): {problems[0]}")}");
+            runs.Add(new RunResult(name, conversations, calls, (double)calls / conversations, stopwatch.Elapsed.TotalSeconds, clientCpu.TotalSeconds, orgCpu?.TotalSeconds, problems));
+            Console.WriteLine($"  {name}: {calls} calls, {stopwatch.Elapsed.TotalSeconds:F2} s (processor time: client {clientCpu.TotalSeconds:F2} s{(orgCpu is { } o ? $", org {o.TotalSeconds:F2} s" : " with the org")}; client GC: {clientGc}{(orgGc is { } g ? $"; org GC: {g}" : string.Empty)}){(problems.Count == 0 ? string.Empty : $", END STATE WRONG ({problems.Count} problems): {problems[0]}")}");
         }
 
         var comparison = Compare(runs);
@@ -298,6 +302,8 @@ internal static class EconomyBenchmark
                 ["apiCalls"] = r.ApiCalls,
                 ["apiCallsPerConversation"] = Math.Round(r.ApiCallsPerConversation, 4),
                 ["wallSeconds"] = Math.Round(r.WallSeconds, 3),
+                ["clientProcessorSeconds"] = Math.Round(r.ClientCpuSeconds, 3),
+                ["orgProcessorSeconds"] = r.OrgCpuSeconds is { } orgCpu ? Math.Round(orgCpu, 3) : null,
                 ["endStateVerified"] = r.Problems.Count == 0,
             });
         }
@@ -353,5 +359,5 @@ internal static class EconomyBenchmark
 
     private sealed record Comparison(double WallRatio, double CallsRatio, bool TargetMet);
 
-    private sealed record RunResult(string Name, int Conversations, long ApiCalls, double ApiCallsPerConversation, double WallSeconds, IReadOnlyList<string> Problems);
+    private sealed record RunResult(string Name, int Conversations, long ApiCalls, double ApiCallsPerConversation, double WallSeconds, double ClientCpuSeconds, double? OrgCpuSeconds, IReadOnlyList<string> Problems);
 }

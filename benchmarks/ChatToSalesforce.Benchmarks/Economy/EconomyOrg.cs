@@ -20,16 +20,24 @@ internal abstract class EconomyOrg : IAsyncDisposable
 {
     public abstract Task<OrgEndpoint> StartAsync(EconomyWorkload workload, TimeSpan latency);
 
-    /// <summary>Returns the API calls the org counted since <see cref="StartAsync"/> and the end-state problems, then stops the org.</summary>
-    public abstract Task<(long Calls, IReadOnlyList<string> Problems)> FinishAsync();
+    /// <summary>
+    /// Returns the API calls the org counted since <see cref="StartAsync"/>, the end-state problems and what the org
+    /// process's garbage collector did meanwhile (<see langword="null"/> in this process), then stops the org.
+    /// </summary>
+    public abstract Task<(long Calls, IReadOnlyList<string> Problems, GcStats? OrgGc)> FinishAsync();
 
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>The processor time the org's own process has used so far; <see langword="null"/> when it shares this process.</summary>
+    public abstract TimeSpan? OrgProcessorTime { get; }
 
     /// <summary>The org in this process.</summary>
     internal sealed class InProcess : EconomyOrg
     {
         private SalesforceEmulator? _emulator;
         private EconomyWorkload? _workload;
+
+        public override TimeSpan? OrgProcessorTime => null;
 
         public override Task<OrgEndpoint> StartAsync(EconomyWorkload workload, TimeSpan latency)
         {
@@ -40,9 +48,9 @@ internal abstract class EconomyOrg : IAsyncDisposable
             return Task.FromResult(new OrgEndpoint(_emulator.InstanceUrl, _emulator.IssueAccessToken(), _emulator.CreateHandler));
         }
 
-        public override async Task<(long Calls, IReadOnlyList<string> Problems)> FinishAsync()
+        public override async Task<(long Calls, IReadOnlyList<string> Problems, GcStats? OrgGc)> FinishAsync()
         {
-            var result = (_emulator!.ApiCallsUsed, _workload!.Verify(_emulator));
+            var result = (_emulator!.ApiCallsUsed, _workload!.Verify(_emulator), (GcStats?)null);
             await _emulator.DisposeAsync();
             _emulator = null;
             return result;
@@ -63,6 +71,15 @@ internal abstract class EconomyOrg : IAsyncDisposable
         private readonly Process _process;
 
         private OwnProcess(Process process) => _process = process;
+
+        public override TimeSpan? OrgProcessorTime
+        {
+            get
+            {
+                _process.Refresh();
+                return _process.TotalProcessorTime;
+            }
+        }
 
         public static OwnProcess Launch()
         {
@@ -89,7 +106,7 @@ internal abstract class EconomyOrg : IAsyncDisposable
             return new OrgEndpoint(new Uri(parts[1]), parts[2], () => new SocketsHttpHandler());
         }
 
-        public override async Task<(long Calls, IReadOnlyList<string> Problems)> FinishAsync()
+        public override async Task<(long Calls, IReadOnlyList<string> Problems, GcStats? OrgGc)> FinishAsync()
         {
             await _process.StandardInput.WriteLineAsync("finish");
             var words = (await ReadAsync("CALLS")).Split(' ');
@@ -102,7 +119,7 @@ internal abstract class EconomyOrg : IAsyncDisposable
             }
 
             problems.AddRange(Enumerable.Repeat("(another problem)", count - problems.Count));
-            return (calls, problems);
+            return (calls, problems, GcStats.FromWire(words.AsSpan(3)));
         }
 
         public override async ValueTask DisposeAsync()
@@ -132,13 +149,15 @@ internal abstract class EconomyOrg : IAsyncDisposable
     /// <summary>
     /// The org process (<c>economy-org</c>): <c>start n latency-ms</c> seeds a fresh emulator with the workload of n
     /// conversations and serves it on loopback (<c>READY url token</c>); <c>finish</c> answers the API calls and the
-    /// end-state problems (<c>CALLS calls problems</c>, the first three, <c>END</c>) and stops it; <c>exit</c> ends the
+    /// end-state problems and the org process's collector figures since <c>start</c> (<c>CALLS calls problems
+    /// allocated-bytes paused-ticks gen0 gen1 gen2</c>, the first three problems, <c>END</c>) and stops it; <c>exit</c> ends the
     /// process.
     /// </summary>
     public static async Task<int> ServeAsync()
     {
         SalesforceEmulator? emulator = null;
         EconomyWorkload? workload = null;
+        var gc = default(GcStats);
         for (var line = Console.ReadLine(); line is not null && line != "exit"; line = Console.ReadLine())
         {
             var words = line.Split(' ');
@@ -149,15 +168,17 @@ internal abstract class EconomyOrg : IAsyncDisposable
                 workload.Seed(emulator);
                 emulator.ResetApiUsage();
                 var url = await emulator.StartServerAsync();
+                gc = GcStats.Capture();
                 Console.WriteLine($"READY {url} {emulator.IssueAccessToken()}");
             }
             else if (words[0] == "finish" && emulator is not null)
             {
                 var calls = emulator.ApiCallsUsed;
+                var used = GcStats.Capture() - gc;
                 var problems = workload!.Verify(emulator);
                 await emulator.DisposeAsync();
                 emulator = null;
-                Console.WriteLine($"CALLS {calls} {problems.Count}");
+                Console.WriteLine($"CALLS {calls} {problems.Count} {used.ToWire()}");
                 foreach (var problem in problems.Take(3))
                 {
                     Console.WriteLine(problem.ReplaceLineEndings(" "));
