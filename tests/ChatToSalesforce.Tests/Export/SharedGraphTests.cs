@@ -112,7 +112,7 @@ public sealed class SharedGraphTests : IDisposable
         var graphs = TypedOperationsWire.PlanWrites(units)[0];
         var shared = graphs.Single(g => g.Length == 2);
         var (guilty, innocent) = (shared[0], shared[1]);
-        var response = System.Text.Json.Nodes.JsonNode.Parse("""
+        var response = System.Text.Encoding.UTF8.GetBytes("""
             {"graphs":[{"graphId":"gGUILTY","isSuccessful":false,"graphResponse":{"compositeResponse":[
               {"referenceId":"uGUILTY_person","httpStatusCode":400,"body":[{"errorCode":"FIELD_CUSTOM_VALIDATION_EXCEPTION","message":"No","fields":[]}]},
               {"referenceId":"uGUILTY_activity","httpStatusCode":400,"body":[{"errorCode":"PROCESSING_HALTED","message":"The transaction was rolled back since another operation in the same transaction failed."}]},
@@ -127,6 +127,55 @@ public sealed class SharedGraphTests : IDisposable
         results[0].NotProcessed.Should().BeFalse();
         results[1].Success.Should().BeFalse();
         results[1].NotProcessed.Should().BeTrue("the unit was rolled back because of its neighbour: sending it again is safe");
+    }
+
+    [Fact]
+    public void A_graph_answer_is_read_in_any_property_order_with_ids_and_upsert_outcomes()
+    {
+        var units = new List<SalesforceWriteUnit>
+        {
+            Unit(Create("person", "Contact"), Create("activity", "Task")),
+            Unit(new SalesforceWriteOperation { Name = "activity", Kind = SalesforceWriteKind.Upsert, ObjectType = "Task", ExternalIdField = "Chat_Id__c", ExternalIdValue = "c1", Fields = [] }),
+            Unit(new SalesforceWriteOperation { Name = "person", Kind = SalesforceWriteKind.Update, ObjectType = "Contact", Id = "003000000000009AAA", Fields = [] }),
+        };
+        List<int[]> graphs = [[0], [1], [2]];
+        var answer = System.Text.Encoding.UTF8.GetBytes("""
+            {"graphs":[
+              {"isSuccessful":true,"graphResponse":{"compositeResponse":[
+                {"httpHeaders":{"Location":"/services/data/v62.0/sobjects/Task/00T000000000001AAA"},"body":{"errors":[],"success":true,"id":"00T000000000001AAA"},"referenceId":"activity","httpStatusCode":201},
+                {"referenceId":"person","httpStatusCode":201,"body":{"id":"003000000000001AAA","success":true,"errors":[],"extra":{"nested":[1,{"id":"not this one"}]}}}]},"graphId":"g0"},
+              {"graphId":"g1","graphResponse":{"compositeResponse":[{"body":{"id":"00T000000000002AAA","success":true,"errors":[],"created":false},"httpHeaders":{},"httpStatusCode":200,"referenceId":"activity"}]},"isSuccessful":true},
+              {"graphId":"g2","graphResponse":{"compositeResponse":[{"body":null,"httpHeaders":{},"httpStatusCode":204,"referenceId":"person"}]},"isSuccessful":true},
+              {"graphId":"ignored","isSuccessful":true,"graphResponse":{"compositeResponse":[]},"unknown":[{"a":"b"}]}
+            ],"another":"property"}
+            """);
+
+        var results = TypedOperationsWire.ReadGraphs(answer, units, graphs, 200);
+
+        results.Should().HaveCount(3).And.OnlyContain(r => r.Success);
+        results[0].Operations.Select(o => (o.Name, o.Id, o.Created)).Should().Equal(("person", "003000000000001AAA", true), ("activity", "00T000000000001AAA", true));
+        results[1].Operations[0].Should().Match<SalesforceOperationResult>(o => o.Id == "00T000000000002AAA" && !o.Created, "an upsert answering 200 and created false updated the record");
+        results[2].Operations[0].Id.Should().Be("003000000000009AAA", "an update answers 204 without a body: the record is the one it named");
+    }
+
+    [Fact]
+    public void A_graph_the_answer_omits_is_not_processed_and_an_answer_without_graphs_is_unexpected()
+    {
+        var units = Units(2, operations: 1);
+        List<int[]> graphs = [[0], [1]];
+        var answer = System.Text.Encoding.UTF8.GetBytes("""{"graphs":[{"graphId":"g0","isSuccessful":true,"graphResponse":{"compositeResponse":[{"referenceId":"person","httpStatusCode":201,"body":{"id":"003000000000001AAA","success":true,"errors":[]}}]}}]}""");
+
+        var results = TypedOperationsWire.ReadGraphs(answer, units, graphs, 200);
+
+        results[0].Success.Should().BeTrue();
+        results[1].Success.Should().BeFalse();
+        results[1].NotProcessed.Should().BeTrue("Salesforce did not answer for that graph, so it did not commit it");
+
+        foreach (var body in new[] { "<html>Bad gateway</html>", """{"compositeResponse":[]}""", string.Empty, """{"graphs":[{"graphId":"g0" """ })
+        {
+            var read = () => TypedOperationsWire.ReadGraphs(System.Text.Encoding.UTF8.GetBytes(body), units, graphs, 200);
+            read.Should().Throw<SalesforceApiException>().Which.ErrorCode.Should().Be("UNEXPECTED_RESPONSE");
+        }
     }
 
     private static List<SalesforceWriteUnit> Units(int count, int operations) =>

@@ -205,7 +205,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
             var payload = Write(w => TypedOperationsWire.WriteGraphs(w, units, graphs, ExpandSubrequestUrl));
 
             // Graphs create records: a request whose answer was lost may have been applied, so it is never repeated here.
-            var (status, body) = await SendAsync(
+            var (status, body) = await SendRawAsync(
                 new Operation("Composite graph", HttpMethod.Post, "composite/graph", () => JsonContent(payload), headers, RetrySafe: false),
                 cancellationToken).ConfigureAwait(false);
             calls++;
@@ -332,6 +332,13 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
 
     private async Task<(int Status, JsonNode? Body)> SendAsync(Operation operation, CancellationToken cancellationToken)
     {
+        var (status, body) = await SendRawAsync(operation, cancellationToken).ConfigureAwait(false);
+        return (status, ParseBody(body));
+    }
+
+    /// <summary>Sends an operation and returns the answer's status and its body as received (UTF-8 JSON, or empty).</summary>
+    private async Task<(int Status, byte[] Body)> SendRawAsync(Operation operation, CancellationToken cancellationToken)
+    {
         using var activity = ChatToSalesforceDiagnostics.ActivitySource.StartActivity("ChatToSalesforce.Salesforce.Request", ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
@@ -374,7 +381,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         }
     }
 
-    private async ValueTask<(int Status, JsonNode? Body)> AttemptAsync(Operation operation, CancellationToken cancellationToken)
+    private async ValueTask<(int Status, byte[] Body)> AttemptAsync(Operation operation, CancellationToken cancellationToken)
     {
         _usage.EnsureCircuitClosed();
         var token = await _authenticator.GetTokenAsync(cancellationToken).ConfigureAwait(false);
@@ -384,7 +391,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
             return (status, body);
         }
 
-        var errors = SalesforceErrorParser.Parse(body);
+        var errors = SalesforceErrorParser.Parse(ParseBody(body));
         var kind = SalesforceErrorClassifier.Classify(status, errors);
         if (kind == SalesforceErrorKind.ReAuthenticate)
         {
@@ -397,7 +404,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
                 return (status, body);
             }
 
-            errors = SalesforceErrorParser.Parse(body);
+            errors = SalesforceErrorParser.Parse(ParseBody(body));
             kind = SalesforceErrorClassifier.Classify(status, errors);
         }
 
@@ -410,7 +417,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         throw SalesforceErrorParser.FromErrors(status, errors, operation.Name, retryAfter: kind == SalesforceErrorKind.DailyLimitExceeded ? _usage.BreakDuration : null);
     }
 
-    private async Task<(int Status, JsonNode? Body)> SendOnceAsync(Operation operation, SalesforceAccessToken token, CancellationToken cancellationToken)
+    private async Task<(int Status, byte[] Body)> SendOnceAsync(Operation operation, SalesforceAccessToken token, CancellationToken cancellationToken)
     {
         _usage.SetOrganization(IdentityUrl.Parse(token.IdentityUrl).OrganizationId);
         var http = _httpClientFactory.CreateClient(SalesforceChatExportServiceCollectionExtensions.HttpClientName);
@@ -448,20 +455,25 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         }
 
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        JsonNode? body = null;
-        if (bytes.Length > 0)
+        return (status, bytes);
+    }
+
+    /// <summary>The JSON of an answer's body; <see langword="null"/> when it is empty or not JSON (a proxy's HTML error page, for example: the status decides).</summary>
+    private static JsonNode? ParseBody(byte[] body)
+    {
+        if (body.Length == 0)
         {
-            try
-            {
-                body = JsonNode.Parse(bytes);
-            }
-            catch (JsonException)
-            {
-                // Not JSON (a proxy's HTML error page, for example); the status decides.
-            }
+            return null;
         }
 
-        return (status, body);
+        try
+        {
+            return JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static ByteArrayContent JsonContent(byte[] payload)

@@ -274,73 +274,250 @@ internal static class TypedOperationsWire
     }
 
     /// <summary>Reads a <c>/composite/graph</c> response into one result per unit of the request, in the order of <paramref name="graphs"/>.</summary>
-    public static SalesforceWriteResult[] ReadGraphs(JsonNode? body, IReadOnlyList<SalesforceWriteUnit> units, List<int[]> graphs, int status)
+    /// <remarks>
+    /// The answer is read as it arrived (UTF-8), without building JSON nodes for it: a chunk's answer holds hundreds of
+    /// nodes, of which a successful write needs only the status, the record id and whether an upsert created. Only the
+    /// body of a failed node is parsed, for its errors.
+    /// </remarks>
+    public static SalesforceWriteResult[] ReadGraphs(byte[] body, IReadOnlyList<SalesforceWriteUnit> units, List<int[]> graphs, int status)
     {
-        if (body?["graphs"] is not JsonArray answered)
+        Dictionary<string, GraphAnswer>? byId;
+        try
+        {
+            byId = ReadGraphAnswers(body);
+        }
+        catch (JsonException)
+        {
+            byId = null;
+        }
+
+        if (byId is null)
         {
             throw new SalesforceApiException((HttpStatusCode)status, "UNEXPECTED_RESPONSE", "The composite graph response has no graphs array.");
         }
 
-        var byId = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var graph in answered.OfType<JsonObject>())
-        {
-            if (graph["graphId"] is JsonValue id && id.TryGetValue<string>(out var graphId))
-            {
-                byId[graphId] = graph;
-            }
-        }
-
-        var results = new List<SalesforceWriteResult>(graphs.Sum(g => g.Length));
+        var results = new SalesforceWriteResult[graphs.Sum(g => g.Length)];
+        var next = 0;
         foreach (var graphUnits in graphs)
         {
             byId.TryGetValue("g" + graphUnits[0].ToString(CultureInfo.InvariantCulture), out var graph);
-            var nodes = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-            if (graph?["graphResponse"]?["compositeResponse"] is JsonArray responses)
-            {
-                foreach (var node in responses.OfType<JsonObject>())
-                {
-                    if (node["referenceId"] is JsonValue r && r.TryGetValue<string>(out var name))
-                    {
-                        nodes[name] = node;
-                    }
-                }
-            }
-
-            var success = graph?["isSuccessful"] is JsonValue ok && ok.TryGetValue<bool>(out var isOk) && isOk;
+            var success = graph is { IsSuccessful: true };
             foreach (var i in graphUnits)
             {
                 var unit = units[i];
                 var prefix = graphUnits.Length > 1 ? NodePrefix(i) : string.Empty;
                 var operations = new SalesforceOperationResult[unit.Operations.Count];
+                var allSucceeded = success;
                 for (var o = 0; o < unit.Operations.Count; o++)
                 {
                     var op = unit.Operations[o];
-                    operations[o] = nodes.TryGetValue(prefix + op.Name, out var node)
-                        ? ReadNode(op, node, success)
+                    operations[o] = graph is not null && graph.Nodes.TryGetValue(prefix + op.Name, out var node)
+                        ? ReadNode(op, node, success, body)
                         : new SalesforceOperationResult(op.Name, false, null, false, [new SalesforceError(HaltedCode, "Salesforce did not process this operation.", [])], Halted: true);
+                    allSucceeded &= operations[o].Success;
                 }
 
-                results.Add(new SalesforceWriteResult(success && operations.All(r => r.Success), operations));
+                results[next++] = new SalesforceWriteResult(allSucceeded, operations);
             }
         }
 
-        return [.. results];
+        return results;
     }
 
-    private static SalesforceOperationResult ReadNode(SalesforceWriteOperation op, JsonObject node, bool graphSucceeded)
+    private static SalesforceOperationResult ReadNode(SalesforceWriteOperation op, NodeAnswer node, bool graphSucceeded, byte[] response)
     {
-        var status = node["httpStatusCode"] is JsonValue s && s.TryGetValue<int>(out var code) ? code : 0;
-        var body = node["body"];
-        if (status is >= 200 and < 300 && graphSucceeded)
+        if (node.Status is >= 200 and < 300 && graphSucceeded)
         {
-            var id = body?["id"] is JsonValue v && v.TryGetValue<string>(out var recordId) ? recordId : op.Id;
             var created = op.Kind == SalesforceWriteKind.Create
-                || (op.Kind == SalesforceWriteKind.Upsert && (status == 201 || (body?["created"] is JsonValue c && c.TryGetValue<bool>(out var wasCreated) && wasCreated)));
-            return new SalesforceOperationResult(op.Name, true, id, created, []);
+                || (op.Kind == SalesforceWriteKind.Upsert && (node.Status == 201 || node.Created));
+            return new SalesforceOperationResult(op.Name, true, node.Id ?? op.Id, created, []);
         }
 
-        var errors = SalesforceErrorParser.Parse(body);
-        var halted = status is >= 200 and < 300 || errors.Count == 0 || errors.All(e => e.ErrorCode is HaltedCode or "ALL_OR_NONE_OPERATION_ROLLED_BACK");
+        var errors = SalesforceErrorParser.Parse(node.BodyLength > 0 ? JsonNode.Parse(response.AsSpan(node.BodyStart, node.BodyLength)) : null);
+        var halted = node.Status is >= 200 and < 300 || errors.Count == 0 || errors.All(e => e.ErrorCode is HaltedCode or "ALL_OR_NONE_OPERATION_ROLLED_BACK");
         return new SalesforceOperationResult(op.Name, false, null, false, errors, halted);
+    }
+
+    /// <summary>One graph of the answer: whether it committed, and its nodes by reference id.</summary>
+    private sealed class GraphAnswer
+    {
+        public bool IsSuccessful { get; set; }
+
+        public Dictionary<string, NodeAnswer> Nodes { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>One node of a graph's answer: its status, the record id and <c>created</c> of its body, and where its body is in the answer.</summary>
+    private readonly record struct NodeAnswer(int Status, string? Id, bool Created, int BodyStart, int BodyLength);
+
+    /// <summary>The graphs of the answer by graph id; <see langword="null"/> when it has no <c>graphs</c> array.</summary>
+    private static Dictionary<string, GraphAnswer>? ReadGraphAnswers(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        Dictionary<string, GraphAnswer>? graphs = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("graphs"u8))
+            {
+                reader.Skip();
+                continue;
+            }
+
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            graphs = new Dictionary<string, GraphAnswer>(StringComparer.Ordinal);
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                var (id, graph) = ReadGraphAnswer(ref reader);
+                if (id is not null)
+                {
+                    graphs[id] = graph;
+                }
+            }
+        }
+
+        return graphs;
+    }
+
+    private static (string? Id, GraphAnswer Graph) ReadGraphAnswer(ref Utf8JsonReader reader)
+    {
+        string? id = null;
+        var graph = new GraphAnswer();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("graphId"u8))
+            {
+                reader.Read();
+                id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("isSuccessful"u8))
+            {
+                reader.Read();
+                graph.IsSuccessful = reader.TokenType == JsonTokenType.True;
+            }
+            else if (reader.ValueTextEquals("graphResponse"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (!reader.ValueTextEquals("compositeResponse"u8))
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartArray)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        if (reader.TokenType != JsonTokenType.StartObject)
+                        {
+                            reader.Skip();
+                            continue;
+                        }
+
+                        var (name, node) = ReadNodeAnswer(ref reader);
+                        if (name is not null)
+                        {
+                            graph.Nodes[name] = node;
+                        }
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return (id, graph);
+    }
+
+    private static (string? Name, NodeAnswer Node) ReadNodeAnswer(ref Utf8JsonReader reader)
+    {
+        string? name = null;
+        string? id = null;
+        var status = 0;
+        var created = false;
+        var (start, length) = (0, 0);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("referenceId"u8))
+            {
+                reader.Read();
+                name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("httpStatusCode"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out status))
+                {
+                    status = 0;
+                }
+            }
+            else if (reader.ValueTextEquals("body"u8))
+            {
+                reader.Read();
+                start = (int)reader.TokenStartIndex;
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("id"u8))
+                        {
+                            reader.Read();
+                            id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        }
+                        else if (reader.ValueTextEquals("created"u8))
+                        {
+                            reader.Read();
+                            created = reader.TokenType == JsonTokenType.True;
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+
+                length = (int)reader.BytesConsumed - start;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return (name, new NodeAnswer(status, id, created, start, length));
     }
 }
