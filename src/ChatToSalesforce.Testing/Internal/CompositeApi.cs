@@ -243,21 +243,17 @@ internal sealed partial class CompositeApi
             foreach (var node in requests)
             {
                 var url = Json.Str(node?["url"]) ?? string.Empty;
-                var segments = url.Split('?')[0].Split('/', StringSplitOptions.RemoveEmptyEntries);
-                var sobjects = Array.IndexOf(segments, "sobjects");
-                kinds.Add($"{(sobjects > 0 ? segments[sobjects - 1] : string.Empty)} {Json.Str(node?["method"])} {(sobjects >= 0 && sobjects + 1 < segments.Length ? segments[sobjects + 1] : string.Empty)}");
+                kinds.Add(NodeKind(url, Json.Str(node?["method"])));
 
                 var depth = 1;
-                foreach (var text in ReferenceTexts(url, node?["body"]))
+                if (url.Contains("@{", StringComparison.Ordinal))
                 {
-                    foreach (Match m in ReferencePattern().Matches(text))
-                    {
-                        var referenced = m.Groups[1].Value.Split('.', '[')[0];
-                        if (depths.TryGetValue(referenced, out var d))
-                        {
-                            depth = Math.Max(depth, d + 1);
-                        }
-                    }
+                    Deepen(url, depths, ref depth);
+                }
+
+                if (node?["body"] is { } body)
+                {
+                    DeepenByBody(body, depths, ref depth);
                 }
 
                 if (depth > MaxGraphDepth)
@@ -278,53 +274,92 @@ internal sealed partial class CompositeApi
         }
     }
 
-    /// <summary>The URL and the strings of a node's body (names and values) that may hold <c>@{reference}</c>s.</summary>
-    private static IEnumerable<string> ReferenceTexts(string url, JsonNode? body)
+    /// <summary>"API version, method, object" of a node, for the limit of different nodes a request.</summary>
+    private static string NodeKind(string url, string? method)
     {
-        if (url.Contains("@{", StringComparison.Ordinal))
+        var path = url.AsSpan();
+        if (path.IndexOf('?') is var question and >= 0)
         {
-            yield return url;
+            path = path[..question];
         }
 
-        var pending = new Stack<JsonNode>();
-        if (body is not null)
+        // The segment before the first "sobjects" segment (the version) and the one after it (the object).
+        ReadOnlySpan<char> before = default, previous = default, after = default;
+        var found = false;
+        foreach (var range in path.Split('/'))
         {
-            pending.Push(body);
-        }
-
-        while (pending.Count > 0)
-        {
-            switch (pending.Pop())
+            var segment = path[range];
+            if (segment.IsEmpty)
             {
-                case JsonObject o:
-                    foreach (var (key, value) in o)
-                    {
-                        if (key.Contains("@{", StringComparison.Ordinal))
-                        {
-                            yield return key;
-                        }
-
-                        if (value is not null)
-                        {
-                            pending.Push(value);
-                        }
-                    }
-
-                    break;
-                case JsonArray a:
-                    foreach (var item in a)
-                    {
-                        if (item is not null)
-                        {
-                            pending.Push(item);
-                        }
-                    }
-
-                    break;
-                case JsonValue v when v.GetValueKind() == JsonValueKind.String && MayHoldReference(v) && v.TryGetValue<string>(out var text) && text.Contains("@{", StringComparison.Ordinal):
-                    yield return text;
-                    break;
+                continue;
             }
+
+            if (found)
+            {
+                after = segment;
+                break;
+            }
+
+            if (segment.SequenceEqual("sobjects"))
+            {
+                found = true;
+                before = previous;
+                continue;
+            }
+
+            previous = segment;
+        }
+
+        return $"{before} {method} {after}";
+    }
+
+    /// <summary>Raises <paramref name="depth"/> to one more than the deepest earlier node a text's <c>@{reference}</c>s name.</summary>
+    private static void Deepen(string text, Dictionary<string, int> depths, ref int depth)
+    {
+        foreach (Match m in ReferencePattern().Matches(text))
+        {
+            var referenced = m.Groups[1].Value.Split('.', '[')[0];
+            if (depths.TryGetValue(referenced, out var d))
+            {
+                depth = Math.Max(depth, d + 1);
+            }
+        }
+    }
+
+    /// <summary>Looks for <c>@{reference}</c>s in the names and string values of a node's body (its depth is bounded when it is parsed).</summary>
+    private static void DeepenByBody(JsonNode node, Dictionary<string, int> depths, ref int depth)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                for (var i = 0; i < o.Count; i++)
+                {
+                    var (key, value) = o.GetAt(i);
+                    if (key.Contains("@{", StringComparison.Ordinal))
+                    {
+                        Deepen(key, depths, ref depth);
+                    }
+
+                    if (value is not null)
+                    {
+                        DeepenByBody(value, depths, ref depth);
+                    }
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var item in a)
+                {
+                    if (item is not null)
+                    {
+                        DeepenByBody(item, depths, ref depth);
+                    }
+                }
+
+                break;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String && MayHoldReference(v) && v.TryGetValue<string>(out var text) && text.Contains("@{", StringComparison.Ordinal):
+                Deepen(text, depths, ref depth);
+                break;
         }
     }
 
@@ -370,6 +405,9 @@ internal sealed partial class CompositeApi
 
         var referenceIds = new HashSet<string>(StringComparer.Ordinal);
         var heavy = 0;
+        // Each node's reference id, method and URL, read from the request once.
+        var nodes = new (JsonObject Sub, string RefId, string Method, string Url)[subrequests.Count];
+        var n = 0;
         foreach (var node in subrequests)
         {
             if (node is not JsonObject sub)
@@ -404,6 +442,8 @@ internal sealed partial class CompositeApi
             {
                 throw new ApiException(400, "INVALID_INPUT", "Subrequests may not set the Accept, Authorization or Content-Type headers.");
             }
+
+            nodes[n++] = (sub, refId, method, url);
         }
 
         if (!graph && heavy > 5)
@@ -417,14 +457,13 @@ internal sealed partial class CompositeApi
         var failedIndex = -1;
         try
         {
-            foreach (var node in subrequests)
+            foreach (var (sub, refId, method, nodeUrl) in nodes)
             {
-                var sub = (JsonObject)node!;
-                var refId = Json.Str(sub["referenceId"])!;
-                var method = Json.Str(sub["method"])!;
-                var headers = new Dictionary<string, string>(parent.Headers, StringComparer.OrdinalIgnoreCase);
+                // The request's headers, read-only, unless the node adds its own.
+                var headers = parent.Headers;
                 if (sub["httpHeaders"] is JsonObject subHeaders)
                 {
+                    headers = new Dictionary<string, string>(parent.Headers, StringComparer.OrdinalIgnoreCase);
                     foreach (var (k, v) in subHeaders)
                     {
                         headers[k] = Json.Str(v) ?? string.Empty;
@@ -432,10 +471,10 @@ internal sealed partial class CompositeApi
                 }
 
                 ApiResponse response;
-                var url = Json.Str(sub["url"]) ?? string.Empty;
+                var url = nodeUrl;
                 try
                 {
-                    url = Substitute(url, bodies, urlEncode: true);
+                    url = url.Contains("@{", StringComparison.Ordinal) ? Substitute(url, bodies, urlEncode: true) : url;
                     // A graph node's body is read only by the sObject save it goes to, and nothing reads the request
                     // after it: its references are resolved in place. A composite subrequest may go anywhere: a copy.
                     var body = sub["body"] is { } b ? SubstituteNode(graph ? b : b.DeepClone(), bodies) : null;
@@ -549,7 +588,12 @@ internal sealed partial class CompositeApi
             throw new ApiException(400, "INVALID_INPUT", "A composite request cannot contain composite or graph subrequests.");
         }
 
-        var rest = segments[3..].Select(Uri.UnescapeDataString).ToArray();
+        var rest = new string[segments.Length - 3];
+        for (var i = 0; i < rest.Length; i++)
+        {
+            rest[i] = Uri.UnescapeDataString(segments[i + 3]);
+        }
+
         return _api.Handle(request, rest, ctx);
     }
 
@@ -588,11 +632,11 @@ internal sealed partial class CompositeApi
         switch (node)
         {
             case JsonObject o:
-                foreach (var key in o.Select(p => p.Key).ToList())
+                for (var i = 0; i < o.Count; i++)
                 {
-                    if (o[key] is { } child && SubstituteNode(child, bodies) is var replaced && !ReferenceEquals(replaced, child))
+                    if (o.GetAt(i).Value is { } child && SubstituteNode(child, bodies) is var replaced && !ReferenceEquals(replaced, child))
                     {
-                        o[key] = replaced;
+                        o.SetAt(i, replaced);
                     }
                 }
 

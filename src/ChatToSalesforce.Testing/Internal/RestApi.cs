@@ -51,6 +51,25 @@ internal sealed partial class RestApi
     /// <summary>Parses "v62.0"; any version from 20.0 to 99.0 is accepted.</summary>
     public static string? ParseVersion(string segment)
     {
+        // Every request names its version (each node of a graph too): the few segments seen are remembered.
+        if (ParsedVersions.TryGetValue(segment, out var known))
+        {
+            return known;
+        }
+
+        var version = ParseVersionCore(segment);
+        if (ParsedVersions.Count < 64)
+        {
+            ParsedVersions.TryAdd(segment, version);
+        }
+
+        return version;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> ParsedVersions = new(StringComparer.Ordinal);
+
+    private static string? ParseVersionCore(string segment)
+    {
         var m = VersionPattern().Match(segment);
         if (!m.Success)
         {
