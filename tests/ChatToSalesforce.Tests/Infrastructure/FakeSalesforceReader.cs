@@ -55,7 +55,7 @@ internal sealed class FakeSalesforceReader : ISalesforceReader
     {
         Queries.Add(soql);
         var records = _answers.FirstOrDefault(a => a.When(soql)).Records ?? [];
-        var result = new SalesforceQueryResult(records.Length, records.Select(FieldValuesWire.FromRecord).ToArray());
+        var result = new SalesforceQueryResult(records.Length, records.Select(r => FieldValuesWire.FromRecord(System.Text.Json.JsonSerializer.SerializeToElement(r))).ToArray());
         if (HoldQueries)
         {
             var pending = new TaskCompletionSource<SalesforceQueryResult>(TaskCreationOptions.RunContinuationsAsynchronously);

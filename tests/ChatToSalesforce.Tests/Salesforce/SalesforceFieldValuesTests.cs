@@ -140,7 +140,7 @@ public class SalesforceFieldValuesTests
     [Fact]
     public void Wire_ReadsARecordWithoutAttributes_RelationshipsUnderTheirPath()
     {
-        var record = JsonNode.Parse("""
+        using var document = System.Text.Json.JsonDocument.Parse("""
             {
               "attributes": { "type": "Contact", "url": "/services/data/v62.0/sobjects/Contact/003" },
               "Id": "003000000000001AAA",
@@ -152,9 +152,9 @@ public class SalesforceFieldValuesTests
               "Account": null,
               "Cases": { "totalSize": 1, "done": true, "records": [ { "Id": "500" } ] }
             }
-            """)!.AsObject();
+            """);
 
-        var values = FieldValuesWire.FromRecord(record);
+        var values = FieldValuesWire.FromRecord(document.RootElement);
 
         values.Fields.Should().Equal("Id", "HasOptedOutOfEmail", "NumberOfEmployees", "AnnualRevenue", "Fax", "Owner.Name", "Owner.Manager.Email", "Account");
         values["HasOptedOutOfEmail"].Should().Be(false);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ChatToSalesforce.Salesforce.Internal;
@@ -45,14 +46,129 @@ internal sealed record SalesforceCompositeResponse(IReadOnlyList<SalesforceSubre
 
         return null;
     }
+
+    /// <summary>
+    /// Reads a <c>/composite</c> answer as it arrived (UTF-8): each subresponse's reference id, status and where its body
+    /// is, without building JSON nodes for the whole answer (a round's answer carries hundreds of records).
+    /// </summary>
+    /// <returns>The response; <see langword="null"/> when the answer has no <c>compositeResponse</c> array or is not JSON.</returns>
+    public static SalesforceCompositeResponse? Read(byte[] answer)
+    {
+        try
+        {
+            return ReadCore(answer);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static SalesforceCompositeResponse? ReadCore(byte[] answer)
+    {
+        var reader = new Utf8JsonReader(answer);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        List<SalesforceSubresponse>? responses = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("compositeResponse"u8))
+            {
+                reader.Skip();
+                continue;
+            }
+
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            responses = [];
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                string? referenceId = null;
+                var status = 0;
+                var body = ReadOnlyMemory<byte>.Empty;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("referenceId"u8))
+                    {
+                        reader.Read();
+                        referenceId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    else if (reader.ValueTextEquals("httpStatusCode"u8))
+                    {
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out status))
+                        {
+                            status = 0;
+                        }
+                    }
+                    else if (reader.ValueTextEquals("body"u8))
+                    {
+                        reader.Read();
+                        var start = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        body = answer.AsMemory(start, (int)reader.BytesConsumed - start);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                responses.Add(new SalesforceSubresponse(referenceId ?? string.Empty, status, body));
+            }
+        }
+
+        return responses is null ? null : new SalesforceCompositeResponse(responses);
+    }
 }
 
 /// <summary>The response of one composite subrequest.</summary>
-/// <param name="ReferenceId">The subrequest's reference id.</param>
-/// <param name="HttpStatusCode">The subrequest's status code.</param>
-/// <param name="Body">The body (a save result, a query result, or an error array), if any.</param>
-internal sealed record SalesforceSubresponse(string ReferenceId, int HttpStatusCode, JsonNode? Body)
+/// <param name="referenceId">The subrequest's reference id.</param>
+/// <param name="httpStatusCode">The subrequest's status code.</param>
+/// <param name="utf8Body">The body as it arrived (a save result, a query result, or an error array); empty when there is none.</param>
+internal sealed class SalesforceSubresponse(string referenceId, int httpStatusCode, ReadOnlyMemory<byte> utf8Body)
 {
+    private JsonNode? _body;
+    private bool _parsed;
+
+    /// <summary>Gets the subrequest's reference id.</summary>
+    public string ReferenceId { get; } = referenceId;
+
+    /// <summary>Gets the subrequest's status code.</summary>
+    public int HttpStatusCode { get; } = httpStatusCode;
+
+    /// <summary>Gets the body as it arrived (UTF-8 JSON); empty when there is none.</summary>
+    public ReadOnlyMemory<byte> Utf8Body { get; } = utf8Body;
+
+    /// <summary>Gets the body as JSON nodes (parsed when first asked for), if any.</summary>
+    public JsonNode? Body
+    {
+        get
+        {
+            if (!_parsed)
+            {
+                _body = Utf8Body.IsEmpty ? null : JsonNode.Parse(Utf8Body.Span);
+                _parsed = true;
+            }
+
+            return _body;
+        }
+    }
+
     /// <summary>Gets whether the subrequest succeeded (2xx).</summary>
     public bool IsSuccess => HttpStatusCode is >= 200 and < 300;
 }

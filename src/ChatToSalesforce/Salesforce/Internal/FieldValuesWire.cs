@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace ChatToSalesforce.Salesforce.Internal;
 
@@ -62,24 +61,24 @@ internal static class FieldValuesWire
 
     /// <summary>Reads a record of a query response: <c>attributes</c> left out, relationship objects flattened to their
     /// SOQL paths (<c>Owner.Name</c>), child-relationship sub-query results left out.</summary>
-    public static SalesforceFieldValues FromRecord(JsonObject record)
+    public static SalesforceFieldValues FromRecord(JsonElement record)
     {
         var values = new SalesforceFieldValues();
         Flatten(values, record, prefix: null);
         return values;
     }
 
-    /// <summary>Reads the records of a query response page.</summary>
-    public static List<SalesforceFieldValues> FromRecords(JsonNode? records)
+    /// <summary>Reads the records of a query response page (anything but an array of objects reads as none).</summary>
+    public static List<SalesforceFieldValues> FromRecords(JsonElement records)
     {
-        var list = new List<SalesforceFieldValues>();
-        if (records is JsonArray array)
+        var list = new List<SalesforceFieldValues>(records.ValueKind == JsonValueKind.Array ? records.GetArrayLength() : 0);
+        if (records.ValueKind == JsonValueKind.Array)
         {
-            foreach (var item in array)
+            foreach (var item in records.EnumerateArray())
             {
-                if (item is JsonObject o)
+                if (item.ValueKind == JsonValueKind.Object)
                 {
-                    list.Add(FromRecord(o));
+                    list.Add(FromRecord(item));
                 }
             }
         }
@@ -87,60 +86,108 @@ internal static class FieldValuesWire
         return list;
     }
 
-    private static void Flatten(SalesforceFieldValues values, JsonObject record, string? prefix)
+    /// <summary>
+    /// Reads a page of a query answer (<c>GET query</c>, or a query subrequest's body) as it arrived, without building JSON
+    /// nodes: its size, its records, and where the next page is when it is not the last one. A body that is empty or not a
+    /// JSON object reads as an empty last page.
+    /// </summary>
+    public static QueryPage ReadQueryPage(ReadOnlyMemory<byte> body)
     {
-        foreach (var (name, node) in record)
+        if (body.IsEmpty)
         {
-            if (string.Equals(name, "attributes", StringComparison.Ordinal))
+            return QueryPage.Empty;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return QueryPage.Empty;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return QueryPage.Empty;
+            }
+
+            var total = root.TryGetProperty("totalSize", out var t) && t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var n) ? n : 0;
+            var records = root.TryGetProperty("records", out var r) ? FromRecords(r) : [];
+            var done = !(root.TryGetProperty("done", out var d) && d.ValueKind == JsonValueKind.False);
+            var next = root.TryGetProperty("nextRecordsUrl", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+            return new QueryPage(total, records, done, next);
+        }
+    }
+
+    private static void Flatten(SalesforceFieldValues values, JsonElement record, string? prefix)
+    {
+        foreach (var property in record.EnumerateObject())
+        {
+            if (property.NameEquals("attributes"u8))
             {
                 continue;
             }
 
-            var path = prefix is null ? name : prefix + "." + name;
-            switch (node)
+            var path = prefix is null ? property.Name : prefix + "." + property.Name;
+            var value = property.Value;
+            switch (value.ValueKind)
             {
-                case null:
+                case JsonValueKind.Null:
                     values[path] = null;
                     break;
-                case JsonObject child when child.ContainsKey("records") && child.ContainsKey("totalSize"):
+                case JsonValueKind.Object when value.TryGetProperty("records"u8, out _) && value.TryGetProperty("totalSize"u8, out _):
                     break; // a child-relationship sub-query: not a field value
-                case JsonObject child:
-                    Flatten(values, child, path);
+                case JsonValueKind.Object:
+                    Flatten(values, value, path);
                     break;
-                case JsonValue v:
-                    values[path] = FromValue(v);
-                    break;
-                default:
+                case JsonValueKind.Array or JsonValueKind.Undefined:
                     break; // arrays are not field values
+                default:
+                    values[path] = FromValue(value);
+                    break;
             }
         }
     }
 
-    private static object? FromValue(JsonValue v)
+    private static object? FromValue(JsonElement v)
     {
-        switch (v.GetValueKind())
+        switch (v.ValueKind)
         {
             case JsonValueKind.String:
-                return v.GetValue<string>();
+                return v.GetString();
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:
                 return false;
             case JsonValueKind.Number:
-                if (v.TryGetValue<long>(out var l))
+                if (v.TryGetInt64(out var l))
                 {
                     return l;
                 }
 
-                if (v.TryGetValue<decimal>(out var d))
+                if (v.TryGetDecimal(out var d))
                 {
                     return d;
                 }
 
-                return v.TryGetValue<double>(out var x) && double.IsFinite(x) ? x : null;
+                return v.TryGetDouble(out var x) && double.IsFinite(x) ? x : null;
             default:
                 return null;
         }
     }
+}
 
+/// <summary>A page of a query answer.</summary>
+/// <param name="TotalSize">The answer's <c>totalSize</c>: records of all pages.</param>
+/// <param name="Records">This page's records.</param>
+/// <param name="Done">Whether this is the last page (only <c>"done": false</c> says otherwise).</param>
+/// <param name="NextRecordsUrl">Where the next page is, when Salesforce says.</param>
+internal sealed record QueryPage(int TotalSize, List<SalesforceFieldValues> Records, bool Done, string? NextRecordsUrl)
+{
+    public static QueryPage Empty => new(0, [], true, null);
 }

@@ -59,21 +59,14 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
     public async Task<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(soql);
-        var (_, body) = await SendAsync(new Operation("Query", HttpMethod.Get, "query?q=" + Uri.EscapeDataString(soql), RetrySafe: true), cancellationToken).ConfigureAwait(false);
-        var records = new List<SalesforceFieldValues>();
-        var totalSize = Int(body?["totalSize"]);
+        var (_, body) = await SendRawAsync(new Operation("Query", HttpMethod.Get, "query?q=" + Uri.EscapeDataString(soql), RetrySafe: true), cancellationToken).ConfigureAwait(false);
+        var page = FieldValuesWire.ReadQueryPage(body);
+        var records = page.Records;
+        var totalSize = page.TotalSize;
         var requests = 1;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
+        while (!page.Done && page.NextRecordsUrl is { } next)
         {
-            records.AddRange(FieldValuesWire.FromRecords(body?["records"]));
-
-            var done = body?["done"] is not JsonValue d || !d.TryGetValue<bool>(out var isDone) || isDone;
-            if (done || String(body?["nextRecordsUrl"]) is not { } next)
-            {
-                break;
-            }
-
             if (!IsSafeNextRecordsUrl(next) || !seen.Add(next))
             {
                 throw new SalesforceApiException(
@@ -82,8 +75,10 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
                     "Query paging stopped: Salesforce returned a nextRecordsUrl that is not a /services/data/ path on the same instance, or one that repeats.");
             }
 
-            (_, body) = await SendAsync(new Operation("Query (next page)", HttpMethod.Get, next, RetrySafe: true), cancellationToken).ConfigureAwait(false);
+            (_, body) = await SendRawAsync(new Operation("Query (next page)", HttpMethod.Get, next, RetrySafe: true), cancellationToken).ConfigureAwait(false);
             requests++;
+            page = FieldValuesWire.ReadQueryPage(body);
+            records.AddRange(page.Records);
         }
 
         return new SalesforceQueryResult(totalSize, records) { Requests = requests };
@@ -134,29 +129,12 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         });
 
         var retrySafe = IsRetrySafe(request);
-        var (status, body) = await SendAsync(
+        var (status, body) = await SendRawAsync(
             new Operation("Composite request", HttpMethod.Post, "composite", () => JsonContent(payload), request.Headers, retrySafe),
             cancellationToken).ConfigureAwait(false);
 
-        if (body?["compositeResponse"] is not JsonArray responses)
-        {
-            throw new SalesforceApiException((System.Net.HttpStatusCode)status, "UNEXPECTED_RESPONSE", "The composite response has no compositeResponse array.");
-        }
-
-        var list = new List<SalesforceSubresponse>(responses.Count);
-        foreach (var item in responses)
-        {
-            if (item is not JsonObject obj)
-            {
-                continue;
-            }
-
-            obj.TryGetPropertyValue("body", out var subBody);
-            obj.Remove("body"); // detach
-            list.Add(new SalesforceSubresponse(String(obj["referenceId"]) ?? string.Empty, Int(obj["httpStatusCode"]), subBody));
-        }
-
-        return new SalesforceCompositeResponse(list);
+        return SalesforceCompositeResponse.Read(body)
+            ?? throw new SalesforceApiException((System.Net.HttpStatusCode)status, "UNEXPECTED_RESPONSE", "The composite response has no compositeResponse array.");
     }
 
     /// <inheritdoc />

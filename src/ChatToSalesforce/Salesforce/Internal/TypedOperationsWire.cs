@@ -97,12 +97,8 @@ internal static class TypedOperationsWire
             return new SalesforceReadResult { Objects = ObjectList(sub.Body) };
         }
 
-        var body = sub.Body;
-        var total = body?["totalSize"] is JsonValue t && t.TryGetValue<int>(out var n) ? n : 0;
-        var records = FieldValuesWire.FromRecords(body?["records"]);
-
-        var more = body?["done"] is JsonValue done && done.TryGetValue<bool>(out var isDone) && !isDone;
-        return new SalesforceReadResult { Query = new SalesforceQueryResult(total, records) { Requests = 0 }, HasMorePages = more };
+        var page = FieldValuesWire.ReadQueryPage(sub.Utf8Body);
+        return new SalesforceReadResult { Query = new SalesforceQueryResult(page.TotalSize, page.Records) { Requests = 0 }, HasMorePages = !page.Done };
     }
 
     /// <summary>Reads a global describe body (<c>GET sobjects</c>): each object's name, label and what the user may do.</summary>
