@@ -194,6 +194,26 @@ public sealed class SingleExportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_mapping_onto_the_conversation_key_never_overrides_the_key_the_activity_is_upserted_on()
+    {
+        // Regression: the planner meant to leave the key field out of the upsert's body, but removed it from its own copy
+        // after the operation had taken another; the mapped value went in the body and replaced the conversation's key.
+        DefineKeys(_org);
+        var exporter = Exporter(o =>
+        {
+            o.ConversationIdField = "Chat_Conversation_Id__c";
+            o.FieldMappings = [new FieldMapping { Value = "mapped-value", Target = "Task.Chat_Conversation_Id__c" }];
+        });
+
+        var first = await exporter.ExportAsync(TestData.Conversation(id: "conv-7"));
+        var again = await exporter.ExportAsync(TestData.Conversation(id: "conv-7"));
+
+        first.Status.Should().Be(ExportStatus.Exported);
+        again.Activity!.Id.Should().Be(first.Activity!.Id, "the second export finds the activity by its key");
+        _org.Records("Task").Should().ContainSingle().Which.Text("Chat_Conversation_Id__c").Should().Be("conv-7");
+    }
+
+    [Fact]
     public async Task Keys_on_person_and_activity_with_a_warm_cache_cost_one_call()
     {
         DefineKeys(_org);

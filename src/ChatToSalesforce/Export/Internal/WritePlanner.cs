@@ -67,10 +67,16 @@ internal static class WritePlanner
             // export that follows it) finds the activity by its marker in any activity object.
             ActivityMarker.Apply(fields, plan.ActivityKey);
 
-            var op = Op(ActivityOp, SalesforceWriteKind.Create, activity.ObjectType, fields, options) with { References = references };
+            if (activity.ExternalIdField is { } upsertKey)
+            {
+                // The key travels in the URL only: a value mapped onto the key field would replace the conversation's key.
+                fields.Remove(upsertKey);
+            }
+
+            // The fields are this operation's own copy already.
+            var op = Op(ActivityOp, SalesforceWriteKind.Create, activity.ObjectType, fields, options, copy: false) with { References = references };
             if (activity.ExternalIdField is { } key)
             {
-                fields.Remove(key);
                 op = op with { Kind = SalesforceWriteKind.Upsert, ExternalIdField = key, ExternalIdValue = activity.ExternalIdValue };
             }
             else if (plan.ExistingActivityId is { } existing)
@@ -141,12 +147,12 @@ internal static class WritePlanner
         return unit;
     }
 
-    private static SalesforceWriteOperation Op(string name, SalesforceWriteKind kind, string objectType, SalesforceFieldValues fields, SalesforceChatExportOptions options) => new()
+    private static SalesforceWriteOperation Op(string name, SalesforceWriteKind kind, string objectType, SalesforceFieldValues fields, SalesforceChatExportOptions options, bool copy = true) => new()
     {
         Name = name,
         Kind = kind,
         ObjectType = objectType,
-        Fields = fields.Clone(),
+        Fields = copy ? fields.Clone() : fields,
 
         // Assignment rules run on Lead and Case writes: when the SDK sets the owner, they must leave it alone.
         SuppressAssignmentRules = options.SuppressAssignmentRules && fields.ContainsField("OwnerId"),
