@@ -50,7 +50,7 @@ internal sealed class ChunkReader : ISalesforceReader
     public ValueTask<IReadOnlyList<SalesforceFieldValues>> LookupAsync(SalesforceLookup lookup, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lookup);
-        if (!Soql.IsIdentifier(lookup.ObjectType) || !Soql.IsIdentifier(lookup.Field) || lookup.Fields.Any(f => !Soql.IsIdentifier(f)))
+        if (!Soql.IsIdentifier(lookup.ObjectType) || !Soql.IsIdentifier(lookup.Field) || !AreIdentifiers(lookup.Fields))
         {
             throw new ArgumentException($"A lookup names an object or field that is not an API name ({lookup.ObjectType}.{lookup.Field}).", nameof(lookup));
         }
@@ -84,6 +84,19 @@ internal sealed class ChunkReader : ISalesforceReader
 
         signal.TrySetResult();
         return new ValueTask<IReadOnlyList<SalesforceFieldValues>>(source.Task.WaitAsync(cancellationToken));
+    }
+
+    private static bool AreIdentifiers(IReadOnlyList<string> fields)
+    {
+        foreach (var field in fields)
+        {
+            if (!Soql.IsIdentifier(field))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public ValueTask<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken)
@@ -421,12 +434,96 @@ internal sealed class ChunkReader : ISalesforceReader
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>What makes lookups mergeable: everything but the value.</summary>
-    private sealed record LookupKey(string ObjectType, string Field, string Fields, string? Filter, SalesforceLookupMatch Match)
+    /// <summary>What merges lookups into one query: the object, the field matched, the fields returned (<c>Id</c> first, each
+    /// once, the matched field included), the filter and the match; lookups that differ only in their value share a key.</summary>
+    private sealed class LookupKey : IEquatable<LookupKey>
     {
+        private LookupKey(string objectType, string field, IReadOnlyList<string> fields, string? filter, SalesforceLookupMatch match) =>
+            (ObjectType, Field, Fields, Filter, Match) = (objectType, field, fields, filter, match);
+
+        public string ObjectType { get; }
+
+        public string Field { get; }
+
+        public IReadOnlyList<string> Fields { get; }
+
+        public string? Filter { get; }
+
+        public SalesforceLookupMatch Match { get; }
+
         public static LookupKey Of(SalesforceLookup lookup)
         {
+            // Stages usually ask for Id first and each field once: their list is copied as it is (a copy, as a stage may reuse its list).
+            string[] fields = IsNormal(lookup.Fields, lookup.Field) ? [.. lookup.Fields] : [.. Normalize(lookup.Fields, lookup.Field)];
+            var filter = string.IsNullOrWhiteSpace(lookup.Filter) ? null : lookup.Filter.Trim();
+            return new LookupKey(lookup.ObjectType, lookup.Field, fields, filter, lookup.Match);
+        }
+
+        public bool Equals(LookupKey? other)
+        {
+            if (other is null || other.Match != Match || other.Fields.Count != Fields.Count
+                || !string.Equals(other.ObjectType, ObjectType, StringComparison.Ordinal)
+                || !string.Equals(other.Field, Field, StringComparison.Ordinal)
+                || !string.Equals(other.Filter, Filter, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            for (var i = 0; i < Fields.Count; i++)
+            {
+                if (!string.Equals(other.Fields[i], Fields[i], StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public override bool Equals(object? obj) => Equals(obj as LookupKey);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            hash.Add(ObjectType, StringComparer.Ordinal);
+            hash.Add(Field, StringComparer.Ordinal);
+            hash.Add(Filter, StringComparer.Ordinal);
+            hash.Add(Match);
+            foreach (var field in Fields)
+            {
+                hash.Add(field, StringComparer.Ordinal);
+            }
+
+            return hash.ToHashCode();
+        }
+
+        private static bool IsNormal(IReadOnlyList<string> fields, string field)
+        {
+            if (fields.Count == 0 || !string.Equals(fields[0], "Id", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var hasField = false;
+            for (var i = 0; i < fields.Count; i++)
+            {
+                hasField |= string.Equals(fields[i], field, StringComparison.OrdinalIgnoreCase);
+                for (var j = 0; j < i; j++)
+                {
+                    if (string.Equals(fields[i], fields[j], StringComparison.OrdinalIgnoreCase))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return hasField;
+        }
+
+        private static List<string> Normalize(IReadOnlyList<string> requested, string field)
+        {
             var fields = new List<string> { "Id" };
-            foreach (var f in lookup.Fields)
+            foreach (var f in requested)
             {
                 if (!fields.Contains(f, StringComparer.OrdinalIgnoreCase))
                 {
@@ -434,17 +531,17 @@ internal sealed class ChunkReader : ISalesforceReader
                 }
             }
 
-            if (!fields.Contains(lookup.Field, StringComparer.OrdinalIgnoreCase))
+            if (!fields.Contains(field, StringComparer.OrdinalIgnoreCase))
             {
-                fields.Add(lookup.Field);
+                fields.Add(field);
             }
 
-            return new LookupKey(lookup.ObjectType, lookup.Field, string.Join(", ", fields), string.IsNullOrWhiteSpace(lookup.Filter) ? null : lookup.Filter.Trim(), lookup.Match);
+            return fields;
         }
 
         public string Query(IEnumerable<string> values)
         {
-            var soql = new StringBuilder("SELECT ").Append(Fields).Append(" FROM ").Append(ObjectType).Append(" WHERE ");
+            var soql = new StringBuilder("SELECT ").AppendJoin(", ", Fields).Append(" FROM ").Append(ObjectType).Append(" WHERE ");
             if (Filter is not null)
             {
                 soql.Append('(').Append(Filter).Append(") AND ");
