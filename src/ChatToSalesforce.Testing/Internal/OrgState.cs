@@ -658,8 +658,10 @@ internal sealed partial class OrgState
             return Fail(new ApiError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", []));
         }
 
+        // Sized for the object's fields (defaults and system fields join the body's): the record keeps it, and growing it
+        // field by field copied it five times.
         var values = create
-            ? new Dictionary<string, JsonNode?>(StringComparer.OrdinalIgnoreCase)
+            ? new Dictionary<string, JsonNode?>(def.Fields.Count, StringComparer.OrdinalIgnoreCase)
             : new Dictionary<string, JsonNode?>(existing!.Values, StringComparer.OrdinalIgnoreCase);
         var touched = new List<FieldDef>(body.Count);
         var notWritable = new List<string>();
