@@ -488,7 +488,8 @@ internal sealed partial class CompositeApi
                 bodies[refId] = response.Json;
                 var result = new JsonObject
                 {
-                    ["body"] = response.Json?.DeepClone(),
+                    // A subrequest's answer is built for it: it goes in the result as it is (references read it there).
+                    ["body"] = response.Json is { Parent: null } answer ? answer : response.Json?.DeepClone(),
                     ["httpHeaders"] = Headers(response),
                     ["httpStatusCode"] = response.Status,
                     ["referenceId"] = refId,

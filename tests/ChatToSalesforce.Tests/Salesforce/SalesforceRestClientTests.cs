@@ -23,6 +23,35 @@ public sealed class SalesforceRestClientTests
     }
 
     [Fact]
+    public async Task An_answer_shorter_than_it_announced_is_a_network_error_not_a_raw_exception()
+    {
+        // Answers are read into an array of their announced length; one that ends early is the network failure it is.
+        var h = TransportHarness.Create();
+        h.Api = (_, _) =>
+        {
+            var truncated = new StreamContent(new MemoryStream("""{"totalSize":0,"done":true,"rec"""u8.ToArray()));
+            truncated.Headers.ContentLength = 200;
+            truncated.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = truncated });
+        };
+
+        var act = () => h.Client.GetLimitsAsync();
+
+        (await act.Should().ThrowAsync<SalesforceApiException>()).Which.ErrorCode.Should().Be("NETWORK_ERROR");
+    }
+
+    [Fact]
+    public async Task An_answer_of_its_announced_length_is_read_whole()
+    {
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(StubHttpHandler.Json(200, """{"DailyApiRequests":{"Max":15000,"Remaining":14990}}"""));
+
+        var limits = await h.Client.GetLimitsAsync();
+
+        limits["DailyApiRequests"]!["Remaining"]!.GetValue<int>().Should().Be(14990);
+    }
+
+    [Fact]
     public async Task EveryRequest_CarriesCallOptionsAuthorizationAndAccept()
     {
         var h = TransportHarness.Create();

@@ -414,7 +414,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
 
         request.Content = operation.Content?.Invoke();
         var started = Stopwatch.GetTimestamp();
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         ChatToSalesforceDiagnostics.RecordRequest(TenantId, operation.Tag, status, Stopwatch.GetElapsedTime(started));
         if (RedirectAnswer.IsRedirect(status))
@@ -432,8 +432,42 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
             _usage.Observe(string.Join(';', limitInfo));
         }
 
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return (status, bytes);
+        return (status, await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Answers larger than this are read through HttpClient's buffering instead of into an array of their announced size.</summary>
+    private const int MaxPresizedBody = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads an answer's body into one array: of the announced length when there is one (a chunk's answers are tens of
+    /// kilobytes; buffering them first grew a buffer and then copied it), through HttpClient's buffering otherwise.
+    /// </summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (content.Headers.ContentLength is not { } length || length is < 0 or > MaxPresizedBody)
+            {
+                return await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var body = new byte[length];
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                if (await stream.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) < body.Length)
+                {
+                    throw new HttpRequestException(HttpRequestError.ResponseEnded, "The answer ended before the length it announced.");
+                }
+            }
+
+            return body;
+        }
+        catch (IOException ex)
+        {
+            // The connection failed while the answer was read: the same network failure as one before it arrived.
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, "The connection failed while the answer was read.", ex);
+        }
     }
 
     /// <summary>The JSON of an answer's body; <see langword="null"/> when it is empty or not JSON (a proxy's HTML error page, for example: the status decides).</summary>
