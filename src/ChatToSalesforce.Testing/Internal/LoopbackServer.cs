@@ -464,18 +464,21 @@ internal sealed class LoopbackServer : IAsyncDisposable
         public async Task<byte[]> ReadBytesAsync(int count, CancellationToken ct)
         {
             var result = new byte[count];
-            var copied = 0;
+
+            // What is already buffered first, then the rest straight from the connection into the body (a graph request
+            // is hundreds of kilobytes: through the 16 KB buffer, it was read and copied in 16 KB steps).
+            var copied = Math.Min(count, _end - _start);
+            Buffer.BlockCopy(_buffer, _start, result, 0, copied);
+            _start += copied;
             while (copied < count)
             {
-                if (_start == _end && !await FillAsync(ct).ConfigureAwait(false))
+                var read = await _stream.ReadAsync(result.AsMemory(copied), ct).ConfigureAwait(false);
+                if (read == 0)
                 {
                     throw new IOException("Unexpected end of the request body.");
                 }
 
-                var n = Math.Min(count - copied, _end - _start);
-                Buffer.BlockCopy(_buffer, _start, result, copied, n);
-                _start += n;
-                copied += n;
+                copied += read;
             }
 
             return result;

@@ -196,6 +196,23 @@ internal static class TypedOperationsWire
     /// </summary>
     public static void WriteGraphs(Utf8JsonWriter w, IReadOnlyList<SalesforceWriteUnit> units, List<int[]> graphs, Func<string, string> expandUrl)
     {
+        // A create's URL depends on its object only: made once per object and request, not once per node.
+        var createUrls = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Url(SalesforceWriteOperation op)
+        {
+            if (op.Kind != SalesforceWriteKind.Create)
+            {
+                return expandUrl(Path(op));
+            }
+
+            if (!createUrls.TryGetValue(op.ObjectType, out var url))
+            {
+                createUrls[op.ObjectType] = url = expandUrl(Path(op));
+            }
+
+            return url;
+        }
+
         w.WriteStartObject();
         w.WriteStartArray("graphs");
         foreach (var graph in graphs)
@@ -208,7 +225,7 @@ internal static class TypedOperationsWire
                 var prefix = graph.Length > 1 ? NodePrefix(i) : string.Empty;
                 foreach (var op in units[i].Operations)
                 {
-                    WriteNode(w, op, prefix, expandUrl);
+                    WriteNode(w, op, prefix, Url);
                 }
             }
 
@@ -227,23 +244,24 @@ internal static class TypedOperationsWire
 
     private static string NodePrefix(int unit) => "u" + unit.ToString(CultureInfo.InvariantCulture) + "_";
 
-    private static void WriteNode(Utf8JsonWriter w, SalesforceWriteOperation op, string prefix, Func<string, string> expandUrl)
+    private static string Path(SalesforceWriteOperation op) => op.Kind switch
+    {
+        SalesforceWriteKind.Create => $"sobjects/{op.ObjectType}",
+        SalesforceWriteKind.Update or SalesforceWriteKind.Delete => $"sobjects/{op.ObjectType}/{Uri.EscapeDataString(op.Id ?? throw new ArgumentException($"{op.Kind} '{op.Name}' has no Id.", nameof(op)))}",
+        _ => $"sobjects/{op.ObjectType}/{op.ExternalIdField}/{Uri.EscapeDataString(op.ExternalIdValue ?? throw new ArgumentException($"Upsert '{op.Name}' has no key value.", nameof(op)))}",
+    };
+
+    private static void WriteNode(Utf8JsonWriter w, SalesforceWriteOperation op, string prefix, Func<SalesforceWriteOperation, string> url)
     {
         if (!Soql.IsIdentifier(op.ObjectType) || (op.Kind == SalesforceWriteKind.Upsert && !Soql.IsIdentifier(op.ExternalIdField)))
         {
             throw new ArgumentException($"Write operation '{op.Name}' names an object or key field that is not an API name.", nameof(op));
         }
 
-        var path = op.Kind switch
-        {
-            SalesforceWriteKind.Create => $"sobjects/{op.ObjectType}",
-            SalesforceWriteKind.Update or SalesforceWriteKind.Delete => $"sobjects/{op.ObjectType}/{Uri.EscapeDataString(op.Id ?? throw new ArgumentException($"{op.Kind} '{op.Name}' has no Id.", nameof(op)))}",
-            _ => $"sobjects/{op.ObjectType}/{op.ExternalIdField}/{Uri.EscapeDataString(op.ExternalIdValue ?? throw new ArgumentException($"Upsert '{op.Name}' has no key value.", nameof(op)))}",
-        };
         w.WriteStartObject();
         w.WriteString("method", Method(op.Kind));
-        w.WriteString("url", expandUrl(path));
-        w.WriteString("referenceId", prefix + op.Name);
+        w.WriteString("url", url(op));
+        WriteJoined(w, "referenceId", string.Empty, prefix, op.Name, string.Empty);
         if (op.Kind == SalesforceWriteKind.Delete)
         {
             w.WriteEndObject();
@@ -255,7 +273,7 @@ internal static class TypedOperationsWire
 
         foreach (var (field, target) in op.References)
         {
-            w.WriteString(field, "@{" + prefix + target + ".id}");
+            WriteJoined(w, field, "@{", prefix, target, ".id}");
         }
 
         w.WriteEndObject();
@@ -267,6 +285,18 @@ internal static class TypedOperationsWire
         }
 
         w.WriteEndObject();
+    }
+
+    /// <summary>Writes a string property whose value is four parts joined, without making a string of it (names and references of every node).</summary>
+    private static void WriteJoined(Utf8JsonWriter w, string property, string a, string b, string c, string d)
+    {
+        var length = a.Length + b.Length + c.Length + d.Length;
+        Span<char> value = length <= 256 ? stackalloc char[length] : new char[length];
+        a.CopyTo(value);
+        b.CopyTo(value[a.Length..]);
+        c.CopyTo(value[(a.Length + b.Length)..]);
+        d.CopyTo(value[(a.Length + b.Length + c.Length)..]);
+        w.WriteString(property, value);
     }
 
     /// <summary>Reads a <c>/composite/graph</c> response into one result per unit of the request, in the order of <paramref name="graphs"/>.</summary>
