@@ -127,6 +127,7 @@ internal static class EconomyBenchmark
         foreach (var (name, run, _) in AllRuns.Where(r => selected.Contains(r.Name)))
         {
             var endpoint = await org.StartAsync(workload, latency);
+            GcStats.Settle();
             var (clientCpu, orgCpu, clientGc) = (Process.GetCurrentProcess().TotalProcessorTime, org.OrgProcessorTime, GcStats.Capture());
             var stopwatch = Stopwatch.StartNew();
             await run(endpoint, workload);

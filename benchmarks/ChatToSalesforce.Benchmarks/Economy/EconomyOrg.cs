@@ -168,6 +168,7 @@ internal abstract class EconomyOrg : IAsyncDisposable
                 workload.Seed(emulator);
                 emulator.ResetApiUsage();
                 var url = await emulator.StartServerAsync();
+                GcStats.Settle();
                 gc = GcStats.Capture();
                 Console.WriteLine($"READY {url} {emulator.IssueAccessToken()}");
             }

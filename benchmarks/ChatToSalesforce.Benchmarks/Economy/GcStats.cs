@@ -5,6 +5,18 @@ namespace ChatToSalesforce.Benchmarks.Economy;
 /// <summary>What a process's garbage collector did: bytes allocated, time paused, and collections by generation.</summary>
 internal readonly record struct GcStats(long AllocatedBytes, TimeSpan Paused, int Gen0, int Gen1, int Gen2)
 {
+    /// <summary>
+    /// Collects everything the process no longer uses, blocking, before a measured run: a run starts from a settled heap
+    /// instead of paying for the warm-up's, the previous run's or the seeding's garbage (as BenchmarkDotNet collects between
+    /// iterations).
+    /// </summary>
+    public static void Settle()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    }
+
     public static GcStats Capture() => new(
         GC.GetTotalAllocatedBytes(precise: false), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
 
