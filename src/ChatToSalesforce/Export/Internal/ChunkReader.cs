@@ -433,19 +433,18 @@ internal sealed class ChunkReader : ISalesforceReader
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>What makes lookups mergeable: everything but the value.</summary>
     /// <summary>What merges lookups into one query: the object, the field matched, the fields returned (<c>Id</c> first, each
     /// once, the matched field included), the filter and the match; lookups that differ only in their value share a key.</summary>
     private sealed class LookupKey : IEquatable<LookupKey>
     {
-        private LookupKey(string objectType, string field, IReadOnlyList<string> fields, string? filter, SalesforceLookupMatch match) =>
+        private LookupKey(string objectType, string field, string[] fields, string? filter, SalesforceLookupMatch match) =>
             (ObjectType, Field, Fields, Filter, Match) = (objectType, field, fields, filter, match);
 
         public string ObjectType { get; }
 
         public string Field { get; }
 
-        public IReadOnlyList<string> Fields { get; }
+        public string[] Fields { get; }
 
         public string? Filter { get; }
 
@@ -453,7 +452,8 @@ internal sealed class ChunkReader : ISalesforceReader
 
         public static LookupKey Of(SalesforceLookup lookup)
         {
-            // Stages usually ask for Id first and each field once: their list is copied as it is (a copy, as a stage may reuse its list).
+            // Stages usually ask for Id first and each field once: their list is copied as it is, without a list and a
+            // joined string per lookup (a copy all the same: a stage may reuse its list).
             string[] fields = IsNormal(lookup.Fields, lookup.Field) ? [.. lookup.Fields] : [.. Normalize(lookup.Fields, lookup.Field)];
             var filter = string.IsNullOrWhiteSpace(lookup.Filter) ? null : lookup.Filter.Trim();
             return new LookupKey(lookup.ObjectType, lookup.Field, fields, filter, lookup.Match);
@@ -461,7 +461,7 @@ internal sealed class ChunkReader : ISalesforceReader
 
         public bool Equals(LookupKey? other)
         {
-            if (other is null || other.Match != Match || other.Fields.Count != Fields.Count
+            if (other is null || other.Match != Match || other.Fields.Length != Fields.Length
                 || !string.Equals(other.ObjectType, ObjectType, StringComparison.Ordinal)
                 || !string.Equals(other.Field, Field, StringComparison.Ordinal)
                 || !string.Equals(other.Filter, Filter, StringComparison.Ordinal))
@@ -469,7 +469,7 @@ internal sealed class ChunkReader : ISalesforceReader
                 return false;
             }
 
-            for (var i = 0; i < Fields.Count; i++)
+            for (var i = 0; i < Fields.Length; i++)
             {
                 if (!string.Equals(other.Fields[i], Fields[i], StringComparison.Ordinal))
                 {

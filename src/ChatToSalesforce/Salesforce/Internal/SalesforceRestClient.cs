@@ -416,9 +416,9 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         var started = Stopwatch.GetTimestamp();
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        ChatToSalesforceDiagnostics.RecordRequest(TenantId, operation.Tag, status, Stopwatch.GetElapsedTime(started));
         if (RedirectAnswer.IsRedirect(status))
         {
+            ChatToSalesforceDiagnostics.RecordRequest(TenantId, operation.Tag, status, Stopwatch.GetElapsedTime(started));
             // Never followed (the bearer token would go along): an error that names where it pointed.
             var target = RedirectAnswer.TargetHost(request.RequestUri!, response.Headers);
             throw new SalesforceApiException(
@@ -432,7 +432,10 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
             _usage.Observe(string.Join(';', limitInfo));
         }
 
-        return (status, await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false));
+        // The request's duration includes reading its answer, as when HttpClient read it before returning.
+        var body = await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        ChatToSalesforceDiagnostics.RecordRequest(TenantId, operation.Tag, status, Stopwatch.GetElapsedTime(started));
+        return (status, body);
     }
 
     /// <summary>Answers larger than this are read through HttpClient's buffering instead of into an array of their announced size.</summary>
