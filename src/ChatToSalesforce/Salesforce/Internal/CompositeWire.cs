@@ -67,22 +67,21 @@ internal sealed record SalesforceCompositeResponse(IReadOnlyList<SalesforceSubre
     private static SalesforceCompositeResponse? ReadCore(byte[] answer)
     {
         var reader = new Utf8JsonReader(answer);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return null;
-        }
+        return reader.Read() && reader.TokenType == JsonTokenType.StartObject && ReadResponses(ref reader, answer) is { } responses
+            ? new SalesforceCompositeResponse(responses)
+            : null;
+    }
 
+    /// <summary>
+    /// Reads the object the reader is at (a composite answer, or a graph's <c>graphResponse</c>) to its end and returns
+    /// the subresponses of its <c>compositeResponse</c> array; <see langword="null"/> when it has none.
+    /// </summary>
+    internal static List<SalesforceSubresponse>? ReadResponses(ref Utf8JsonReader reader, byte[] answer)
+    {
         List<SalesforceSubresponse>? responses = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!reader.ValueTextEquals("compositeResponse"u8))
-            {
-                reader.Skip();
-                continue;
-            }
-
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartArray)
+            if (!reader.ValueTextEquals("compositeResponse"u8) || !NextIs(ref reader, JsonTokenType.StartArray))
             {
                 reader.Skip();
                 continue;
@@ -97,42 +96,152 @@ internal sealed record SalesforceCompositeResponse(IReadOnlyList<SalesforceSubre
                     continue;
                 }
 
-                string? referenceId = null;
-                var status = 0;
-                var body = ReadOnlyMemory<byte>.Empty;
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals("referenceId"u8))
-                    {
-                        reader.Read();
-                        referenceId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    }
-                    else if (reader.ValueTextEquals("httpStatusCode"u8))
-                    {
-                        reader.Read();
-                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out status))
-                        {
-                            status = 0;
-                        }
-                    }
-                    else if (reader.ValueTextEquals("body"u8))
-                    {
-                        reader.Read();
-                        var start = (int)reader.TokenStartIndex;
-                        reader.Skip();
-                        body = answer.AsMemory(start, (int)reader.BytesConsumed - start);
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-                }
-
-                responses.Add(new SalesforceSubresponse(referenceId ?? string.Empty, status, body));
+                responses.Add(ReadSubresponse(ref reader, answer));
             }
         }
 
-        return responses is null ? null : new SalesforceCompositeResponse(responses);
+        return responses;
+    }
+
+    /// <summary>Moves to the value of the current property; true when it starts with <paramref name="token"/> (else the caller skips it).</summary>
+    internal static bool NextIs(ref Utf8JsonReader reader, JsonTokenType token) => reader.Read() && reader.TokenType == token;
+
+    /// <summary>Reads one subresponse object (<c>referenceId</c>, <c>httpStatusCode</c>, <c>body</c>) to its end; its body stays a slice of the answer.</summary>
+    private static SalesforceSubresponse ReadSubresponse(ref Utf8JsonReader reader, byte[] answer)
+    {
+        string? referenceId = null;
+        var status = 0;
+        var body = ReadOnlyMemory<byte>.Empty;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("referenceId"u8))
+            {
+                reader.Read();
+                referenceId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("httpStatusCode"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out status))
+                {
+                    status = 0;
+                }
+            }
+            else if (reader.ValueTextEquals("body"u8))
+            {
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                body = answer.AsMemory(start, (int)reader.BytesConsumed - start);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return new SalesforceSubresponse(referenceId ?? string.Empty, status, body);
+    }
+}
+
+/// <summary>One graph of a <c>/composite/graph</c> answer: whether it committed, and its nodes' answers by reference id.</summary>
+internal sealed class SalesforceGraphAnswer
+{
+    /// <summary>Gets or sets whether the graph committed.</summary>
+    public bool IsSuccessful { get; set; }
+
+    /// <summary>Gets the answers of the graph's nodes (shaped as composite subresponses) by reference id.</summary>
+    public Dictionary<string, SalesforceSubresponse> Nodes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reads a <c>/composite/graph</c> answer as it arrived (UTF-8), without building JSON nodes for it: a chunk's
+    /// answer holds hundreds of nodes, each keeping only its status and its slice of the answer.
+    /// </summary>
+    /// <returns>The graphs by graph id; <see langword="null"/> when the answer has no <c>graphs</c> array or is not JSON.</returns>
+    public static Dictionary<string, SalesforceGraphAnswer>? Read(byte[] answer)
+    {
+        try
+        {
+            return ReadCore(answer);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static Dictionary<string, SalesforceGraphAnswer>? ReadCore(byte[] answer)
+    {
+        var reader = new Utf8JsonReader(answer);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        Dictionary<string, SalesforceGraphAnswer>? graphs = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("graphs"u8) || !SalesforceCompositeResponse.NextIs(ref reader, JsonTokenType.StartArray))
+            {
+                reader.Skip();
+                continue;
+            }
+
+            graphs = new Dictionary<string, SalesforceGraphAnswer>(StringComparer.Ordinal);
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                var (id, graph) = ReadGraph(ref reader, answer);
+                if (id is not null)
+                {
+                    graphs[id] = graph;
+                }
+            }
+        }
+
+        return graphs;
+    }
+
+    private static (string? Id, SalesforceGraphAnswer Graph) ReadGraph(ref Utf8JsonReader reader, byte[] answer)
+    {
+        string? id = null;
+        var graph = new SalesforceGraphAnswer();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("graphId"u8))
+            {
+                reader.Read();
+                id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("isSuccessful"u8))
+            {
+                reader.Read();
+                graph.IsSuccessful = reader.TokenType == JsonTokenType.True;
+            }
+            else if (reader.ValueTextEquals("graphResponse"u8) && SalesforceCompositeResponse.NextIs(ref reader, JsonTokenType.StartObject))
+            {
+                // {"compositeResponse": [subresponse, ...]}: the same shape as a composite answer.
+                var nodes = SalesforceCompositeResponse.ReadResponses(ref reader, answer);
+                foreach (var node in nodes ?? [])
+                {
+                    if (node.ReferenceId.Length > 0)
+                    {
+                        graph.Nodes[node.ReferenceId] = node;
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return (id, graph);
     }
 }
 

@@ -307,16 +307,7 @@ internal static class TypedOperationsWire
     /// </remarks>
     public static SalesforceWriteResult[] ReadGraphs(byte[] body, IReadOnlyList<SalesforceWriteUnit> units, List<int[]> graphs, int status)
     {
-        Dictionary<string, GraphAnswer>? byId;
-        try
-        {
-            byId = ReadGraphAnswers(body);
-        }
-        catch (JsonException)
-        {
-            byId = null;
-        }
-
+        var byId = SalesforceGraphAnswer.Read(body);
         if (byId is null)
         {
             throw new SalesforceApiException((HttpStatusCode)status, "UNEXPECTED_RESPONSE", "The composite graph response has no graphs array.");
@@ -338,7 +329,7 @@ internal static class TypedOperationsWire
                 {
                     var op = unit.Operations[o];
                     operations[o] = graph is not null && graph.Nodes.TryGetValue(prefix + op.Name, out var node)
-                        ? ReadNode(op, node, success, body)
+                        ? ReadNode(op, node, success)
                         : new SalesforceOperationResult(op.Name, false, null, false, [new SalesforceError(HaltedCode, "Salesforce did not process this operation.", [])], Halted: true);
                     allSucceeded &= operations[o].Success;
                 }
@@ -350,131 +341,48 @@ internal static class TypedOperationsWire
         return results;
     }
 
-    private static SalesforceOperationResult ReadNode(SalesforceWriteOperation op, NodeAnswer node, bool graphSucceeded, byte[] response)
+    private static SalesforceOperationResult ReadNode(SalesforceWriteOperation op, SalesforceSubresponse node, bool graphSucceeded)
     {
-        if (node.Status is >= 200 and < 300 && graphSucceeded)
+        if (node.IsSuccess && graphSucceeded)
         {
+            var (id, wasCreated) = ReadSaveResult(node.Utf8Body.Span);
             var created = op.Kind == SalesforceWriteKind.Create
-                || (op.Kind == SalesforceWriteKind.Upsert && (node.Status == 201 || node.Created));
-            return new SalesforceOperationResult(op.Name, true, node.Id ?? op.Id, created, []);
+                || (op.Kind == SalesforceWriteKind.Upsert && (node.HttpStatusCode == 201 || wasCreated));
+            return new SalesforceOperationResult(op.Name, true, id ?? op.Id, created, []);
         }
 
-        var errors = SalesforceErrorParser.Parse(node.BodyLength > 0 ? JsonNode.Parse(response.AsSpan(node.BodyStart, node.BodyLength)) : null);
-        var halted = node.Status is >= 200 and < 300 || errors.Count == 0 || errors.All(e => e.ErrorCode is HaltedCode or "ALL_OR_NONE_OPERATION_ROLLED_BACK");
+        var errors = SalesforceErrorParser.Parse(node.Body);
+        var halted = node.IsSuccess || errors.Count == 0 || errors.All(e => e.ErrorCode is HaltedCode or "ALL_OR_NONE_OPERATION_ROLLED_BACK");
         return new SalesforceOperationResult(op.Name, false, null, false, errors, halted);
     }
 
-    /// <summary>One graph of the answer: whether it committed, and its nodes by reference id.</summary>
-    private sealed class GraphAnswer
+    /// <summary>The <c>id</c> and <c>created</c> of a save result body (<c>{"id","success","errors","created"}</c>); anything else reads as neither.</summary>
+    private static (string? Id, bool Created) ReadSaveResult(ReadOnlySpan<byte> body)
     {
-        public bool IsSuccessful { get; set; }
+        if (body.IsEmpty)
+        {
+            return (null, false);
+        }
 
-        public Dictionary<string, NodeAnswer> Nodes { get; } = new(StringComparer.Ordinal);
-    }
-
-    /// <summary>One node of a graph's answer: its status, the record id and <c>created</c> of its body, and where its body is in the answer.</summary>
-    private readonly record struct NodeAnswer(int Status, string? Id, bool Created, int BodyStart, int BodyLength);
-
-    /// <summary>The graphs of the answer by graph id; <see langword="null"/> when it has no <c>graphs</c> array.</summary>
-    private static Dictionary<string, GraphAnswer>? ReadGraphAnswers(ReadOnlySpan<byte> body)
-    {
         var reader = new Utf8JsonReader(body);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            return null;
+            return (null, false);
         }
 
-        Dictionary<string, GraphAnswer>? graphs = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (!reader.ValueTextEquals("graphs"u8))
-            {
-                reader.Skip();
-                continue;
-            }
-
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartArray)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            graphs = new Dictionary<string, GraphAnswer>(StringComparer.Ordinal);
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            {
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                var (id, graph) = ReadGraphAnswer(ref reader);
-                if (id is not null)
-                {
-                    graphs[id] = graph;
-                }
-            }
-        }
-
-        return graphs;
-    }
-
-    private static (string? Id, GraphAnswer Graph) ReadGraphAnswer(ref Utf8JsonReader reader)
-    {
         string? id = null;
-        var graph = new GraphAnswer();
+        var created = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("graphId"u8))
+            if (reader.ValueTextEquals("id"u8))
             {
                 reader.Read();
                 id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
             }
-            else if (reader.ValueTextEquals("isSuccessful"u8))
+            else if (reader.ValueTextEquals("created"u8))
             {
                 reader.Read();
-                graph.IsSuccessful = reader.TokenType == JsonTokenType.True;
-            }
-            else if (reader.ValueTextEquals("graphResponse"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (!reader.ValueTextEquals("compositeResponse"u8))
-                    {
-                        reader.Skip();
-                        continue;
-                    }
-
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.StartArray)
-                    {
-                        reader.Skip();
-                        continue;
-                    }
-
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        if (reader.TokenType != JsonTokenType.StartObject)
-                        {
-                            reader.Skip();
-                            continue;
-                        }
-
-                        var (name, node) = ReadNodeAnswer(ref reader);
-                        if (name is not null)
-                        {
-                            graph.Nodes[name] = node;
-                        }
-                    }
-                }
+                created = reader.TokenType == JsonTokenType.True;
             }
             else
             {
@@ -482,68 +390,6 @@ internal static class TypedOperationsWire
             }
         }
 
-        return (id, graph);
-    }
-
-    private static (string? Name, NodeAnswer Node) ReadNodeAnswer(ref Utf8JsonReader reader)
-    {
-        string? name = null;
-        string? id = null;
-        var status = 0;
-        var created = false;
-        var (start, length) = (0, 0);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("referenceId"u8))
-            {
-                reader.Read();
-                name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            }
-            else if (reader.ValueTextEquals("httpStatusCode"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out status))
-                {
-                    status = 0;
-                }
-            }
-            else if (reader.ValueTextEquals("body"u8))
-            {
-                reader.Read();
-                start = (int)reader.TokenStartIndex;
-                if (reader.TokenType == JsonTokenType.StartObject)
-                {
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        if (reader.ValueTextEquals("id"u8))
-                        {
-                            reader.Read();
-                            id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                        }
-                        else if (reader.ValueTextEquals("created"u8))
-                        {
-                            reader.Read();
-                            created = reader.TokenType == JsonTokenType.True;
-                        }
-                        else
-                        {
-                            reader.Skip();
-                        }
-                    }
-                }
-                else
-                {
-                    reader.Skip();
-                }
-
-                length = (int)reader.BytesConsumed - start;
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        return (name, new NodeAnswer(status, id, created, start, length));
+        return (id, created);
     }
 }
