@@ -104,6 +104,23 @@ public sealed class SoqlTests
     }
 
     [Fact]
+    public async Task In_lists_of_plain_and_escaped_literals_match_exactly_and_like_keeps_regex_characters_literal()
+    {
+        // Literals without escapes are read as one substring; their LIKE pattern is built only when a LIKE uses them.
+        using var org = new Org();
+        org.Emulator.Insert("Contact", new { LastName = "a.b@example.com" });
+        org.Emulator.Insert("Contact", new { LastName = "axb@example.com" });
+        org.Emulator.Insert("Contact", new { LastName = "o'neil@example.com" });
+        org.Emulator.Insert("Contact", new { LastName = "50% (off)" });
+
+        (await org.Query(@"SELECT Id FROM Contact WHERE LastName IN ('a.b@example.com', 'o\'neil@example.com', 'nobody@example.com')")).Json!["totalSize"]!.GetValue<int>().Should().Be(2);
+        (await org.Query("SELECT Id FROM Contact WHERE LastName LIKE 'a.b%'")).Json!["totalSize"]!.GetValue<int>().Should().Be(1, "a dot in a LIKE pattern is a dot, not any character");
+        (await org.Query("SELECT Id FROM Contact WHERE LastName LIKE '50% (off)'")).Json!["totalSize"]!.GetValue<int>().Should().Be(1, "parentheses are literal");
+        (await org.Query("SELECT Id FROM Contact WHERE LastName LIKE '%(off)'")).Json!["totalSize"]!.GetValue<int>().Should().Be(1);
+        (await org.Query("SELECT Id FROM Contact WHERE LastName IN ('a.b@example.com', 'abc")).ErrorCode.Should().Be("MALFORMED_QUERY");
+    }
+
+    [Fact]
     public async Task Where_supports_comparison_logic_null_booleans_and_dates()
     {
         using var org = new Org();

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace ChatToSalesforce.Testing.Internal;
 
 /// <summary>A request as the emulator sees it, whether it came through the handler, the loopback server or a composite subrequest.</summary>
-internal sealed class ApiRequest
+internal sealed class ApiRequest : IDisposable
 {
     public required string Method { get; set; }
 
@@ -92,17 +92,46 @@ internal sealed class ApiRequest
             return;
         }
 
+        JsonDocument document;
         try
         {
-            _prepared = new Prepared(ParseBody(Body, "the request body"), null);
+            // Over the body as received, without the copy JsonNode.Parse makes (a graph request is hundreds of
+            // kilobytes); the document's index is pooled and goes back when the request is disposed.
+            document = JsonDocument.Parse(Body.AsMemory(), BodyOptions);
         }
-        catch (ApiException e)
+        catch (JsonException)
         {
-            _prepared = new Prepared(null, e);
+            try
+            {
+                _prepared = new Prepared(ParseBody(Body, "the request body"), null);
+            }
+            catch (ApiException e)
+            {
+                _prepared = new Prepared(null, e);
+            }
+
+            return;
         }
+
+        _document = document;
+        var root = document.RootElement;
+        _prepared = new Prepared(root.ValueKind == JsonValueKind.Object ? JsonObject.Create(root) : JsonArray.Create(root), null);
     }
 
     private sealed record Prepared(JsonNode? Node, ApiException? Error);
+
+    private JsonDocument? _document;
+
+    /// <summary>
+    /// Returns the pooled index of a body parsed by <see cref="PrepareJson"/>. Called once the answer is written: the
+    /// nodes read from the body are not used after that (saved values are copies).
+    /// </summary>
+    public void Dispose()
+    {
+        _prepared = null;
+        CheckedGraphs = null;
+        Interlocked.Exchange(ref _document, null)?.Dispose();
+    }
 
     /// <summary>How deep objects and arrays may nest in a JSON body (System.Text.Json's default, made explicit).</summary>
     public const int MaxJsonDepth = 64;
@@ -210,15 +239,39 @@ internal sealed class ApiResponse
             return Raw ?? [];
         }
 
-        // Straight to UTF-8: the same bytes as ToJsonString() encoded, without the UTF-16 string in between.
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Straight to UTF-8: the same bytes as ToJsonString() encoded, without the UTF-16 string in between. Written into
+        // this thread's reused buffer (a chunk's answer is hundreds of kilobytes: a fresh buffer grew through a dozen
+        // zeroed arrays), then copied once into an array of its exact size that the caller owns.
+        var buffer = t_answerBuffer ??= new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
+        var writer = t_answerWriter ??= new Utf8JsonWriter(buffer);
+        try
         {
             Json.WriteTo(writer);
+            writer.Flush();
+            var bytes = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
+            buffer.WrittenSpan.CopyTo(bytes);
+            return bytes;
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            writer.Reset(buffer);
+            buffer.ResetWrittenCount();
+            if (buffer.Capacity > MaxReusedAnswerBuffer)
+            {
+                t_answerBuffer = null;
+                t_answerWriter = null;
+            }
+        }
     }
+
+    /// <summary>A thread keeps its answer buffer up to this size; a larger one (a 64 MB file download) is let go.</summary>
+    private const int MaxReusedAnswerBuffer = 4 * 1024 * 1024;
+
+    [ThreadStatic]
+    private static System.Buffers.ArrayBufferWriter<byte>? t_answerBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_answerWriter;
 
     public string? FirstErrorCode()
     {

@@ -21,7 +21,7 @@ internal sealed class ClusterHttpHandler : HttpMessageHandler
             throw new InvalidOperationException("The cluster's handler routes each request by its host, so it needs an absolute URL: set the HttpClient's BaseAddress to the org's InstanceUrl.");
         }
 
-        var apiRequest = await EmulatorHttpHandler.ReadAsync(request, uri, cancellationToken).ConfigureAwait(false);
+        using var apiRequest = await EmulatorHttpHandler.ReadAsync(request, uri, cancellationToken).ConfigureAwait(false);
         var org = _cluster.FindByAuthority(uri);
         if (org is null && IsLoginHost(uri.Host))
         {

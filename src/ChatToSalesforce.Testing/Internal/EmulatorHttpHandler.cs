@@ -19,7 +19,7 @@ internal sealed class EmulatorHttpHandler : HttpMessageHandler
             uri = new Uri(_emulator.InstanceUrl, uri);
         }
 
-        var apiRequest = await ReadAsync(request, uri, cancellationToken).ConfigureAwait(false);
+        using var apiRequest = await ReadAsync(request, uri, cancellationToken).ConfigureAwait(false);
         var response = await _emulator.ProcessAsync(apiRequest, cancellationToken).ConfigureAwait(false);
         return ToHttp(response, request);
     }

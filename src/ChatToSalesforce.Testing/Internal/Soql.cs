@@ -19,8 +19,11 @@ internal enum TokenKind
     End,
 }
 
-internal sealed record Token(TokenKind Kind, string Text, int Position, string? Value = null, string? LikeRegex = null, string? LikeSuffix = null)
+internal sealed record Token(TokenKind Kind, string Text, int Position, string? Value = null, string? LikeSuffix = null)
 {
+    /// <summary>A string literal as a LIKE pattern (an anchored regular expression), built when a LIKE uses it.</summary>
+    public string LikeRegex => SoqlEngine.ReadString(Text, 0, withLike: true).Like!;
+
     public bool Is(string keyword) => Kind == TokenKind.Ident && string.Equals(Text, keyword, StringComparison.OrdinalIgnoreCase);
 }
 
@@ -37,7 +40,7 @@ internal enum LiteralKind
     DateRange,
 }
 
-internal sealed record Literal(LiteralKind Kind, string Text, decimal Number = 0, bool Boolean = false, DateTimeOffset Instant = default, string? LikeRegex = null, DateTimeOffset End = default);
+internal sealed record Literal(LiteralKind Kind, string Text, decimal Number = 0, bool Boolean = false, DateTimeOffset Instant = default, DateTimeOffset End = default);
 
 internal sealed class FieldPath
 {
@@ -136,6 +139,92 @@ internal sealed partial class SoqlEngine
     /// <summary>The characters <see cref="Regex.Escape(string)"/> escapes.</summary>
     private static readonly System.Buffers.SearchValues<char> RegexSpecial = System.Buffers.SearchValues.Create("\\*+?|{[()^$.# \t\n\r\f\v");
 
+    /// <summary>
+    /// Reads the string literal that starts (with its quote) at <paramref name="start"/>: its value, how many unescaped
+    /// wildcards it holds, where it ends, and (when asked) its LIKE pattern. A literal without escapes (the values of an
+    /// IN list) is one substring.
+    /// </summary>
+    internal static (string Value, string? Like, int Wildcards, int End) ReadString(string soql, int start, bool withLike)
+    {
+        var i = start + 1;
+        var rest = soql.AsSpan(i);
+        var stop = rest.IndexOfAny('\'', '\\');
+        if (!withLike && stop >= 0 && rest[stop] == '\'')
+        {
+            var plain = rest[..stop];
+            return (plain.ToString(), null, plain.Count('%') + plain.Count('_'), i + stop + 1);
+        }
+
+        var value = new StringBuilder();
+        var like = withLike ? new StringBuilder("^") : null;
+        var wildcards = 0;
+        var closed = false;
+        while (i < soql.Length)
+        {
+            var ch = soql[i];
+            if (ch == '\\')
+            {
+                if (i + 1 >= soql.Length)
+                {
+                    break;
+                }
+
+                var next = soql[i + 1];
+                string? unescaped = next switch
+                {
+                    'n' => "\n",
+                    'r' => "\r",
+                    't' => "\t",
+                    'b' => "\b",
+                    'f' => "\f",
+                    '"' => "\"",
+                    '\'' => "'",
+                    '\\' => "\\",
+                    '%' => "%",
+                    '_' => "_",
+                    _ => null,
+                };
+                if (unescaped is null)
+                {
+                    throw Malformed(soql, i, $"Invalid string literal '{soql[start..Math.Min(soql.Length, i + 2)]}'. Illegal character sequence '\\{next}' in string literal.");
+                }
+
+                value.Append(unescaped);
+                like?.Append(Regex.Escape(unescaped));
+                i += 2;
+                continue;
+            }
+
+            if (ch == '\'')
+            {
+                closed = true;
+                i++;
+                break;
+            }
+
+            value.Append(ch);
+            // Only the characters Regex.Escape changes are escaped through it: a string per character made lexing
+            // IN lists of hundreds of values the emulator's largest allocation.
+            _ = ch switch
+            {
+                _ when like is null => like,
+                '%' => like.Append(".*"),
+                '_' => like.Append('.'),
+                _ when RegexSpecial.Contains(ch) => like.Append(Regex.Escape(ch.ToString())),
+                _ => like.Append(ch),
+            };
+            wildcards += ch is '%' or '_' ? 1 : 0;
+            i++;
+        }
+
+        if (!closed)
+        {
+            throw Malformed(soql, start, $"line 1:{start} mismatched character '<EOF>' expecting '''");
+        }
+
+        return (value.ToString(), like?.Append('$').ToString(), wildcards, i);
+    }
+
     public static List<Token> Lex(string soql)
     {
         var tokens = new List<Token>();
@@ -152,77 +241,13 @@ internal sealed partial class SoqlEngine
             var start = i;
             if (c == '\'')
             {
-                i++;
-                var value = new StringBuilder();
-                var like = new StringBuilder();
-                var wildcards = 0;
-                var leadingPercent = i < soql.Length && soql[i] == '%';
-                var closed = false;
-                while (i < soql.Length)
-                {
-                    var ch = soql[i];
-                    if (ch == '\\')
-                    {
-                        if (i + 1 >= soql.Length)
-                        {
-                            break;
-                        }
-
-                        var next = soql[i + 1];
-                        string? unescaped = next switch
-                        {
-                            'n' => "\n",
-                            'r' => "\r",
-                            't' => "\t",
-                            'b' => "\b",
-                            'f' => "\f",
-                            '"' => "\"",
-                            '\'' => "'",
-                            '\\' => "\\",
-                            '%' => "%",
-                            '_' => "_",
-                            _ => null,
-                        };
-                        if (unescaped is null)
-                        {
-                            throw Malformed(soql, i, $"Invalid string literal '{soql[start..Math.Min(soql.Length, i + 2)]}'. Illegal character sequence '\\{next}' in string literal.");
-                        }
-
-                        value.Append(unescaped);
-                        like.Append(Regex.Escape(unescaped));
-                        i += 2;
-                        continue;
-                    }
-
-                    if (ch == '\'')
-                    {
-                        closed = true;
-                        i++;
-                        break;
-                    }
-
-                    value.Append(ch);
-                    // Only the characters Regex.Escape changes are escaped through it: a string per character made lexing
-                    // IN lists of hundreds of values the emulator's largest allocation.
-                    _ = ch switch
-                    {
-                        '%' => like.Append(".*"),
-                        '_' => like.Append('.'),
-                        _ when RegexSpecial.Contains(ch) => like.Append(Regex.Escape(ch.ToString())),
-                        _ => like.Append(ch),
-                    };
-                    wildcards += ch is '%' or '_' ? 1 : 0;
-                    i++;
-                }
-
-                if (!closed)
-                {
-                    throw Malformed(soql, start, $"line 1:{start} mismatched character '<EOF>' expecting '''");
-                }
+                var (value, _, wildcards, end) = ReadString(soql, start, withLike: false);
+                var leadingPercent = start + 1 < soql.Length && soql[start + 1] == '%';
+                i = end;
 
                 // '%literal' (an ends-with pattern) is compared without a regular expression: a scan of many records stays fast.
-                var suffix = leadingPercent && wildcards == 1 ? value.ToString(1, value.Length - 1) : null;
-                tokens.Add(new Token(TokenKind.String, soql[start..i], start, value.ToString(), "^" + like + "$", suffix));
+                var suffix = leadingPercent && wildcards == 1 ? value[1..] : null;
+                tokens.Add(new Token(TokenKind.String, soql[start..i], start, value, suffix));
                 continue;
             }
 
@@ -891,7 +916,7 @@ internal sealed partial class SoqlEngine
                 throw new ApiException(400, "INVALID_FIELD", $"\n{soql}\n{new string(' ', path.Position)}^\nERROR at Row:1:Column:{path.Position + 1}\ninvalid operator on {path.Field.Type} field: {path.Text}");
             }
 
-            return new LikeExpr(path, v.LikeRegex!, v.LikeSuffix);
+            return new LikeExpr(path, v.LikeRegex, v.LikeSuffix);
         }
 
         throw Unexpected(soql, op);
@@ -902,7 +927,7 @@ internal sealed partial class SoqlEngine
         switch (t.Kind)
         {
             case TokenKind.String:
-                return new Literal(LiteralKind.String, t.Value!, LikeRegex: t.LikeRegex);
+                return new Literal(LiteralKind.String, t.Value!);
             case TokenKind.Number:
                 if (!decimal.TryParse(t.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
                 {
