@@ -158,6 +158,26 @@ public class FieldValuesTests
     }
 
     [Fact]
+    public void StripControlCharacters_EveryCharacter_IsRemovedExactlyWhenSalesforceRejectsIt()
+    {
+        // The vectorized scan and the removal must agree on every character, not only the common ones.
+        var wrong = new List<int>();
+        for (var code = 0; code <= char.MaxValue; code++)
+        {
+            var c = (char)code;
+            var rejected = (c < 0x20 && c is not '\t' and not '\n' and not '\r') || c is '\uFFFE' or '\uFFFF';
+            var text = "a" + c + "b";
+            var stripped = FieldValues.StripControlCharacters(text);
+            if (stripped != (rejected ? "ab" : text))
+            {
+                wrong.Add(code);
+            }
+        }
+
+        wrong.Should().BeEmpty();
+    }
+
+    [Fact]
     public void StripControlCharacters_CleanText_ReturnsTheSameInstance()
     {
         var text = "clean\ttext\r\n😀";

@@ -454,7 +454,9 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
                 return await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var body = new byte[length];
+            // Uninitialized: every byte is read into it below, or the read fails (zeroing it first was a share of the
+            // processor time spent on each chunk's answers).
+            var body = GC.AllocateUninitializedArray<byte>((int)length);
             var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
@@ -501,14 +503,17 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
     private static byte[] Write(Action<Utf8JsonWriter> write)
     {
         // The body is built in pooled arrays and copied once into an array of its exact size, which the request content
-        // owns for as long as the transport may still read it (pooled arrays are never handed to HttpClient).
+        // owns for as long as the transport may still read it (pooled arrays are never handed to HttpClient). The copy
+        // is not zeroed first: it is written whole at once.
         using var buffer = new PooledBufferWriter();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             write(writer);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var payload = GC.AllocateUninitializedArray<byte>(buffer.WrittenSpan.Length);
+        buffer.WrittenSpan.CopyTo(payload);
+        return payload;
     }
 
     private static int Int(JsonNode? node) => node is JsonValue v && v.TryGetValue<int>(out var i) ? i : 0;
