@@ -17,6 +17,9 @@ public sealed partial class SalesforceEmulator : IAsyncDisposable, IDisposable
     public static readonly Uri DefaultInstanceUrl = new("https://emulator.my.salesforce.com");
 
     private readonly object _gate = new();
+
+    /// <summary>The API's requests take <see cref="_gate"/> one at a time, queued here asynchronously (see <c>ProcessAsync</c>).</summary>
+    private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly SalesforceEmulatorOptions _options;
     private readonly Uri _defaultInstanceUrl;
     private readonly OrgState _org;
