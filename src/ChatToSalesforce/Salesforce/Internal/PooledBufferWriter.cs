@@ -40,6 +40,16 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_written);
     }
 
+    /// <summary>Hands over the array written so far (the caller returns it to the pool); this writer is left empty.</summary>
+    public byte[] Detach(out int length)
+    {
+        var buffer = _buffer;
+        length = _written;
+        _buffer = [];
+        _written = 0;
+        return buffer;
+    }
+
     public void Dispose()
     {
         var buffer = _buffer;

@@ -93,7 +93,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
             throw new ArgumentException("A composite request needs at least one subrequest.", nameof(request));
         }
 
-        var payload = Write(w =>
+        using var payload = PooledRequestBody.Write(w =>
         {
             w.WriteStartObject();
             w.WriteBoolean("allOrNone", request.AllOrNone);
@@ -180,7 +180,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         var headers = _duplicateRuleHeader is null ? null : new Dictionary<string, string> { ["Sforce-Duplicate-Rule-Header"] = _duplicateRuleHeader };
         foreach (var graphs in TypedOperationsWire.PlanWrites(units))
         {
-            var payload = Write(w => TypedOperationsWire.WriteGraphs(w, units, graphs, ExpandSubrequestUrl));
+            using var payload = PooledRequestBody.Write(w => TypedOperationsWire.WriteGraphs(w, units, graphs, ExpandSubrequestUrl));
 
             // Graphs create records: a request whose answer was lost may have been applied, so it is never repeated here.
             var (status, body) = await SendRawAsync(
@@ -223,7 +223,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         ArgumentNullException.ThrowIfNull(file);
         ArgumentException.ThrowIfNullOrWhiteSpace(file.FileName);
         var title = Path.GetFileNameWithoutExtension(file.FileName);
-        var entity = Write(w =>
+        using var entity = PooledRequestBody.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("Title", string.IsNullOrEmpty(title) ? file.FileName : title);
@@ -239,9 +239,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         HttpContent Multipart()
         {
             var content = new MultipartFormDataContent("boundary_" + Guid.NewGuid().ToString("N"));
-            var json = new ByteArrayContent(entity);
-            json.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "UTF-8" };
-            content.Add(json, "entity_content");
+            content.Add(JsonContent(entity), "entity_content");
             var data = new ReadOnlyMemoryContent(file.Content);
             data.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             content.Add(data, "VersionData", file.FileName);
@@ -493,27 +491,11 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         }
     }
 
-    private static ByteArrayContent JsonContent(byte[] payload)
+    private static PooledRequestContent JsonContent(PooledRequestBody payload)
     {
-        var content = new ByteArrayContent(payload);
+        var content = new PooledRequestContent(payload);
         content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "UTF-8" };
         return content;
-    }
-
-    private static byte[] Write(Action<Utf8JsonWriter> write)
-    {
-        // The body is built in pooled arrays and copied once into an array of its exact size, which the request content
-        // owns for as long as the transport may still read it (pooled arrays are never handed to HttpClient). The copy
-        // is not zeroed first: it is written whole at once.
-        using var buffer = new PooledBufferWriter();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            write(writer);
-        }
-
-        var payload = GC.AllocateUninitializedArray<byte>(buffer.WrittenSpan.Length);
-        buffer.WrittenSpan.CopyTo(payload);
-        return payload;
     }
 
     private static int Int(JsonNode? node) => node is JsonValue v && v.TryGetValue<int>(out var i) ? i : 0;
