@@ -309,7 +309,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
     private async Task<(int Status, JsonNode? Body)> SendAsync(Operation operation, CancellationToken cancellationToken)
     {
         var (status, body) = await SendRawAsync(operation, cancellationToken).ConfigureAwait(false);
-        return (status, ParseBody(body));
+        return (status, AnswerBody.Parse(body));
     }
 
     /// <summary>Sends an operation and returns the answer's status and its body as received (UTF-8 JSON, or empty).</summary>
@@ -367,7 +367,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
             return (status, body);
         }
 
-        var errors = SalesforceErrorParser.Parse(ParseBody(body));
+        var errors = SalesforceErrorParser.Parse(AnswerBody.Parse(body));
         var kind = SalesforceErrorClassifier.Classify(status, errors);
         if (kind == SalesforceErrorKind.ReAuthenticate)
         {
@@ -380,7 +380,7 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
                 return (status, body);
             }
 
-            errors = SalesforceErrorParser.Parse(ParseBody(body));
+            errors = SalesforceErrorParser.Parse(AnswerBody.Parse(body));
             kind = SalesforceErrorClassifier.Classify(status, errors);
         }
 
@@ -431,64 +431,9 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
         }
 
         // The request's duration includes reading its answer, as when HttpClient read it before returning.
-        var body = await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        var body = await AnswerBody.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
         ChatToSalesforceDiagnostics.RecordRequest(TenantId, operation.Tag, status, Stopwatch.GetElapsedTime(started));
         return (status, body);
-    }
-
-    /// <summary>Answers larger than this are read through HttpClient's buffering instead of into an array of their announced size.</summary>
-    private const int MaxPresizedBody = 64 * 1024 * 1024;
-
-    /// <summary>
-    /// Reads an answer's body into one array: of the announced length when there is one (a chunk's answers are tens of
-    /// kilobytes; buffering them first grew a buffer and then copied it), through HttpClient's buffering otherwise.
-    /// </summary>
-    private static async Task<byte[]> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (content.Headers.ContentLength is not { } length || length is < 0 or > MaxPresizedBody)
-            {
-                return await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            // Uninitialized: every byte is read into it below, or the read fails (zeroing it first was a share of the
-            // processor time spent on each chunk's answers).
-            var body = GC.AllocateUninitializedArray<byte>((int)length);
-            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                if (await stream.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) < body.Length)
-                {
-                    throw new HttpRequestException(HttpRequestError.ResponseEnded, "The answer ended before the length it announced.");
-                }
-            }
-
-            return body;
-        }
-        catch (IOException ex)
-        {
-            // The connection failed while the answer was read: the same network failure as one before it arrived.
-            throw new HttpRequestException(HttpRequestError.ResponseEnded, "The connection failed while the answer was read.", ex);
-        }
-    }
-
-    /// <summary>The JSON of an answer's body; <see langword="null"/> when it is empty or not JSON (a proxy's HTML error page, for example: the status decides).</summary>
-    private static JsonNode? ParseBody(byte[] body)
-    {
-        if (body.Length == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(body);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static PooledRequestContent JsonContent(PooledRequestBody payload)
