@@ -175,6 +175,23 @@ public class DefaultTranscriptWriterTests
     }
 
     [Fact]
+    public void Subject_PlaceholderInAValue_IsKeptAsTheValueNotExpanded()
+    {
+        // Regression: the placeholders were replaced one after another, so a visitor named "{agent}" became the agent's name.
+        var conversation = TestData.Conversation(firstName: null, lastName: null, name: "{agent} {date}", agent: new ChatAgent { Name = "Grace" });
+
+        DefaultTranscriptWriter.Subject("Chat with {visitor} by {agent}", conversation).Should().Be("Chat with {agent} {date} by Grace");
+    }
+
+    [Fact]
+    public void Subject_BracesThatAreNotPlaceholders_StayAsText()
+    {
+        var conversation = TestData.Conversation(agent: new ChatAgent { Name = "Grace" });
+
+        DefaultTranscriptWriter.Subject("{unknown} {{agent}} {agent", conversation).Should().Be("{unknown} {Grace} {agent");
+    }
+
+    [Fact]
     public void Subject_MissingValues_UseNeutralWords()
     {
         var conversation = new Conversation { Id = "c", StartedAt = TestData.Started, Visitor = new ChatVisitor { Email = "ada@example.com" } };

@@ -113,17 +113,45 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
         };
     }
 
+    /// <summary>
+    /// Expands the Subject template in one pass: a placeholder is replaced by its value, and a value is never read as a
+    /// template in turn (a visitor named <c>{agent}</c> keeps that name).
+    /// </summary>
     internal static string Subject(string template, Conversation conversation)
     {
-        var visitor = ConversationValues.Read(conversation, "visitor.name") ?? ConversationValues.Read(conversation, "visitor.email") ?? "visitor";
-        var subject = template
-            .Replace("{visitor}", visitor, StringComparison.OrdinalIgnoreCase)
-            .Replace("{channel}", conversation.Channel ?? "chat", StringComparison.OrdinalIgnoreCase)
-            .Replace("{agent}", conversation.Agent?.Name ?? conversation.Agent?.Email ?? "no agent", StringComparison.OrdinalIgnoreCase)
-            .Replace("{conversationId}", conversation.Id, StringComparison.OrdinalIgnoreCase)
-            .Replace("{date}", conversation.StartedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase);
-        return FieldValues.Truncate(FieldValues.StripControlCharacters(subject).ReplaceLineEndings(" "), SubjectLength);
+        var builder = new StringBuilder(template.Length + 64);
+        var rest = template.AsSpan();
+        while (rest.IndexOf('{') is var open and >= 0)
+        {
+            builder.Append(rest[..open]);
+            rest = rest[open..];
+            var close = rest.IndexOf('}');
+            if (close < 0 || SubjectValue(rest[1..close], conversation) is not { } value)
+            {
+                // Not a placeholder: the brace is text.
+                builder.Append('{');
+                rest = rest[1..];
+                continue;
+            }
+
+            builder.Append(value);
+            rest = rest[(close + 1)..];
+        }
+
+        builder.Append(rest);
+        return FieldValues.Truncate(FieldValues.StripControlCharacters(builder.ToString()).ReplaceLineEndings(" "), SubjectLength);
     }
+
+    private static string? SubjectValue(ReadOnlySpan<char> name, Conversation conversation) => name switch
+    {
+        _ when name.Equals("visitor", StringComparison.OrdinalIgnoreCase) =>
+            ConversationValues.Read(conversation, "visitor.name") ?? ConversationValues.Read(conversation, "visitor.email") ?? "visitor",
+        _ when name.Equals("channel", StringComparison.OrdinalIgnoreCase) => conversation.Channel ?? "chat",
+        _ when name.Equals("agent", StringComparison.OrdinalIgnoreCase) => conversation.Agent?.Name ?? conversation.Agent?.Email ?? "no agent",
+        _ when name.Equals("conversationId", StringComparison.OrdinalIgnoreCase) => conversation.Id,
+        _ when name.Equals("date", StringComparison.OrdinalIgnoreCase) => conversation.StartedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        _ => null,
+    };
 
     internal static DateTimeOffset EventEnd(Conversation conversation)
     {
