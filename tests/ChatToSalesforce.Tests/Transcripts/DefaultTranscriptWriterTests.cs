@@ -1,3 +1,5 @@
+using ChatToSalesforce.Mapping.Internal;
+using ChatToSalesforce.Export.Internal;
 using System.Text;
 using ChatToSalesforce.Mapping;
 using ChatToSalesforce.Ownership;
@@ -263,6 +265,69 @@ public class DefaultTranscriptWriterTests
     }
 
     [Fact]
+    public async Task WriteAsync_DescriptionFieldShorterThanTheNote_HoldsWhatFitsWithoutThrowing()
+    {
+        // Regression: the cut left room for the note even when the field was shorter than the note, and threw.
+        _reader.Describe(new SalesforceObjectDescription("Task", [TestData.Field("Description", "textarea", 60)]));
+
+        var written = await WriteAsync(TestData.Conversation(), formatter: Formatter(new string('a', 500)));
+
+        written.Fields.GetString("Description").Should().Be(new string('a', 60));
+        written.Truncated.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("chat:42", "chat-transcript-chat_42.txt")]
+    [InlineData("conv\u0001-7", "chat-transcript-conv_-7.txt")]
+    [InlineData("a/b\\c", "chat-transcript-a_b_c.txt")]
+    public async Task WriteAsync_Truncated_TheNoteNamesTheFileAsItIsUploadedOnEverySystem(string id, string fileName)
+    {
+        // Regression: the name used the platform's invalid file-name characters (on Linux only NUL and '/'), so ':' stayed
+        // in the note while the upload made it '_', and a control character in the id reached the Description.
+        var written = await WriteAsync(TestData.Conversation(id: id), formatter: Formatter(new string('a', 40_000)));
+
+        var description = written.Fields.GetString("Description")!;
+        description.Should().EndWith($"attached as {fileName}.]");
+        FieldValues.StripControlCharacters(description).Should().Be(description);
+        written.Files.Should().ContainSingle().Which.FileName.Should().Be(fileName);
+        AttachmentNames.Safe(fileName, 1).Should().Be(fileName);
+    }
+
+    [Fact]
+    public async Task WriteAsync_CaseVisitorDetails_CarryNoControlCharacters()
+    {
+        // Regression: Subject and Description were cleaned but SuppliedName, SuppliedPhone and SuppliedCompany were not,
+        // and Salesforce rejects the whole Case for one control character.
+        var conversation = TestData.Conversation(firstName: "Ada\u0007", phone: "+44\u000B20 7946 0958", company: "Engines\u0001Ltd");
+
+        var written = await WriteAsync(conversation, activity: "Case");
+
+        written.Fields.GetString("SuppliedName").Should().Be("Ada Lovelace");
+        written.Fields.GetString("SuppliedPhone").Should().Be("+4420 7946 0958");
+        written.Fields.GetString("SuppliedCompany").Should().Be("EnginesLtd");
+    }
+
+    [Fact]
+    public async Task WriteAsync_CaseEmailLongerThanSuppliedEmail_IsLeftOutNotCutIntoAnotherAddress()
+    {
+        // Regression: an 82-character address was cut to 80, a different and invalid address that fails the Case.
+        var email = new string('a', 70) + "@example.com";
+
+        var written = await WriteAsync(TestData.Conversation(email: email), activity: "Case");
+
+        written.Fields.ContainsField("SuppliedEmail").Should().BeFalse();
+        written.Fields.GetString("SuppliedName").Should().Be("Ada Lovelace");
+    }
+
+    [Fact]
+    public async Task WriteAsync_CaseEmailThatFits_IsSupplied()
+    {
+        var written = await WriteAsync(TestData.Conversation(email: " ada@example.com "), activity: "Case");
+
+        written.Fields.GetString("SuppliedEmail").Should().Be("ada@example.com");
+    }
+
+    [Fact]
     public async Task WriteAsync_TruncatedWithoutAttaching_SaysSoWithoutAFile()
     {
         var options = TestData.Options(o => o.Transcript.AttachFullTranscriptWhenTruncated = false);
@@ -335,7 +400,7 @@ public class DefaultTranscriptWriterTests
 
         var written = await WriteAsync(TestData.Conversation(id: "a b/c", attachments: attachments), formatter: Formatter(new string('a', 40_000)));
 
-        written.Files.Select(f => f.FileName).Should().Equal("chat-transcript-a_b_c.txt", "cv.pdf");
+        written.Files.Select(f => f.FileName).Should().Equal("chat-transcript-a b_c.txt", "cv.pdf");
     }
 
     [Fact]

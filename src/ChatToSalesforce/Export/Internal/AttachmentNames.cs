@@ -15,7 +15,13 @@ internal static class AttachmentNames
     /// <summary>Characters kept of a name (ContentVersion.PathOnClient holds 500, Title 255).</summary>
     internal const int MaxLength = 200;
 
-    private static readonly string[] Reserved = ["CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "LPT1", "LPT2", "LPT3"];
+    /// <summary>The device names Windows reserves, with or without an extension: CON, PRN, AUX, NUL, COM0–COM9 and LPT0–LPT9 (and the superscript ¹²³ forms).</summary>
+    private static readonly string[] Reserved =
+    [
+        "CON", "PRN", "AUX", "NUL",
+        .. Enumerable.Range(0, 10).SelectMany(n => new[] { "COM" + n.ToString(CultureInfo.InvariantCulture), "LPT" + n.ToString(CultureInfo.InvariantCulture) }),
+        "COM\u00B9", "COM\u00B2", "COM\u00B3", "LPT\u00B9", "LPT\u00B2", "LPT\u00B3",
+    ];
 
     /// <summary>Makes a file name safe for every path.</summary>
     /// <param name="name">The host's file name (untrusted).</param>
@@ -31,7 +37,7 @@ internal static class AttachmentNames
 
         var safe = builder.ToString().Trim().Trim('.').Trim();
         var stem = safe.Split('.')[0];
-        if (safe.Length == 0 || safe.All(c => c == '_') || Reserved.Contains(stem, StringComparer.OrdinalIgnoreCase))
+        if (safe.Length == 0 || safe.All(c => c == '_') || Reserved.Contains(stem.TrimEnd(), StringComparer.OrdinalIgnoreCase))
         {
             var extension = Path.GetExtension(name ?? string.Empty);
             safe = "attachment-" + index.ToString(CultureInfo.InvariantCulture) + (IsPlainExtension(extension) ? extension : string.Empty);

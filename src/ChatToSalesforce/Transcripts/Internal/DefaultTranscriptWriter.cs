@@ -1,3 +1,4 @@
+using ChatToSalesforce.Export.Internal;
 using ChatToSalesforce.Conversations.Internal;
 using System.Globalization;
 using System.Text;
@@ -17,10 +18,6 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
     internal const int DefaultDescriptionLength = 32_000;
     internal const int SubjectLength = 255;
 
-    // What the old per-call check replaced: the platform's invalid file-name characters, and whitespace.
-    private static readonly System.Buffers.SearchValues<char> UnsafeFileNameChars = System.Buffers.SearchValues.Create(
-        Path.GetInvalidFileNameChars().Concat(Enumerable.Range(0, char.MaxValue + 1).Select(i => (char)i).Where(char.IsWhiteSpace)).Distinct().ToArray());
-
     public async ValueTask<TranscriptActivity> WriteAsync(TranscriptWriteContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
@@ -31,12 +28,14 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
 
         var transcript = FieldValues.StripControlCharacters(formatter.Format(conversation));
         var truncated = transcript.Length > maxLength;
-        var fileName = truncated ? $"chat-transcript-{SafeFileName(conversation.Id)}.txt" : string.Empty;
+        // Named by the one file-name rule, so the note names the file exactly as it is uploaded.
+        var fileName = truncated ? AttachmentNames.Safe($"chat-transcript-{FieldValues.Truncate(conversation.Id, 100)}.txt", 1) : string.Empty;
         var text = transcript;
         if (truncated)
         {
             var note = TruncationNote(options.Transcript.AttachFullTranscriptWhenTruncated ? fileName : null);
-            text = FieldValues.Truncate(transcript, maxLength - note.Length) + note;
+            // A field too short for the note holds as much of the transcript as fits.
+            text = note.Length < maxLength ? FieldValues.Truncate(transcript, maxLength - note.Length) + note : FieldValues.Truncate(transcript, maxLength);
         }
 
         var fields = new SalesforceFieldValues
@@ -60,7 +59,13 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
                     fields["Status"] = closed;
                 }
 
-                AddIfPresent(fields, "SuppliedEmail", ConversationValues.Read(conversation, "visitor.email"));
+                if (ConversationValues.Read(conversation, "visitor.email") is { } email && EmailAddress.IsValid(email)
+                    && (description.FindField("SuppliedEmail") is not { Length: > 0 } emailField || email.Length <= emailField.Length))
+                {
+                    // An address that does not fit is left out: cut, it would be another (invalid) address and fail the Case.
+                    fields["SuppliedEmail"] = email;
+                }
+
                 AddIfPresent(fields, "SuppliedName", ConversationValues.Read(conversation, "visitor.name"));
                 AddIfPresent(fields, "SuppliedPhone", ConversationValues.Read(conversation, "visitor.phone"));
                 AddIfPresent(fields, "SuppliedCompany", ConversationValues.Read(conversation, "visitor.company"));
@@ -72,7 +77,7 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
                 break;
         }
 
-        foreach (var field in new[] { "Subject", "SuppliedEmail", "SuppliedName", "SuppliedPhone", "SuppliedCompany" })
+        foreach (var field in new[] { "Subject", "SuppliedName", "SuppliedPhone", "SuppliedCompany" })
         {
             if (fields[field] is string s && description.FindField(field) is { Length: > 0 } f && s.Length > f.Length)
             {
@@ -163,28 +168,12 @@ internal sealed class DefaultTranscriptWriter(ITranscriptFormatter formatter) : 
         ? "\n\n[Transcript truncated to fit this field.]"
         : $"\n\n[Transcript truncated to fit this field. The full transcript is attached as {attachedFileName}.]";
 
+    /// <summary>Sets a text field from a conversation value, without the control characters Salesforce rejects; a value that is blank without them is left out.</summary>
     private static void AddIfPresent(SalesforceFieldValues fields, string field, string? value)
     {
-        if (value is not null)
+        if (value is not null && FieldValues.StripControlCharacters(value) is { } clean && !string.IsNullOrWhiteSpace(clean))
         {
-            fields[field] = value;
+            fields[field] = clean;
         }
-    }
-
-    private static string SafeFileName(string id)
-    {
-        if (id.AsSpan().IndexOfAny(UnsafeFileNameChars) < 0)
-        {
-            return FieldValues.Truncate(id, 100);
-        }
-
-        var safe = string.Create(id.Length, id, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                span[i] = UnsafeFileNameChars.Contains(source[i]) ? '_' : source[i];
-            }
-        });
-        return FieldValues.Truncate(safe, 100);
     }
 }
