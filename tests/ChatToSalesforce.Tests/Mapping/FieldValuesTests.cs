@@ -61,6 +61,46 @@ public class FieldValuesTests
         problem.Should().BeNull();
     }
 
+    [Theory]
+    [InlineData("1,5")]
+    [InlineData("12,34")]
+    [InlineData("1,23,456")]
+    public void Convert_CommaThatDoesNotGroupThousands_IsLeftOutNotReadAsALargerNumber(string raw)
+    {
+        // Regression: the thousands separator was accepted anywhere, so a decimal comma made 1,5 fifteen.
+        Convert(TestData.Field("Amount__c", "double", 0), raw, out var problem).Should().BeNull();
+        problem.Should().Be("Contact.Amount__c: the value is not a number and was left out.");
+    }
+
+    [Theory]
+    [InlineData("1,234,567.25", 1234567.25)]
+    [InlineData("-1,000", -1000)]
+    [InlineData("1.5e3", 1500)]
+    public void Convert_GroupedOrExponentNumbers_AreRead(string raw, double expected)
+    {
+        Convert(TestData.Field("Amount__c", "double", 0), raw, out var problem).Should().Be((decimal)expected);
+        problem.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("date")]
+    [InlineData("datetime")]
+    public void Convert_TimeAlone_IsLeftOutNotGivenTheDayOfTheExport(string type)
+    {
+        // Regression: "14:30" parsed as today at 14:30, so the value depended on the day of the export.
+        Convert(TestData.Field("Booked__c", type, 0), "14:30", out var problem).Should().BeNull();
+        problem.Should().NotBeNull();
+    }
+
+    [Fact]
+    public void Convert_EmailWithAControlCharacter_IsLeftOutNotCleaned()
+    {
+        // Regression: control characters were stripped before the email check, so a lookup of the raw address found
+        // nothing and the create wrote a cleaned one: the one rule for emails says invalid, never cleaned.
+        Convert(TestData.Field("Email", "email", 80), "ada\u0000@example.com", out var problem).Should().BeNull();
+        problem.Should().NotBeNull();
+    }
+
     [Fact]
     public void Convert_NotANumber_IsLeftOut()
     {

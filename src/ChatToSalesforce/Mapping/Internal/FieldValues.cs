@@ -7,7 +7,7 @@ using ChatToSalesforce.Salesforce;
 namespace ChatToSalesforce.Mapping.Internal;
 
 /// <summary>Converts text to a field's type and fits it to the field (length, picklist, control characters).</summary>
-internal static class FieldValues
+internal static partial class FieldValues
 {
     private static readonly string[] TextTypes = ["string", "textarea", "phone", "url", "combobox", "encryptedstring"];
 
@@ -35,7 +35,7 @@ internal static class FieldValues
                 problem = $"{target}: the value is not a whole number and was left out.";
                 return null;
             case "double" or "currency" or "percent":
-                if (decimal.TryParse(text.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var d))
+                if (TryNumber(text.Trim(), out var d))
                 {
                     return d;
                 }
@@ -43,7 +43,7 @@ internal static class FieldValues
                 problem = $"{target}: the value is not a number and was left out.";
                 return null;
             case "date":
-                if (DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+                if (TryDateTime(text.Trim(), out var date))
                 {
                     return date.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 }
@@ -51,7 +51,7 @@ internal static class FieldValues
                 problem = $"{target}: the value is not a date and was left out.";
                 return null;
             case "datetime":
-                if (DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt))
+                if (TryDateTime(text.Trim(), out var dt))
                 {
                     return ConversationValues.FormatTimestamp(dt);
                 }
@@ -59,7 +59,8 @@ internal static class FieldValues
                 problem = $"{target}: the value is not a date-time and was left out.";
                 return null;
             case "email":
-                var email = EmailAddress.AsWritten(text)!;
+                // The address as written, not the stripped text: an address with a control character is invalid, never cleaned.
+                var email = EmailAddress.AsWritten(raw)!;
                 if (!EmailAddress.IsValid(email) || (field.Length > 0 && email.Length > field.Length))
                 {
                     problem = $"{target}: the value is not a valid email address (or is longer than {field.Length}) and was left out.";
@@ -82,12 +83,48 @@ internal static class FieldValues
         }
     }
 
+    /// <summary>
+    /// Reads a number in invariant form (<c>1234.5</c>, <c>-3</c>, <c>1.5e3</c>). Thousands separators are accepted only
+    /// where they group thousands (<c>1,234.50</c>): <c>1,5</c> is a decimal comma, not fifteen, and is not a number here.
+    /// </summary>
+    private static bool TryNumber(string text, out decimal value)
+    {
+        if (text.Contains(',', StringComparison.Ordinal) && !GroupedNumber().IsMatch(text))
+        {
+            value = 0;
+            return false;
+        }
+
+        return decimal.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out value);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex GroupedNumber();
+
+    /// <summary>Reads a date or date-time in invariant form; a time alone is not one (it would take the day of the export).</summary>
+    private static bool TryDateTime(string text, out DateTimeOffset value)
+    {
+        value = default;
+        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.NoCurrentDateDefault | DateTimeStyles.AllowWhiteSpaces, out var withoutDefault)
+            || withoutDefault.Year == 1)
+        {
+            return false;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
+    }
+
     /// <summary>Cuts text to at most <paramref name="maxChars"/> UTF-16 units without splitting a surrogate pair.</summary>
     public static string Truncate(string text, int maxChars)
     {
         if (text.Length <= maxChars)
         {
             return text;
+        }
+
+        if (maxChars <= 0)
+        {
+            return string.Empty;
         }
 
         var cut = maxChars;
