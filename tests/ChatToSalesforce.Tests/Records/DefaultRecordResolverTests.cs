@@ -233,6 +233,35 @@ public class DefaultRecordResolverTests
         record.Action.Should().Be(RecordAction.Keep);
     }
 
+    [Theory]
+    [InlineData("2026-11-21T14:09:00Z", RecordAction.Keep)]
+    [InlineData("2026-11-21T15:09:00+01:00", RecordAction.Keep)]
+    [InlineData("2026-11-21T14:10:00Z", RecordAction.Update)]
+    public async Task ResolveAsync_OverwriteDateTime_ComparesTheInstantNotTheText(string mapped, RecordAction expected)
+    {
+        // Regression: Salesforce answers 2026-11-21T14:09:00.000+0000 and the mapped value is 2026-11-21T14:09:00Z, so
+        // the texts never matched and every export updated the person (a write, triggers, LastModifiedDate).
+        _reader.Describe(TestData.Contact(TestData.Field("Booked_At__c", "datetime", 0)));
+        var options = TestData.Options(o => o.UpdatePolicy = UpdatePolicy.Overwrite);
+        var current = new SalesforceFieldValues { ["OwnerId"] = TestData.DefaultOwnerId, ["Booked_At__c"] = "2026-11-21T14:09:00.000+0000" };
+
+        var record = await ResolveAsync(IdentityMatch.Found("Contact", TestData.ContactId, current), Mapped("Contact", new SalesforceFieldValues { ["Booked_At__c"] = mapped }), options);
+
+        record.Action.Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_OverwriteTextThatLooksLikeADateTime_ComparesTheText()
+    {
+        _reader.Describe(TestData.Contact(TestData.Field("Note__c", "string", 100)));
+        var options = TestData.Options(o => o.UpdatePolicy = UpdatePolicy.Overwrite);
+        var current = new SalesforceFieldValues { ["OwnerId"] = TestData.DefaultOwnerId, ["Note__c"] = "2026-11-21T14:09:00.000+0000" };
+
+        var record = await ResolveAsync(IdentityMatch.Found("Contact", TestData.ContactId, current), Mapped("Contact", new SalesforceFieldValues { ["Note__c"] = "2026-11-21T14:09:00Z" }), options);
+
+        record.Action.Should().Be(RecordAction.Update);
+    }
+
     [Fact]
     public async Task ResolveAsync_OverwriteNonUpdateableField_LeavesItOut()
     {

@@ -33,7 +33,7 @@ internal sealed class DefaultRecordResolver : IRecordResolver
             var changes = new SalesforceFieldValues();
             foreach (var (field, value) in context.Fields.For(objectType))
             {
-                if (protectedFields!.Contains(field) || description.FindField(field) is not { Updateable: true })
+                if (protectedFields!.Contains(field) || description.FindField(field) is not { Updateable: true } fieldDescription)
                 {
                     continue;
                 }
@@ -43,7 +43,7 @@ internal sealed class DefaultRecordResolver : IRecordResolver
                     continue;
                 }
 
-                if (options.UpdatePolicy == UpdatePolicy.Overwrite && SameValue(match.Fields, field, value))
+                if (options.UpdatePolicy == UpdatePolicy.Overwrite && SameValue(match.Fields, fieldDescription, value))
                 {
                     continue;
                 }
@@ -119,8 +119,9 @@ internal sealed class DefaultRecordResolver : IRecordResolver
         current.TryGetValue(field, out var value) && (value is null || (value is string s && string.IsNullOrWhiteSpace(s)));
 
     /// <summary>Whether the record already holds the value: numbers compare by value, everything else by its text.</summary>
-    private static bool SameValue(SalesforceFieldValues current, string field, object? value)
+    private static bool SameValue(SalesforceFieldValues current, SalesforceFieldDescription description, object? value)
     {
+        var field = description.Name;
         if (value is null || current[field] is null)
         {
             return false;
@@ -129,6 +130,13 @@ internal sealed class DefaultRecordResolver : IRecordResolver
         if (current.GetDecimal(field) is { } a && value is long or decimal or double && new SalesforceFieldValues { [field] = value }.GetDecimal(field) is { } b)
         {
             return a == b;
+        }
+
+        // Salesforce answers a date-time as 2026-11-21T14:09:00.000+0000; the mapped value is written 2026-11-21T14:09:00Z.
+        if (string.Equals(description.Type, "datetime", StringComparison.OrdinalIgnoreCase)
+            && current.GetDateTimeOffset(field) is { } x && new SalesforceFieldValues { [field] = value }.GetDateTimeOffset(field) is { } y)
+        {
+            return x == y;
         }
 
         return string.Equals(current.GetString(field), new SalesforceFieldValues { [field] = value }.GetString(field), StringComparison.Ordinal);
