@@ -118,6 +118,10 @@ internal static class ActivityMarker
             ? new SalesforceLookup { ObjectType = activityObject, Field = field, Value = key.Value, Fields = ["Id", PersonLink(activityObject)] }
             : new SalesforceLookup { ObjectType = activityObject, Field = "Subject", Value = " " + key.Marker, Fields = ["Id", "Subject", PersonLink(activityObject)], Match = SalesforceLookupMatch.EndsWith };
 
+    /// <summary>Whether a record found by <see cref="Lookup"/> is the key's activity: its subject (when read) ends with the marker, case included.</summary>
+    public static bool IsMarkerOf(SalesforceFieldValues record, ActivityKey key) =>
+        record.GetString("Subject") is not { } subject || subject.EndsWith(" " + key.Marker, StringComparison.Ordinal);
+
     /// <summary>The field of an activity that links it to its person.</summary>
     public static string PersonLink(string activityObject) =>
         string.Equals(activityObject, "Case", StringComparison.OrdinalIgnoreCase) ? "ContactId" : "WhoId";

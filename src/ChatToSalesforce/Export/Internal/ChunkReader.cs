@@ -61,6 +61,12 @@ internal sealed class ChunkReader : ISalesforceReader
             return rejected.Length == 0 ? ValueTask.FromResult<IReadOnlyList<SalesforceFieldValues>>([]) : ValueTask.FromException<IReadOnlyList<SalesforceFieldValues>>(new ArgumentException(rejected, nameof(lookup)));
         }
 
+        if (LookupValues.IsIdField(lookup.Field) && lookup.Value.Length == 15)
+        {
+            // Salesforce answers 18-character ids; a 15-character one is case-sensitive and would never match back.
+            lookup = lookup with { Value = RecordIds.To18(lookup.Value) };
+        }
+
         var source = new TaskCompletionSource<IReadOnlyList<SalesforceFieldValues>>();
         TaskCompletionSource signal;
         lock (_gate)

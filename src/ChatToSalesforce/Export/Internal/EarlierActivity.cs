@@ -45,10 +45,10 @@ internal sealed record EarlierActivity(string ObjectType, string ActivityId, str
             }
         }
 
-        return lookups.Count == 0 ? null : PickAsync(lookups);
+        return lookups.Count == 0 ? null : PickAsync(lookups, key);
     }
 
-    private static async Task<EarlierActivity?> PickAsync(List<(string ObjectType, Task<IReadOnlyList<SalesforceFieldValues>> Records, bool Elsewhere)> lookups)
+    private static async Task<EarlierActivity?> PickAsync(List<(string ObjectType, Task<IReadOnlyList<SalesforceFieldValues>> Records, bool Elsewhere)> lookups, ActivityKey key)
     {
         EarlierActivity? found = null;
         foreach (var (objectType, records, elsewhere) in lookups)
@@ -63,7 +63,8 @@ internal sealed record EarlierActivity(string ObjectType, string ActivityId, str
                 continue;
             }
 
-            if (found is null && answer.FirstOrDefault() is { } record && record.GetString("Id") is { } id)
+            // Salesforce's LIKE ignores case, conversation ids do not: "[chat abc]" is not the marker of "AbC".
+            if (found is null && answer.FirstOrDefault(r => ActivityMarker.IsMarkerOf(r, key)) is { } record && record.GetString("Id") is { } id)
             {
                 found = new EarlierActivity(objectType, id, record.GetString(ActivityMarker.PersonLink(objectType)), elsewhere);
             }

@@ -40,6 +40,10 @@ internal static class LookupValues
         return null;
     }
 
+    /// <summary>Whether the lookup's field holds record ids (Salesforce answers them in their 18-character form).</summary>
+    public static bool IsIdField(string field) =>
+        string.Equals(field, "Id", StringComparison.OrdinalIgnoreCase) || field.EndsWith("Id", StringComparison.Ordinal) && IsStandardReference(field);
+
     private static bool IsStandardReference(string field) =>
         field is "OwnerId" or "WhoId" or "WhatId" or "AccountId" or "ContactId" or "LeadId" or "PersonContactId" or "ConvertedContactId" or "CampaignId" or "FirstPublishLocationId" or "LinkedEntityId";
 }

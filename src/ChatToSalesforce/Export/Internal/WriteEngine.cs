@@ -121,6 +121,9 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
             if (duplicates.Count > 0)
             {
                 await FindDuplicatesAsync(duplicates, cancellationToken).ConfigureAwait(false);
+
+                // A duplicate no look-up could name has failed: sending the same create again cannot succeed.
+                next.RemoveAll(i => i.Error is not null);
             }
 
             if (backoff)
@@ -228,7 +231,7 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
         Interlocked.Add(ref _apiCalls, reader.ApiCalls);
         for (var i = 0; i < checkable.Count; i++)
         {
-            if (!lookups[i].IsCompletedSuccessfully || lookups[i].Result.Count > 0)
+            if (!lookups[i].IsCompletedSuccessfully || lookups[i].Result.Any(r => ActivityMarker.IsMarkerOf(r, checkable[i].Plan!.ActivityKey)))
             {
                 possiblyApplied.Add(checkable[i]);
             }
@@ -276,7 +279,8 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
     private bool FallBackOwner(ExportItem item, string? code)
     {
         var plan = item.Plan!;
-        var rejected = plan.Owner;
+        // The activity's owner is the next of the chain when the person keeps an owner the SDK does not know.
+        var rejected = plan.Owner.OwnerId is null ? OwnerChain.ForActivity(plan.Owner) : plan.Owner;
         if (OwnerChain.Next(rejected) is not { } next)
         {
             return false;

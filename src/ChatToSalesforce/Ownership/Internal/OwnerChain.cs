@@ -37,7 +37,7 @@ internal static class OwnerChain
     /// <summary>The activity's owner: the person's, or, when the person keeps an owner the SDK does not know, the next one.</summary>
     public static ResolvedOwner ForActivity(ResolvedOwner owner) =>
         owner.Strategy == OwnerStrategy.RecordOwner && owner.OwnerId is null
-            ? owner.Fallbacks.FirstOrDefault() ?? ResolvedOwner.ConnectingUser
+            ? owner.Fallbacks.Count > 0 ? owner.Fallbacks[0] with { Fallbacks = owner.Fallbacks.Skip(1).ToArray() } : ResolvedOwner.ConnectingUser
             : owner;
 
     /// <summary>The owner after Salesforce rejected <paramref name="rejected"/> (inactive or invalid), or <see langword="null"/> when none is left.</summary>

@@ -15,6 +15,33 @@ internal static partial class RecordIds
         : id.StartsWith("00Q", StringComparison.Ordinal) ? "Lead"
         : null;
 
+    /// <summary>The 18-character (case-safe) form of a 15-character id; other values unchanged.</summary>
+    public static string To18(string id)
+    {
+        if (id.Length != 15)
+        {
+            return id;
+        }
+
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+        Span<char> suffix = stackalloc char[3];
+        for (var chunk = 0; chunk < 3; chunk++)
+        {
+            var bits = 0;
+            for (var i = 0; i < 5; i++)
+            {
+                if (char.IsAsciiLetterUpper(id[(chunk * 5) + i]))
+                {
+                    bits |= 1 << i;
+                }
+            }
+
+            suffix[chunk] = Alphabet[bits];
+        }
+
+        return string.Concat(id, suffix);
+    }
+
     [GeneratedRegex("^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")]
     private static partial Regex UserIdPattern();
 }
