@@ -223,6 +223,24 @@ public class DefaultRecordResolverTests
     }
 
     [Fact]
+    public async Task ResolveAsync_OwnerConfiguredWith15Characters_IsTheSameOwnerAsSalesforces18()
+    {
+        // Regression: the owner was compared as text, so an owner configured with its 15-character id was "changed" on
+        // every export of a person it already owned.
+        var options = TestData.Options(o =>
+        {
+            o.UpdatePolicy = UpdatePolicy.Overwrite;
+            o.ProtectedFields = [];
+        });
+        var owner = new ResolvedOwner(TestData.AgentUserId[..15], OwnerStrategy.AgentUser);
+        var current = new SalesforceFieldValues { ["OwnerId"] = TestData.AgentUserId, ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com", ["Phone"] = "+44 20 7946 0958" };
+
+        var record = await ResolveAsync(IdentityMatch.Found("Contact", TestData.ContactId, current), Mapped("Contact", AdaValues()), options, owner);
+
+        record.Action.Should().Be(RecordAction.Keep);
+    }
+
+    [Fact]
     public async Task ResolveAsync_OverwriteNothingChanged_Keeps()
     {
         var options = TestData.Options(o => o.UpdatePolicy = UpdatePolicy.Overwrite);

@@ -52,7 +52,7 @@ internal sealed class DefaultRecordResolver : IRecordResolver
             }
 
             var owner = OwnerFor(context.Owner, existing: true);
-            if (owner is not null && !protectedFields!.Contains("OwnerId") && !string.Equals(match.Fields.GetString("OwnerId"), owner, StringComparison.Ordinal))
+            if (owner is not null && !protectedFields!.Contains("OwnerId") && !SameRecordId(match.Fields.GetString("OwnerId"), owner))
             {
                 changes["OwnerId"] = owner;
             }
@@ -119,6 +119,10 @@ internal sealed class DefaultRecordResolver : IRecordResolver
         current.TryGetValue(field, out var value) && (value is null || (value is string s && string.IsNullOrWhiteSpace(s)));
 
     /// <summary>Whether the record already holds the value: numbers compare by value, everything else by its text.</summary>
+    /// <summary>Whether two record ids name the same record (Salesforce answers 18 characters; an owner may be configured with 15).</summary>
+    private static bool SameRecordId(string? current, string id) =>
+        current is not null && string.Equals(ChatToSalesforce.Salesforce.Internal.RecordIds.To18(current), ChatToSalesforce.Salesforce.Internal.RecordIds.To18(id), StringComparison.Ordinal);
+
     private static bool SameValue(SalesforceFieldValues current, SalesforceFieldDescription description, object? value)
     {
         var field = description.Name;
