@@ -76,7 +76,7 @@ public sealed class BotSoqlTemplate
             return value;
         });
         missing = first;
-        return soql is null ? null : HasLimit ? soql : soql + " LIMIT 1";
+        return soql is null ? null : HasLimit ? soql : Actions.Internal.SoqlLimit.AddLimit(soql, 1);
     }
 
     /// <inheritdoc />

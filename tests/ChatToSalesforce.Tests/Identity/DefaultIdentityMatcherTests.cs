@@ -159,7 +159,7 @@ public class DefaultIdentityMatcherTests
 
         var match = await MatchAsync(TestData.Conversation(phone: "+1 (555) 123-4567"), options);
 
-        _reader.Queries.Single().Should().Contain("WHERE Phone LIKE '%4567'");
+        _reader.Queries.Single().Should().Contain("WHERE Phone LIKE '%1%2%3%4%5%6%7'");
         match.Id.Should().Be(TestData.ContactId);
     }
 
@@ -171,7 +171,7 @@ public class DefaultIdentityMatcherTests
 
         var match = await MatchAsync(TestData.Conversation(phone: "+44 20 7946 0958"), options);
 
-        _reader.Queries.Single().Should().Contain("WHERE MobilePhone LIKE '%0958'");
+        _reader.Queries.Single().Should().Contain("WHERE MobilePhone LIKE '%9%4%6%0%9%5%8'");
         match.Id.Should().Be(TestData.ContactId);
     }
 

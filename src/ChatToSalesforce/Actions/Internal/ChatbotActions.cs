@@ -24,7 +24,7 @@ internal sealed partial class ChatbotActions(TenantRegistry tenants, ActionCache
         var tenant = await tenants.GetAsync(request.TenantId, cancellationToken).ConfigureAwait(false);
         var objectType = request.ObjectType.Trim();
         var returned = request.ReturnFields.Select(f => f.Trim()).Where(f => f.Length > 0 && !string.Equals(f, "Id", StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        var key = string.Join('|', "find", objectType, request.Field.Trim(), request.Value.Trim().ToLowerInvariant(), string.Join(',', returned));
+        var key = string.Join('|', "find", objectType, request.Field.Trim(), request.Value.Trim(), string.Join(',', returned));
         if (cache.TryGet<BotActionResult>(tenant.OrgKey, objectType, key, out var cached))
         {
             return cached.Cached();

@@ -135,9 +135,11 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
                     return null;
                 }
 
-                // Phone numbers are stored formatted; fetch candidates ending in the same last four digits, compare normalised.
+                // Phone numbers are stored formatted ("+33 1 23 45 67 89"): fetch candidates ending in the same last digits
+                // (up to seven, which SamePhone requires anyway) whatever separates them, then compare normalised.
                 var field = rule.Field ?? "Phone";
-                return $"{select} WHERE {field} LIKE '%{Soql.EscapeLike(digits[^4..])}'{order}";
+                var tail = digits[^Math.Min(7, digits.Length)..];
+                return $"{select} WHERE {field} LIKE '%{string.Join('%', tail.ToCharArray())}'{order}";
             case IdentificationRuleKind.Soql:
                 // The template's own FROM object (a parent-child subquery's FROM does not count).
                 var template = SoqlTemplate.Cached(rule.Soql!);
@@ -200,7 +202,9 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
         }
 
         // Country codes and trunk prefixes: the shorter number must be the tail of the longer and long enough to be a number.
+        // A national number's trunk prefix ("020 ..." for "+44 20 ...") is not part of the international number.
         var (shorter, longer) = a.Length < b.Length ? (a, b) : (b, a);
+        shorter = shorter.TrimStart('0');
         return shorter.Length >= 7 && longer.EndsWith(shorter, StringComparison.Ordinal);
     }
 
