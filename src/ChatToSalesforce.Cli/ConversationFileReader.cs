@@ -104,22 +104,39 @@ internal static class ConversationFileReader
         }
         else if (first[0] == '[')
         {
-            List<ConversationDto?>? dtos;
+            List<(int Index, ConversationDto? Dto)> dtos;
             try
             {
-                dtos = JsonSerializer.Deserialize(text, ConversationFileJsonContext.Default.ListConversationDto);
+                dtos = (JsonSerializer.Deserialize(text, ConversationFileJsonContext.Default.ListConversationDto) ?? []).Select((d, i) => (i, d)).ToList();
+            }
+            catch (JsonException) when (options.SkipInvalid && ArrayElements(text) is { } elements)
+            {
+                // The array is well-formed JSON: one conversation of the wrong shape (an unknown property, a number for a
+                // string) is skipped and listed like any other invalid conversation, instead of stopping the batch.
+                dtos = [];
+                for (var i = 0; i < elements.Count; i++)
+                {
+                    try
+                    {
+                        dtos.Add((i, elements[i].Deserialize(ConversationFileJsonContext.Default.ConversationDto)));
+                    }
+                    catch (JsonException e)
+                    {
+                        invalid.Add(new InvalidInput($"conversation [{i}]", null, $"conversation [{i}]: {Describe(e)}"));
+                    }
+                }
             }
             catch (JsonException e)
             {
                 throw new ConversationFileException($"{path}: invalid JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {Describe(e)}");
             }
 
-            for (var i = 0; i < (dtos?.Count ?? 0); i++)
+            foreach (var (i, dto) in dtos)
             {
                 var where = $"conversation [{i}]";
                 try
                 {
-                    result.Add(Convert(dtos![i], where, options));
+                    result.Add(Convert(dto, where, options));
                 }
                 catch (ConversationFileException e) when (options.SkipInvalid)
                 {
@@ -158,6 +175,20 @@ internal static class ConversationFileReader
         }
 
         return new ConversationFile(result, invalid);
+    }
+
+    /// <summary>The elements of a syntactically valid JSON array (cloned), or <see langword="null"/> when it is not one.</summary>
+    private static List<JsonElement>? ArrayElements(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.EnumerateArray().Select(e => e.Clone()).ToList() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -285,7 +316,8 @@ internal static class ConversationFileReader
         var endedAt = DateTime(dto.EndedAt, "endedAt", at, options);
 
         Uri? requestPage = null;
-        if (dto.RequestPage is not null && !Uri.TryCreate(dto.RequestPage, UriKind.Absolute, out requestPage))
+        // On Linux and macOS, Uri reads "/admissions" as the absolute file:///admissions: a path is not a request page.
+        if (dto.RequestPage is not null && (!Uri.TryCreate(dto.RequestPage, UriKind.Absolute, out requestPage) || requestPage.IsFile))
         {
             throw new ConversationFileException($"{at}: 'requestPage' is not an absolute URL; expected for example https://www.acme.example/admissions.");
         }

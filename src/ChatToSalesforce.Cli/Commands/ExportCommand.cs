@@ -155,6 +155,10 @@ internal static class ExportCommand
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     console.WriteError($"The report could not be written to {reportFile.FullName}: {e.Message}");
+                    if (run.ExitCode == CliApp.Success)
+                    {
+                        run.ExitCode = CliApp.SomeFailed; // never "success" when the report that was asked for is missing (or stale)
+                    }
                 }
             }
 

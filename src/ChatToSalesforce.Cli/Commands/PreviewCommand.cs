@@ -57,9 +57,10 @@ internal static class PreviewCommand
                 {
                     var conversation = byId[preview.ConversationId];
                     readCalls += preview.ReadCalls;
-                    if (preview.Error is { } e && ConnectionProblem.From(e, host.TargetDescription) is { } problem)
+                    if (host.Tenants is null && preview.Error is { } e && ConnectionProblem.From(e, host.TargetDescription) is { } problem)
                     {
                         // Every further preview would fail the same way: stop with one message (the exit code of export and check).
+                        // With tenants, one org's problem is that tenant's failures only, as in export.
                         console.WriteError($"Stopped: {problem.Summary}");
                         return CliApp.ConnectionFailed;
                     }

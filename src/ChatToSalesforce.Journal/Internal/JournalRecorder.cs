@@ -22,6 +22,7 @@ internal sealed partial class JournalRecorder : IAsyncDisposable
     private readonly Counter<long> _dropped;
     private readonly Lock _gate = new();
     private readonly LinkedList<JournalRecord> _buffer = new();
+    private readonly HashSet<Task> _writes = [];
     private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
     private DateTimeOffset _nextPurgeAt = DateTimeOffset.MinValue;
     private int _purging;
@@ -74,6 +75,7 @@ internal sealed partial class JournalRecorder : IAsyncDisposable
     {
         List<JournalRecord> batch;
         var now = _time.GetUtcNow();
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
             if (!force && now < _retryAt)
@@ -90,13 +92,31 @@ internal sealed partial class JournalRecorder : IAsyncDisposable
             batch.AddRange(_buffer);
             batch.AddRange(records);
             _buffer.Clear();
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            _writes.Add(written.Task); // an erasure waits for the writes that took outcomes out of the buffer
         }
 
-        if (batch.Count == 0)
+        try
         {
-            return;
+            await WriteBatchAsync(batch, records.Count, now).ConfigureAwait(false);
         }
+        finally
+        {
+            lock (_gate)
+            {
+                _writes.Remove(written.Task);
+            }
 
+            written.SetResult();
+        }
+    }
+
+    private async Task WriteBatchAsync(List<JournalRecord> batch, int newRecords, DateTimeOffset now)
+    {
         try
         {
             using var timeout = new CancellationTokenSource(_options.WriteTimeout, _time);
@@ -131,9 +151,9 @@ internal sealed partial class JournalRecorder : IAsyncDisposable
             _written.Add(group.Count(), new KeyValuePair<string, object?>("chat_to_salesforce.export.status", group.Key.ToString()));
         }
 
-        if (batch.Count > records.Count)
+        if (batch.Count > newRecords)
         {
-            LogRecovered(_logger, _store.Description, batch.Count - records.Count);
+            LogRecovered(_logger, _store.Description, batch.Count - newRecords);
         }
 
         await PurgeIfDueAsync(now).ConfigureAwait(false);
@@ -143,18 +163,19 @@ internal sealed partial class JournalRecorder : IAsyncDisposable
     public async Task<int> ForgetAsync(string tenantKey, IReadOnlyCollection<string> conversationIds, CancellationToken cancellationToken)
     {
         var ids = conversationIds.ToHashSet(StringComparer.Ordinal);
+        Task[] inFlight;
         lock (_gate)
         {
-            for (var node = _buffer.First; node is not null;)
-            {
-                var next = node.Next;
-                if (node.Value.TenantKey == tenantKey && ids.Contains(node.Value.ConversationId))
-                {
-                    _buffer.Remove(node);
-                }
+            RemoveLocked(tenantKey, ids);
+            inFlight = [.. _writes];
+        }
 
-                node = next;
-            }
+        // A write in flight either lands before the delete below or fails and puts its outcomes back in the buffer: wait
+        // for it, then clear the buffer again, so no outcome taken before the erasure can bring the conversation back.
+        await Task.WhenAll(inFlight).WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            RemoveLocked(tenantKey, ids);
         }
 
         var deleted = await _store.DeleteAsync(tenantKey, ids, cancellationToken).ConfigureAwait(false);
@@ -212,6 +233,20 @@ internal sealed partial class JournalRecorder : IAsyncDisposable
         finally
         {
             Volatile.Write(ref _purging, 0);
+        }
+    }
+
+    private void RemoveLocked(string tenantKey, HashSet<string> ids)
+    {
+        for (var node = _buffer.First; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.TenantKey == tenantKey && ids.Contains(node.Value.ConversationId))
+            {
+                _buffer.Remove(node);
+            }
+
+            node = next;
         }
     }
 

@@ -118,7 +118,8 @@ internal sealed partial class RedisTokenCoordinator : ISharedTokenCoordinator, I
     {
         var tenant = grant.TenantId.Length == 0
             ? "(default)"
-            : grant.TenantId.Replace("%", "%25", StringComparison.Ordinal).Replace("{", "%7B", StringComparison.Ordinal).Replace("}", "%7D", StringComparison.Ordinal);
+            : grant.TenantId.Replace("%", "%25", StringComparison.Ordinal).Replace("{", "%7B", StringComparison.Ordinal).Replace("}", "%7D", StringComparison.Ordinal)
+                .Replace("(", "%28", StringComparison.Ordinal); // so no tenant id can become "(default)"
         var state = $"{_options.KeyPrefix}{{{tenant}|{grant.Stamp}}}";
         return (state, state + ":lease");
     }
