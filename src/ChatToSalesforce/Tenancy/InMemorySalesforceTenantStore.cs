@@ -50,6 +50,16 @@ public sealed class InMemorySalesforceTenantStore : ISalesforceTenantStore, ISal
             tenant.Options.Authentication.RefreshToken = token;
         }
 
+        // The connection keeps the current refresh token too: disconnecting revokes that one, not one rotated away.
+        if (change.RefreshToken is { } rotated && _connections.TryGetValue(tenantId, out var connection))
+        {
+            _connections.TryUpdate(tenantId, new SalesforceTenantConnection
+            {
+                TenantId = connection.TenantId, InstanceUrl = connection.InstanceUrl, LoginUrl = connection.LoginUrl, RefreshToken = rotated,
+                ClientId = connection.ClientId, Org = connection.Org, ConnectedAt = connection.ConnectedAt,
+            }, connection);
+        }
+
         return ValueTask.CompletedTask;
     }
 

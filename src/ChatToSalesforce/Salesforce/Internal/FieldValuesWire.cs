@@ -91,11 +91,15 @@ internal static class FieldValuesWire
     /// nodes: its size, its records, and where the next page is when it is not the last one. A body that is empty or not a
     /// JSON object reads as an empty last page.
     /// </summary>
-    public static QueryPage ReadQueryPage(ReadOnlyMemory<byte> body)
+    public static QueryPage ReadQueryPage(ReadOnlyMemory<byte> body) => TryReadQueryPage(body, out var page) ? page : QueryPage.Empty;
+
+    /// <summary>Reads a page of a query answer; false (and an empty last page) when the body is empty or not a JSON object.</summary>
+    public static bool TryReadQueryPage(ReadOnlyMemory<byte> body, out QueryPage page)
     {
+        page = QueryPage.Empty;
         if (body.IsEmpty)
         {
-            return QueryPage.Empty;
+            return false;
         }
 
         JsonDocument document;
@@ -105,7 +109,7 @@ internal static class FieldValuesWire
         }
         catch (JsonException)
         {
-            return QueryPage.Empty;
+            return false;
         }
 
         using (document)
@@ -113,14 +117,15 @@ internal static class FieldValuesWire
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return QueryPage.Empty;
+                return false;
             }
 
             var total = root.TryGetProperty("totalSize", out var t) && t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var n) ? n : 0;
             var records = root.TryGetProperty("records", out var r) ? FromRecords(r) : [];
             var done = !(root.TryGetProperty("done", out var d) && d.ValueKind == JsonValueKind.False);
             var next = root.TryGetProperty("nextRecordsUrl", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-            return new QueryPage(total, records, done, next);
+            page = new QueryPage(total, records, done, next);
+            return true;
         }
     }
 

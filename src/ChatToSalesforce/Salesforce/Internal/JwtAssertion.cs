@@ -42,6 +42,10 @@ internal static class JwtAssertion
         try
         {
             rsa.ImportFromPem(pem);
+
+            // A public key (or a certificate's key) imports too, and only fails when signing: sign once now, so such a key
+            // is refused here with the message below instead of a raw CryptographicException at every token request.
+            rsa.SignData([0], HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             return rsa;
         }
         catch (Exception ex) when (ex is ArgumentException or CryptographicException)

@@ -428,14 +428,15 @@ internal sealed class SalesforceAuthenticator : IDisposable
 
     private async Task<SalesforceAccessToken> CompleteAsync(SalesforceAuthFlow flow, TokenResponse response, CancellationToken cancellationToken)
     {
-        var token = ToAccessToken(flow, response);
+        // Rotation first: Salesforce has already invalidated the refresh token we sent, so the new one is kept even when
+        // the rest of the answer is refused below (else the next refresh presents the dead token and the grant is revoked).
         if (flow == SalesforceAuthFlow.RefreshToken && !string.IsNullOrEmpty(response.RefreshToken)
             && !string.Equals(response.RefreshToken, _refreshToken, StringComparison.Ordinal))
         {
             await HandOverRotatedAsync(response.RefreshToken, cancellationToken).ConfigureAwait(false);
         }
 
-        return token;
+        return ToAccessToken(flow, response);
     }
 
     private SalesforceAccessToken ToAccessToken(SalesforceAuthFlow flow, TokenResponse response)

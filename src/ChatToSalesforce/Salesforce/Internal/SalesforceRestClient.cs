@@ -59,8 +59,8 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
     public async Task<SalesforceQueryResult> QueryAsync(string soql, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(soql);
-        var (_, body) = await SendRawAsync(new Operation("Query", HttpMethod.Get, "query?q=" + Uri.EscapeDataString(soql), RetrySafe: true), cancellationToken).ConfigureAwait(false);
-        var page = FieldValuesWire.ReadQueryPage(body);
+        var (status, body) = await SendRawAsync(new Operation("Query", HttpMethod.Get, "query?q=" + Uri.EscapeDataString(soql), RetrySafe: true), cancellationToken).ConfigureAwait(false);
+        var page = ReadQueryPage(status, body);
         var records = page.Records;
         var totalSize = page.TotalSize;
         var requests = 1;
@@ -75,13 +75,20 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
                     "Query paging stopped: Salesforce returned a nextRecordsUrl that is not a /services/data/ path on the same instance, or one that repeats.");
             }
 
-            (_, body) = await SendRawAsync(new Operation("Query (next page)", HttpMethod.Get, next, RetrySafe: true), cancellationToken).ConfigureAwait(false);
+            (status, body) = await SendRawAsync(new Operation("Query (next page)", HttpMethod.Get, next, RetrySafe: true), cancellationToken).ConfigureAwait(false);
             requests++;
-            page = FieldValuesWire.ReadQueryPage(body);
+            page = ReadQueryPage(status, body);
             records.AddRange(page.Records);
         }
 
         return new SalesforceQueryResult(totalSize, records) { Requests = requests };
+
+        // An answer that is not a query result (a proxy's or maintenance page's 200) is not "no records": a look-up that
+        // read it so would create a duplicate person.
+        static QueryPage ReadQueryPage(int status, byte[] body) =>
+            FieldValuesWire.TryReadQueryPage(body, out var page)
+                ? page
+                : throw new SalesforceApiException((System.Net.HttpStatusCode)status, "UNEXPECTED_RESPONSE", "The query response is not a query result (not a JSON object).");
     }
 
     /// <summary>Sends a <c>/composite</c> request (one API call); subrequest failures are in the response, not thrown.</summary>

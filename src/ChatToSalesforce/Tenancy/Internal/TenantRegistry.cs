@@ -261,6 +261,12 @@ internal sealed partial class TenantRegistry : IDisposable, ISalesforceTenantUsa
 
     private void OnGrantGone(string tenantId, string credentials, SalesforceAuthenticationException error)
     {
+        if (_tenants.TryGetValue(tenantId, out var current) && current.Credentials != credentials)
+        {
+            // A runtime of credentials the tenant has since replaced (it reconnected): its dead grant is not the tenant's.
+            return;
+        }
+
         var reason = ReconnectReason(error);
         if (!_reconnect.TryAdd(tenantId, new ReconnectState(credentials, reason)))
         {
