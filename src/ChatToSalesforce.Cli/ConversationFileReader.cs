@@ -107,7 +107,7 @@ internal static class ConversationFileReader
             List<(int Index, ConversationDto? Dto)> dtos;
             try
             {
-                dtos = (JsonSerializer.Deserialize(text, ConversationFileJsonContext.Default.ListConversationDto) ?? []).Select((d, i) => (i, d)).ToList();
+                dtos = (JsonSerializer.Deserialize(text, ConversationFileJsonContext.Default.ListConversationDto) ?? []).Select((d, i) => (i, (ConversationDto?)d)).ToList();
             }
             catch (JsonException) when (options.SkipInvalid && ArrayElements(text) is { } elements)
             {
