@@ -64,6 +64,17 @@ public sealed class SalesforceErrorClassifierTests
         SalesforceErrorClassifier.Classify(status, errors).ToString().Should().Be(expected);
     }
 
+    [Theory]
+    [InlineData(429)]
+    [InlineData(420)]
+    public void Classify_EdgeRateLimitOrRoutingWithoutAnErrorBody_IsTransient(int status)
+    {
+        // Regression: a 429 without REQUEST_LIMIT_EXCEEDED in its body, and a 420, were classed permanent, so a read that
+        // would pass in a moment failed at once.
+        SalesforceErrorClassifier.Classify(status, SalesforceErrorParser.Parse(JsonValue.Create("<html>Too Many Requests</html>"))).Should().Be(SalesforceErrorKind.Transient);
+        SalesforceErrorClassifier.Classify(status, []).Should().Be(SalesforceErrorKind.Transient);
+    }
+
     [Fact]
     public void Classify_ProcessingHaltedOnly_IsPermanent()
     {

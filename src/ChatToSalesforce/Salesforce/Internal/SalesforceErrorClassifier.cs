@@ -50,7 +50,9 @@ internal static class SalesforceErrorClassifier
             }
         }
 
-        if (status is 500 or 502 or 503 or 504)
+        // 429 from Salesforce's edge (rate limiting, often without a JSON body) and 420 (the edge has no route yet, for
+        // example while an org moves) pass; API-FACTS section 7 retries both, as jsforce does.
+        if (status is 420 or 429 or 500 or 502 or 503 or 504)
         {
             return SalesforceErrorKind.Transient;
         }
