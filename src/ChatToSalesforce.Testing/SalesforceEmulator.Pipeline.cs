@@ -191,6 +191,12 @@ public sealed partial class SalesforceEmulator
                 subrequests = [.. _api.Composite.LastSubrequests];
             }
 
+            if (rest is ["composite", "batch"] && subrequests.Count > 1)
+            {
+                // API-FACTS 4.8 and 6: each /composite/batch subrequest counts against the daily allocation.
+                Interlocked.Add(ref _apiCalls, subrequests.Count - 1);
+            }
+
             return response;
         }
         catch (ApiException e)

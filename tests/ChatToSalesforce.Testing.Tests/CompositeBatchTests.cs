@@ -28,7 +28,7 @@ public sealed class CompositeBatchTests
         ((int)haltedResults[1]!["statusCode"]!).Should().Be(412);
         ((string)haltedResults[1]!["result"]![0]!["errorCode"]!).Should().Be("BATCH_PROCESSING_HALTED");
         ((string)org.Emulator.Find("Account", id)!["Name"]!).Should().Be("First");
-        org.Emulator.ApiCallsUsed.Should().Be(2, "a batch counts as one call");
+        org.Emulator.ApiCallsUsed.Should().Be(4, "each batch subrequest that runs counts as one call (API-FACTS 4.8)");
 
         var tooMany = await org.Post("/services/data/v62.0/composite/batch", new JsonObject { ["batchRequests"] = new JsonArray(Enumerable.Range(0, 26).Select(_ => (JsonNode)read.DeepClone()).ToArray()) });
         tooMany.Status.Should().Be(400);

@@ -19,6 +19,12 @@ internal sealed class EmulatorHttpHandler : HttpMessageHandler
             uri = new Uri(_emulator.InstanceUrl, uri);
         }
 
+        if (uri.PathAndQuery.Length > 16_384)
+        {
+            // API-FACTS 9: a URI over 16,384 bytes is refused with 414 before Salesforce reads it.
+            return new HttpResponseMessage(HttpStatusCode.RequestUriTooLong) { RequestMessage = request, Content = new ByteArrayContent([]) };
+        }
+
         using var apiRequest = await ReadAsync(request, uri, cancellationToken).ConfigureAwait(false);
         var response = await _emulator.ProcessAsync(apiRequest, cancellationToken).ConfigureAwait(false);
         return ToHttp(response, request);

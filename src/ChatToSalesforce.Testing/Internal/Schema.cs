@@ -388,3 +388,11 @@ internal static class StandardSchema
     private static FieldDef Reference(string name, string relationship, string[] to, string? label = null) =>
         new() { Name = name, Label = label ?? name, Type = "reference", Length = 18, ReferenceTo = to, RelationshipName = relationship };
 }
+
+/// <summary>Describe's filterable and sortable, which SOQL also enforces (fixtures 69-72: long text areas are neither; Case.Comments, 4,000, is sortable).</summary>
+internal static class FieldRules
+{
+    public static bool Filterable(FieldDef? f) => f is null || f.Type is not ("textarea" or "base64");
+
+    public static bool Sortable(FieldDef? f) => f is null || !(f.Type == "base64" || (f.Type == "textarea" && f.Length > 4000));
+}

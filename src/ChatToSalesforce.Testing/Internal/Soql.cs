@@ -170,13 +170,24 @@ internal sealed partial class SoqlEngine
                 }
 
                 var next = soql[i + 1];
+                if (next == 'u' && i + 5 < soql.Length
+                    && int.TryParse(soql.AsSpan(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
+                {
+                    // \uXXXX (SOQL "Quoted String Escape Sequences"): a Unicode character, never a wildcard
+                    var ch16 = ((char)code).ToString();
+                    value.Append(ch16);
+                    like?.Append(Regex.Escape(ch16));
+                    i += 6;
+                    continue;
+                }
+
                 string? unescaped = next switch
                 {
-                    'n' => "\n",
-                    'r' => "\r",
-                    't' => "\t",
-                    'b' => "\b",
-                    'f' => "\f",
+                    'n' or 'N' => "\n",
+                    'r' or 'R' => "\r",
+                    't' or 'T' => "\t",
+                    'b' or 'B' => "\b",
+                    'f' or 'F' => "\f",
                     '"' => "\"",
                     '\'' => "'",
                     '\\' => "\\",
@@ -612,6 +623,10 @@ internal sealed partial class SoqlEngine
                 else
                 {
                     path = Resolve(soql, from, t.Text, t.Position);
+                    if (!FieldRules.Sortable(path.Field))
+                    {
+                        throw new ApiException(400, "INVALID_FIELD", $"\n{soql}\n{new string(' ', path.Position)}^\nERROR at Row:1:Column:{path.Position + 1}\nfield '{path.FieldName}' can not be sorted in a query call");
+                    }
                 }
 
                 var descending = false;
@@ -843,6 +858,11 @@ internal sealed partial class SoqlEngine
 
         p++;
         var path = Resolve(soql, from, t.Text, t.Position);
+        if (!FieldRules.Filterable(path.Field))
+        {
+            throw new ApiException(400, "INVALID_FIELD", $"\n{soql}\n{new string(' ', path.Position)}^\nERROR at Row:1:Column:{path.Position + 1}\nfield '{path.FieldName}' can not be filtered in query call");
+        }
+
         var op = tokens[p];
         if (op.Kind == TokenKind.Op)
         {
