@@ -48,6 +48,7 @@ internal sealed partial class ConversationEraser(TenantRegistry tenants, ILogger
 
         await reader.RunAsync(activityReads.Select(a => (Task)a.Read).ToList(), cancellationToken).ConfigureAwait(false);
         var ours = new List<(string Object, string Id)>();
+        var subjects = new Dictionary<string, string?>(StringComparer.Ordinal);
         var othersByPerson = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (activityObject, read, personId) in activityReads)
         {
@@ -56,6 +57,7 @@ internal sealed partial class ConversationEraser(TenantRegistry tenants, ILogger
                 if (IsOurs(activity, options.ConversationIdField, request.ConversationIds))
                 {
                     ours.Add((activityObject, Id(activity)));
+                    subjects[Id(activity)] = activity.GetString("Subject");
                 }
                 else
                 {
@@ -116,7 +118,7 @@ internal sealed partial class ConversationEraser(TenantRegistry tenants, ILogger
                 operations.Add(new SalesforceWriteOperation
                 {
                     Name = "erase" + operations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Kind = SalesforceWriteKind.Update, ObjectType = objectType, Id = id,
-                    Fields = isPerson ? AnonymousPerson() : AnonymousActivity(),
+                    Fields = isPerson ? AnonymousPerson() : AnonymousActivity(objectType, subjects.GetValueOrDefault(id)),
                 });
                 anonymized.Add(new SalesforceRecordRef(objectType, id, RecordChange.Updated));
             }
@@ -168,7 +170,22 @@ internal sealed partial class ConversationEraser(TenantRegistry tenants, ILogger
 
     private static SalesforceFieldValues AnonymousPerson() => new() { ["FirstName"] = null, ["LastName"] = "Erased", ["Email"] = null, ["Phone"] = null };
 
-    private static SalesforceFieldValues AnonymousActivity() => new() { ["Description"] = "Erased on request." };
+    private static SalesforceFieldValues AnonymousActivity(string objectType, string? subject)
+    {
+        // The subject names the visitor ("Chat with {visitor}"): only its conversation marker stays, so a re-run finds it.
+        var marker = subject?.LastIndexOf("[chat ", StringComparison.Ordinal) is int at and >= 0 ? " " + subject[at..] : string.Empty;
+        var fields = new SalesforceFieldValues { ["Description"] = "Erased on request.", ["Subject"] = "Erased on request." + marker };
+        if (objectType == "Case")
+        {
+            // What the transcript writer copied from the visitor onto the Case.
+            fields["SuppliedName"] = null;
+            fields["SuppliedEmail"] = null;
+            fields["SuppliedPhone"] = null;
+            fields["SuppliedCompany"] = null;
+        }
+
+        return fields;
+    }
 
     [LoggerMessage(EventId = 220, EventName = "Erased", Level = LogLevel.Information, Message = "Erasure in tenant {TenantId}: {Deleted} record(s) deleted, {Anonymized} anonymised")]
     private static partial void LogErased(ILogger logger, string? tenantId, int deleted, int anonymized);

@@ -184,16 +184,38 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
                 }
 
                 _creatingPersons.TryRemove(new KeyValuePair<string, Task<string?>>(key, source.Task));
-                source.TrySetResult(created);
+                if (created is null && item.Error is { } error && error is not SalesforceApiException { IsTransient: false })
+                {
+                    // The write's outcome is unknown (its answer was lost, or it may be resent later): the person may exist,
+                    // so the conversations waiting for it must not create another one.
+                    source.TrySetException(error);
+                    _ = source.Task.Exception; // observed here: there may be no conversation waiting for it
+                }
+                else
+                {
+                    source.TrySetResult(created);
+                }
             }
         }
 
         var joiners = items.Where(i => i.IsWritable && i.JoinedPerson is not null).ToList();
         foreach (var joiner in joiners)
         {
-            if (await joiner.JoinedPerson!.WaitAsync(cancellationToken).ConfigureAwait(false) is { } personId)
+            try
             {
-                UseCreatedPerson(joiner.Plan!, personId);
+                if (await joiner.JoinedPerson!.WaitAsync(cancellationToken).ConfigureAwait(false) is { } personId)
+                {
+                    UseCreatedPerson(joiner.Plan!, personId);
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                joiner.Error = new SalesforceApiException(
+                    System.Net.HttpStatusCode.ServiceUnavailable,
+                    (ex as SalesforceApiException)?.ErrorCode,
+                    "Another export was creating this conversation's new person and its outcome is unknown; no second person was created. Export the conversation again: the next export finds the person.",
+                    isTransient: true,
+                    innerException: ex);
             }
         }
 

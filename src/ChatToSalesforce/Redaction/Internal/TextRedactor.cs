@@ -19,12 +19,12 @@ internal sealed partial class TextRedactor
         _replacement = options.Replacement ?? string.Empty;
         if (options.PaymentCards)
         {
-            _rules.Add(new Rule("Redaction.PaymentCards", CardCandidate(), IsCardNumber));
+            _rules.Add(new Rule("Redaction.PaymentCards", CardCandidate(), IsCardNumber, AnyStart: true));
         }
 
         if (options.Ibans)
         {
-            _rules.Add(new Rule("Redaction.Ibans", IbanCandidate(), IsIban));
+            _rules.Add(new Rule("Redaction.Ibans", IbanCandidate(), IsIban, AnyStart: false));
         }
 
         if (options.NationalIds)
@@ -64,7 +64,15 @@ internal sealed partial class TextRedactor
                 {
                     if (rule.Check is not null && !rule.Check(m.Value))
                     {
-                        return m.Value;
+                        // The candidate may have taken in neighbouring digits or words (a CVV, an expiry, "BIC"): redact the
+                        // longest part between separators that passes the check.
+                        if (ValidPart(m.Value, rule.Check, rule.AnyStart) is not { } part)
+                        {
+                            return m.Value;
+                        }
+
+                        redacted++;
+                        return string.Concat(m.Value.AsSpan(0, part.Start), _replacement, m.Value.AsSpan(part.Start + part.Length));
                     }
 
                     redacted++;
@@ -81,6 +89,39 @@ internal sealed partial class TextRedactor
         }
 
         return text;
+    }
+
+    /// <summary>The longest part of a candidate, cut at spaces or dashes, that passes <paramref name="check"/> (from its start only, unless <paramref name="anyStart"/>).</summary>
+    private static (int Start, int Length)? ValidPart(string candidate, Func<string, bool> check, bool anyStart)
+    {
+        var starts = new List<int> { 0 };
+        var ends = new List<int> { candidate.Length };
+        for (var i = 0; i < candidate.Length; i++)
+        {
+            if (candidate[i] is ' ' or '-')
+            {
+                ends.Add(i);
+                if (anyStart)
+                {
+                    starts.Add(i + 1);
+                }
+            }
+        }
+
+        (int Start, int Length)? best = null;
+        foreach (var start in starts)
+        {
+            foreach (var end in ends)
+            {
+                var length = end - start;
+                if (length > 0 && length < candidate.Length && (best is null || length > best.Value.Length) && check(candidate.Substring(start, length)))
+                {
+                    best = (start, length);
+                }
+            }
+        }
+
+        return best;
     }
 
     /// <summary>13 to 19 digits, optionally separated by single spaces or dashes, passing the Luhn check.</summary>
@@ -168,5 +209,5 @@ internal sealed partial class TextRedactor
     [GeneratedRegex(@"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex UkNationalInsuranceNumber();
 
-    private sealed record Rule(string Setting, Regex Regex, Func<string, bool>? Check);
+    private sealed record Rule(string Setting, Regex Regex, Func<string, bool>? Check, bool AnyStart = false);
 }
