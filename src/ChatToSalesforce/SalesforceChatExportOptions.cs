@@ -87,6 +87,7 @@ public sealed class SalesforceChatExportOptions
 
     /// <summary>Gets or sets the Company written on a new Lead when the visitor gave none (Salesforce requires a Company on Leads).</summary>
     /// <value>Defaults to <c>[not provided]</c>.</value>
+    [Required(ErrorMessage = "must not be empty; Salesforce requires a Company on every Lead, so this is written when the visitor gave none (for example [not provided]).")]
     public string LeadCompanyPlaceholder { get; set; } = "[not provided]";
 
     /// <summary>Gets or sets the Campaign the person is added to as a CampaignMember, if any.</summary>

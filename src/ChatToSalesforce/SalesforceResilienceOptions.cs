@@ -17,14 +17,17 @@ public sealed class SalesforceResilienceOptions
 
     /// <summary>Gets or sets the longest delay between two attempts.</summary>
     /// <value>Defaults to 30 seconds.</value>
+    [SettingRange("00:00:00", "1.00:00:00", "must not be above 1.00:00:00 (one day).")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets the timeout of one attempt.</summary>
     /// <value>Defaults to 100 seconds.</value>
+    [SettingRange("00:00:00.010", "1.00:00:00", "must be between 00:00:00.010 (10 milliseconds) and 1.00:00:00 (one day).")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     /// <summary>Gets or sets the timeout of a call including all its retries.</summary>
     /// <value>Defaults to 5 minutes.</value>
+    [SettingRange("00:00:00.010", "1.00:00:00", "must be between 00:00:00.010 (10 milliseconds) and 1.00:00:00 (one day).")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Gets or sets how long exports fail fast after Salesforce reports the daily API allocation exhausted (<c>REQUEST_LIMIT_EXCEEDED</c>).</summary>

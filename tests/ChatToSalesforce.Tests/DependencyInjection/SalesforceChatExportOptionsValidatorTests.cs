@@ -376,7 +376,7 @@ public class SalesforceChatExportOptionsValidatorTests
             "ApiVersion",
             "Resilience.MaxRetryAttempts",
             "Resilience.BaseDelay/MaxDelay",
-            "Resilience.AttemptTimeout/TotalTimeout",
+            "Resilience.AttemptTimeout",
             "Resilience.RequestLimitBreakDuration",
             "ApiBudget",
             "MaxConcurrency",

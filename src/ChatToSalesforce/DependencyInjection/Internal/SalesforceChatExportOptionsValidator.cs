@@ -69,9 +69,11 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
             errors.Add("Resilience.BaseDelay/MaxDelay: BaseDelay must be non-negative and not above MaxDelay.");
         }
 
-        if (r.AttemptTimeout <= TimeSpan.Zero || r.TotalTimeout < r.AttemptTimeout)
+        // Each timeout's own range is an attribute (Polly refuses values outside it when the first export builds the
+        // transport); here only how the two relate.
+        if (r.TotalTimeout < r.AttemptTimeout)
         {
-            errors.Add("Resilience.AttemptTimeout/TotalTimeout: AttemptTimeout must be positive and not above TotalTimeout.");
+            errors.Add("Resilience.AttemptTimeout/TotalTimeout: AttemptTimeout must not be above TotalTimeout.");
         }
 
         var shares = o.ApiBudgets ?? new ApiBudgetOptions();
@@ -145,7 +147,7 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
             case SalesforceAuthFlow.ClientCredentials:
                 Require(a.ClientId, nameof(a.ClientId), "the External Client App's consumer key");
                 Require(a.ClientSecret, nameof(a.ClientSecret), "the External Client App's consumer secret");
-                if (a.TokenUrl is { } tokenUrl && InstanceUrlRules.IsLoginHost(tokenUrl))
+                if (a.TokenUrl is { IsAbsoluteUri: true } tokenUrl && InstanceUrlRules.IsLoginHost(tokenUrl))
                 {
                     errors.Add("Authentication.TokenUrl: the ClientCredentials flow only works on the org's My Domain token URL (login/test hosts answer 'request not supported on this domain'); remove TokenUrl to use InstanceUrl.");
                 }
@@ -325,7 +327,7 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
     }
 
     private static bool IsLoginAudience(Uri? url) =>
-        url is not null && url.Scheme == Uri.UriSchemeHttps && InstanceUrlRules.IsLoginHost(url);
+        url is { IsAbsoluteUri: true } && url.Scheme == Uri.UriSchemeHttps && InstanceUrlRules.IsLoginHost(url);
 
     [GeneratedRegex(@"^v?\d{2,3}\.0$")]
     private static partial Regex ApiVersionPattern();

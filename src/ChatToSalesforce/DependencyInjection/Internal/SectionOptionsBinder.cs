@@ -175,6 +175,16 @@ internal sealed class SectionOptionsBinder(IConfiguration section) : IConfigureO
             && (definition == typeof(IList<>) || definition == typeof(List<>) || definition == typeof(IEnumerable<>) || definition == typeof(ICollection<>) || definition == typeof(IReadOnlyList<>))
             ? type.GetGenericArguments()[0]
             : null;
+        if (node.Value is { Length: > 0 })
+        {
+            // A single value where a list or a section is expected (for example Salesforce__ProtectedFields=OwnerId): the
+            // binder would ignore it, after the list was cleared.
+            problems.Add(element is not null
+                ? $"{path}: is a list; write it as a JSON array [ ... ] (or keys {path.Replace('.', ':')}:0, :1, ...), not a single value."
+                : $"{path}: is a section; write its settings as an object {{ ... }}, not a single value.");
+            return;
+        }
+
         foreach (var child in node.GetChildren())
         {
             if (element is not null)
