@@ -13,7 +13,7 @@ public interface IVisitorLookup
     /// <param name="request">What is known about the visitor, and the fields to return.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The match and the other records the deciding rule found; "nobody" is a normal result.</returns>
-    /// <exception cref="ArgumentException">A requested field is not written as <c>Object.Field</c>.</exception>
+    /// <exception cref="ArgumentException">A requested field is not written as <c>Object.Field</c>, or two names of <see cref="VisitorLookupRequest.Values"/> differ only in case.</exception>
     /// <exception cref="SalesforceApiException">Salesforce rejected the lookup (for example a requested field does not exist).</exception>
     Task<VisitorLookupResult> LookupAsync(VisitorLookupRequest request, CancellationToken cancellationToken = default);
 }

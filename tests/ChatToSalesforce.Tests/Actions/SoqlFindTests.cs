@@ -106,6 +106,26 @@ public sealed class SoqlFindTests
     }
 
     [Fact]
+    public async Task Values_whose_names_differ_only_in_case_fail_as_a_validation_without_a_call()
+    {
+        // Regression: "custom:last" and "custom:Last" threw the case-insensitive dictionary's raw "same key" ArgumentException.
+        using var host = new ActionsHost();
+        var mark = host.Org.ApiCallsUsed;
+
+        var result = await host.Bot.FindRecordBySoqlAsync(new SoqlFindRequest
+        {
+            Template = BotSoqlTemplate.Parse(Template),
+            Values = new Dictionary<string, string?> { ["visitor.email"] = "a@b.example", ["custom:last"] = "secret-1", ["custom:Last"] = "secret-2", ["custom:title"] = "CTO" },
+        });
+
+        result.Outcome.Should().Be(BotActionOutcome.Failed);
+        result.Failure!.Kind.Should().Be(BotActionFailureKind.Validation);
+        result.Failure.ErrorCode.Should().Be("AMBIGUOUS_VALUE");
+        result.Failure.Message.Should().Contain("'custom:last'").And.Contain("'custom:Last'").And.Contain("case").And.NotContain("secret-");
+        host.CallsSince(ref mark).Should().Be(0);
+    }
+
+    [Fact]
     public async Task The_first_row_wins_and_a_query_Salesforce_rejects_is_a_classified_failure()
     {
         using var host = new ActionsHost();

@@ -179,4 +179,23 @@ public sealed class VisitorLookupTests
         await injected.Should().ThrowAsync<ArgumentException>();
         host.CallsSince(ref mark).Should().Be(1);
     }
+
+    [Fact]
+    public async Task Values_whose_names_differ_only_in_case_are_refused_naming_both_without_their_values()
+    {
+        // Regression: "custom:Id" and "custom:id" threw the case-insensitive dictionary's raw "same key" ArgumentException.
+        using var host = new ActionsHost();
+        var mark = host.Org.ApiCallsUsed;
+
+        var act = () => host.Lookup.LookupAsync(new VisitorLookupRequest
+        {
+            Email = "x@example.com",
+            Values = new Dictionary<string, string?> { ["custom:Id"] = "secret-1", ["custom:id"] = "secret-2" },
+        });
+
+        var message = (await act.Should().ThrowAsync<ArgumentException>()).Which.Message;
+        message.Should().StartWith("Values: ").And.Contain("'custom:Id'").And.Contain("'custom:id'").And.Contain("case")
+            .And.NotContain("secret-").And.NotContain("same key");
+        host.CallsSince(ref mark).Should().Be(0);
+    }
 }

@@ -243,6 +243,26 @@ public class SalesforceChatExportOptionsValidatorTests
         Errors(o => o.DefaultOwnerId = ownerId).Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("allowSave=true\r\nX-Injected: 1")]
+    [InlineData("allowSave=true\n")]
+    [InlineData("allowSave=tr\u00fce")]
+    [InlineData("allowSave=true\u0000")]
+    public void Validate_DuplicateRuleHeaderAnHttpHeaderCannotCarry_IsRefusedAtStartUpNamingTheSetting(string header)
+    {
+        // Regression: a line break in DuplicateRuleHeader passed validation and only failed at the first write.
+        Errors(o => o.DuplicateRuleHeader = header).Should().ContainSingle().Which.Should()
+            .StartWith("DuplicateRuleHeader: ").And.Contain("allowSave=true").And.NotContain("X-Injected").And.NotContain("\n");
+    }
+
+    [Theory]
+    [InlineData("allowSave=true")]
+    [InlineData("allowSave=true, includeRecordDetails=true, runAsCurrentUser=true")]
+    public void Validate_DuplicateRuleHeaderOfPlainText_IsAccepted(string header)
+    {
+        Errors(o => o.DuplicateRuleHeader = header).Should().BeEmpty();
+    }
+
     [Fact]
     public void Validate_UnknownMappingSource_NamesTheMapping()
     {

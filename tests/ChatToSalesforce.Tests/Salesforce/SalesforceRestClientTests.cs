@@ -170,6 +170,55 @@ public sealed class SalesforceRestClientTests
         sub.Body!.Parent.Should().BeNull();
     }
 
+    [Theory]
+    [InlineData("""{"message":"not a describe"}""")]
+    [InlineData("""{"name":42,"fields":[]}""")]
+    [InlineData("""["Contact"]""")]
+    [InlineData("null")]
+    public async Task ReadAsync_DescribeSubresponseOfAnUnexpectedShape_IsThatReadsUnexpectedResponseError(string describeBody)
+    {
+        // Regression: a describe inside a composite read whose body was not a describe result threw a raw FormatException.
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(StubHttpHandler.Json(200, $$"""
+            {"compositeResponse":[
+              {"body":{{describeBody}},"httpHeaders":{},"httpStatusCode":200,"referenceId":"read0"},
+              {"body":{"name":"Lead","fields":[{"name":"Email","type":"email"}]},"httpHeaders":{},"httpStatusCode":200,"referenceId":"read1"}
+            ]}
+            """));
+
+        var batch = await h.Client.ReadAsync([SalesforceRead.Describe("Contact"), SalesforceRead.Describe("Lead")]);
+
+        var error = batch.Results[0].Error;
+        error.Should().NotBeNull();
+        error!.ErrorCode.Should().Be("UNEXPECTED_RESPONSE");
+        error.Message.Should().Contain("describe of Contact").And.NotContain("Exception");
+        batch.Results[0].Description.Should().BeNull();
+        batch.Results[1].Description!.Name.Should().Be("Lead", "the other reads of the request are unaffected");
+    }
+
+    [Theory]
+    [InlineData("\"<html>Down for maintenance</html>\"")]
+    [InlineData("[]")]
+    [InlineData("null")]
+    public async Task ReadAsync_QuerySubresponseThatIsNotAQueryResult_IsThatReadsUnexpectedResponseErrorNotZeroRecords(string queryBody)
+    {
+        // Regression: inside a composite read, such a body was read as "no records", so a look-up could conclude the visitor
+        // was new and create a duplicate person (the single-query path already refused it).
+        var h = TransportHarness.Create();
+        h.Api = (_, _) => Task.FromResult(StubHttpHandler.Json(200, $$"""
+            {"compositeResponse":[
+              {"body":{{queryBody}},"httpHeaders":{},"httpStatusCode":200,"referenceId":"read0"},
+              {"body":{"totalSize":0,"done":true,"records":[]},"httpHeaders":{},"httpStatusCode":200,"referenceId":"read1"}
+            ]}
+            """));
+
+        var batch = await h.Client.ReadAsync([SalesforceRead.Query("SELECT Id FROM Contact"), SalesforceRead.Query("SELECT Id FROM Lead")]);
+
+        batch.Results[0].Error!.ErrorCode.Should().Be("UNEXPECTED_RESPONSE");
+        batch.Results[0].Query.Should().BeNull();
+        batch.Results[1].Query!.Records.Should().BeEmpty("the other reads of the request are unaffected");
+    }
+
     [Fact]
     public async Task DescribeAsync_InvalidName_ThrowsArgumentException()
     {

@@ -102,6 +102,26 @@ public class ConnectTests
         reused.Message.Should().Contain("already used");
     }
 
+    [Fact]
+    public async Task An_identity_answer_that_is_not_json_still_connects_with_the_ids_of_the_identity_url()
+    {
+        // Regression: a 200 identity answer that is not JSON threw a raw JsonException after the code was spent.
+        using var orgs = Orgs(out var org);
+        orgs.Answer = r => r.RequestUri!.AbsolutePath.StartsWith("/id/", StringComparison.Ordinal)
+            ? new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent("<html>Down for maintenance</html>", System.Text.Encoding.UTF8, "text/html") }
+            : null;
+        var connector = orgs.Services.GetRequiredService<ISalesforceConnector>();
+        var start = await connector.StartAsync(new SalesforceConnectRequest { TenantId = "acme", RedirectUri = Callback, MyDomain = org.InstanceUrl });
+
+        var result = await connector.CompleteAsync(await AuthorizeAsync(orgs, start));
+
+        result.Status.Should().Be(SalesforceConnectStatus.Connected, result.Message);
+        result.Org!.OrganizationId.Should().Be(org.OrganizationId);
+        result.Org.UserId.Should().NotBeNullOrEmpty();
+        result.Org.Username.Should().BeNull("only the identity answer names the user");
+        (await orgs.Store.GetConnectionAsync("acme", default))!.RefreshToken.Should().NotBeNullOrEmpty();
+    }
+
     private static TenantOrgs Orgs(out ChatToSalesforce.Testing.SalesforceEmulator org)
     {
         var orgs = new TenantOrgs();

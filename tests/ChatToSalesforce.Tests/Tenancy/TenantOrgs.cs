@@ -35,6 +35,9 @@ internal sealed class TenantOrgs : IDisposable
 
     public Action<SalesforceTenancyOptions>? Tenancy { get; init; }
 
+    /// <summary>Answers a request in place of the orgs when it returns a response (a broken answer, for example).</summary>
+    public Func<HttpRequestMessage, HttpResponseMessage?>? Answer { get; set; }
+
     /// <summary>The host's store: the in-memory one, unless a test replaces it (a throwing store, for example).</summary>
     public ISalesforceTenantStore? StoreOverride { get; init; }
 
@@ -130,6 +133,11 @@ internal sealed class TenantOrgs : IDisposable
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (orgs.Answer?.Invoke(request) is { } answered)
+            {
+                return answered;
+            }
+
             var name = request.RequestUri!.Host.Split('.')[0];
             if (name is "login" or "test")
             {

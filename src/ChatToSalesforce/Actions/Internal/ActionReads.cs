@@ -16,6 +16,27 @@ internal static class ActionReads
         return (await task.ConfigureAwait(false), reader.ApiCalls);
     }
 
+    /// <summary>
+    /// Copies a request's values by name, without case (as placeholders and sources are matched); <paramref name="problem"/>
+    /// names the two names when two differ only in case (which one to use is unclear). Values are never in the problem.
+    /// </summary>
+    public static Dictionary<string, string?> RequestValues(IReadOnlyDictionary<string, string?> values, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        problem = null;
+        var copy = new Dictionary<string, string?>(values.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in values)
+        {
+            if (!copy.TryAdd(name, value) && problem is null)
+            {
+                var first = copy.Keys.First(k => StringComparer.OrdinalIgnoreCase.Equals(k, name));
+                problem = $"Values: '{first}' and '{name}' differ only in case, and value names are matched without case, so which one to use is unclear; give each value once.";
+            }
+        }
+
+        return copy;
+    }
+
     /// <summary>Reads the named fields of a record as text; a relationship path (<c>Account.Name</c>) reads the related record's field.</summary>
     public static Dictionary<string, string?> Values(SalesforceFieldValues record, IEnumerable<string> fields)
     {

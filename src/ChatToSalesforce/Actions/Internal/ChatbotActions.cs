@@ -63,7 +63,12 @@ internal sealed partial class ChatbotActions(TenantRegistry tenants, ActionCache
         ArgumentNullException.ThrowIfNull(request.Template);
         var tenant = await tenants.GetAsync(request.TenantId, cancellationToken).ConfigureAwait(false);
         var template = request.Template;
-        var values = new Dictionary<string, string?>(request.Values, StringComparer.OrdinalIgnoreCase);
+        var values = ActionReads.RequestValues(request.Values, out var problem);
+        if (problem is not null)
+        {
+            return Failed(template.ObjectType, BotFailures.Checked(BotActionFailureKind.Validation, "AMBIGUOUS_VALUE", template.ObjectType, null, problem + " Nothing was queried."), 0);
+        }
+
         var soql = template.Bind(
             name => values.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v : request.Conversation is { } c ? ConversationValues.Read(c, name) : null,
             out var missing);

@@ -186,7 +186,12 @@ internal sealed class VisitorLookup(TenantRegistry tenants, IIdentityMatcher mat
 
     private Conversation ToConversation(VisitorLookupRequest request)
     {
-        var values = new Dictionary<string, string?>(request.Values, StringComparer.OrdinalIgnoreCase);
+        var values = ActionReads.RequestValues(request.Values, out var problem);
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem, nameof(request));
+        }
+
         var custom = values.Where(v => v.Key.StartsWith(ConversationValues.CustomPrefix, StringComparison.OrdinalIgnoreCase))
             .ToDictionary(v => v.Key[ConversationValues.CustomPrefix.Length..], v => v.Value, StringComparer.OrdinalIgnoreCase);
         return new Conversation

@@ -63,6 +63,13 @@ internal sealed partial class SalesforceChatExportOptionsValidator : IValidateOp
             errors.Add($"{nameof(o.ApiVersion)}: '{o.ApiVersion}' is not an API version; use a value such as '62.0'.");
         }
 
+        // Sent as an HTTP header on every write: a line break or a character a header cannot carry would only fail there.
+        // The value is not echoed (a line break in it would split the message).
+        if (o.DuplicateRuleHeader is { } duplicateRuleHeader && duplicateRuleHeader.Any(c => c != '\t' && (c < ' ' || c > '~')))
+        {
+            errors.Add($"{nameof(o.DuplicateRuleHeader)}: contains a line break, a control character or a non-ASCII character, which an HTTP header cannot carry; use plain text such as 'allowSave=true' or 'allowSave=true, runAsCurrentUser=true', or leave it unset to send no header.");
+        }
+
         var r = o.Resilience;
         if (r.BaseDelay < TimeSpan.Zero || r.MaxDelay < r.BaseDelay)
         {

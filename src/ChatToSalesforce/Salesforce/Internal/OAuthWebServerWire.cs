@@ -79,7 +79,7 @@ internal static class OAuthWebServerWire
         }
     }
 
-    /// <summary>Reads the identity URL (user id, org id, username, display name) with the new access token.</summary>
+    /// <summary>Reads the identity URL (user id, org id, username, display name) with the new access token; <see langword="null"/> when the call fails or its answer is not JSON.</summary>
     public static async Task<(string? OrganizationId, string? UserId, string? Username, string? DisplayName)?> IdentityAsync(HttpClient http, Uri identityUrl, string accessToken, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, identityUrl);
@@ -91,7 +91,17 @@ internal static class OAuthWebServerWire
             return null;
         }
 
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) as JsonObject;
+        JsonObject? body;
+        try
+        {
+            body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            // Not an identity answer (a proxy's page): the code is spent, so it is read as no answer, as a failed call is.
+            return null;
+        }
+
         static string? Text(JsonObject? o, string name) => o?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
         return (Text(body, "organization_id"), Text(body, "user_id"), Text(body, "username"), Text(body, "display_name"));
     }

@@ -89,7 +89,15 @@ internal static class TypedOperationsWire
 
         if (read.Kind == SalesforceReadKind.Describe)
         {
-            return new SalesforceReadResult { Description = DescribeWire.FromJson(sub.Body!) };
+            try
+            {
+                return new SalesforceReadResult { Description = DescribeWire.FromJson(sub.Body ?? new JsonObject()) };
+            }
+            catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+            {
+                // As DescribeAsync reports it; the other reads of the request keep their results.
+                return new SalesforceReadResult { Error = new SalesforceApiException((HttpStatusCode)sub.HttpStatusCode, "UNEXPECTED_RESPONSE", $"The {what} could not be read (not a describe result).", innerException: ex) };
+            }
         }
 
         if (read.Kind == SalesforceReadKind.ObjectList)
@@ -97,7 +105,12 @@ internal static class TypedOperationsWire
             return new SalesforceReadResult { Objects = ObjectList(sub.Body) };
         }
 
-        var page = FieldValuesWire.ReadQueryPage(sub.Utf8Body);
+        if (!FieldValuesWire.TryReadQueryPage(sub.Utf8Body, out var page))
+        {
+            // Not "no records": a look-up that read it so would create a duplicate person (as QueryAsync reports it).
+            return new SalesforceReadResult { Error = new SalesforceApiException((HttpStatusCode)sub.HttpStatusCode, "UNEXPECTED_RESPONSE", $"The {what} could not be read (not a query result).") };
+        }
+
         return new SalesforceReadResult { Query = new SalesforceQueryResult(page.TotalSize, page.Records) { Requests = 0 }, HasMorePages = !page.Done };
     }
 
