@@ -105,14 +105,35 @@ public sealed class SharingTests(RedisServer redis) : IDisposable
             // A's lease runs out while its token request is in flight; B takes over and writes first.
             await db.KeyDeleteAsync(keys.Lease);
             var fromB = await b.GetTokenAsync(grant, null, (_, _) => Task.FromResult(new SharedRefreshResult(new SalesforceAccessToken("access-B", url), "refresh-B")), ct);
-            fromB.AccessToken.AccessToken.Should().Be("access-B");
+            fromB.AccessToken!.AccessToken.Should().Be("access-B");
             return new SharedRefreshResult(new SalesforceAccessToken("access-A", url), "refresh-A");
         }, CancellationToken.None);
 
-        slow.AccessToken.AccessToken.Should().Be("access-A", "A still uses what it obtained");
+        slow.AccessToken!.AccessToken.Should().Be("access-A", "A still uses what it obtained");
         ((long)await db.HashGetAsync(keys.State, "gen")).Should().Be(1, "A's write expected generation 0 and was refused");
         var shared = await Coordinator().GetTokenAsync(grant, null, (_, _) => throw new InvalidOperationException("no refresh expected"), CancellationToken.None);
-        shared.AccessToken.AccessToken.Should().Be("access-B");
+        shared.AccessToken!.AccessToken.Should().Be("access-B");
+    }
+
+    [SkippableFact]
+    public async Task A_refused_refresh_answer_still_shares_the_rotated_refresh_token()
+    {
+        // Regression: a refresh answer refused after the request (e.g. an http:// instance_url) lost the rotated refresh token, so the next refresh presented a dead one.
+        redis.Require();
+        var grant = new SharedGrant("acme", "STAMP", "host-refresh-token");
+        var refusal = new SalesforceAuthenticationException(null, null, "refused");
+
+        var refused = await Coordinator().GetTokenAsync(grant, null, (_, _) => Task.FromResult(new SharedRefreshResult(null, "refresh-2", refusal)), CancellationToken.None);
+        string? presented = null;
+        var next = await Coordinator().GetTokenAsync(grant, null, (current, _) =>
+        {
+            presented = current;
+            return Task.FromResult(new SharedRefreshResult(new SalesforceAccessToken("access-3", new Uri("https://acme.my.salesforce.com")), "refresh-3"));
+        }, CancellationToken.None);
+
+        refused.Should().Be(new SharedTokenResult(null, "refresh-2", refusal), "the refusal is reported with the rotated token, for the host's store");
+        presented.Should().Be("refresh-2", "no shared access token was written, and the next refresh presents the rotated token");
+        next.AccessToken!.AccessToken.Should().Be("access-3");
     }
 
     [SkippableFact]
@@ -150,7 +171,7 @@ public sealed class SharingTests(RedisServer redis) : IDisposable
         var coordinator = a.GetRequiredService<RedisTokenCoordinator>();
         var grant = GrantOf(refreshToken);
         var current = await coordinator.GetTokenAsync(grant, null, (_, _) => throw new InvalidOperationException("no refresh expected"), CancellationToken.None);
-        var secrets = new[] { refreshToken, current.AccessToken.AccessToken, storeA.LastChange(Workers.Tenant)?.RefreshToken, storeB.LastChange(Workers.Tenant)?.RefreshToken }
+        var secrets = new[] { refreshToken, current.AccessToken!.AccessToken, storeA.LastChange(Workers.Tenant)?.RefreshToken, storeB.LastChange(Workers.Tenant)?.RefreshToken }
             .OfType<string>().ToList();
         secrets.Should().HaveCountGreaterThanOrEqualTo(3, "the rotated refresh token reached a host store");
 

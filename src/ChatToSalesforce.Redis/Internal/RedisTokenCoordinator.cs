@@ -257,14 +257,15 @@ internal sealed partial class RedisTokenCoordinator : ISharedTokenCoordinator, I
             known.RemoveRange(0, known.Count - KnownLimit);
         }
 
+        // A refused answer (no access token) still carries the rotated refresh token: it is written all the same, with no shared access token.
         var token = refreshed.AccessToken;
         RedisValue[] values =
         [
             state?.Generation ?? 0,
-            _protector.Protect(token.AccessToken),
-            Fingerprint(token.AccessToken),
-            token.InstanceUrl.ToString(),
-            token.IdentityUrl?.ToString() ?? string.Empty,
+            token is null ? string.Empty : _protector.Protect(token.AccessToken),
+            token is null ? string.Empty : Fingerprint(token.AccessToken),
+            token?.InstanceUrl.ToString() ?? string.Empty,
+            token?.IdentityUrl?.ToString() ?? string.Empty,
             _protector.Protect(next),
             string.Join(' ', known),
             _time.GetUtcNow().ToUnixTimeMilliseconds(),
@@ -276,7 +277,7 @@ internal sealed partial class RedisTokenCoordinator : ISharedTokenCoordinator, I
             LogRefreshed(_logger, grant.TenantId.Length == 0 ? "(default)" : grant.TenantId, generation);
         }
 
-        return new SharedTokenResult(token, string.Equals(next, current, StringComparison.Ordinal) ? null : next);
+        return new SharedTokenResult(token, string.Equals(next, current, StringComparison.Ordinal) ? null : next, refreshed.Refusal);
     }
 
     private async Task<long> WriteAsync(IDatabase db, RedisKey state, RedisValue[] values, SharedGrant grant)

@@ -137,7 +137,8 @@ internal sealed class TransportHarness
         Action<SalesforceChatExportOptions>? configure = null,
         ISalesforceTokenProvider? tokenProvider = null,
         ISalesforceRefreshTokenStore? refreshTokenStore = null,
-        FakeTimeProvider? time = null)
+        FakeTimeProvider? time = null,
+        ISharedTokenCoordinator? sharedTokens = null)
     {
         var options = new SalesforceChatExportOptions
         {
@@ -167,6 +168,11 @@ internal sealed class TransportHarness
         if (refreshTokenStore is not null)
         {
             services.AddSingleton(refreshTokenStore);
+        }
+
+        if (sharedTokens is not null)
+        {
+            services.AddSingleton(sharedTokens);
         }
 
         TransportHarness? harness = null;

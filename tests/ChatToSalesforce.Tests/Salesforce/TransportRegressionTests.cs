@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using ChatToSalesforce.Salesforce;
+using ChatToSalesforce.Salesforce.Internal;
 using NSubstitute;
 
 namespace ChatToSalesforce.Tests.Salesforce;
@@ -83,5 +84,47 @@ public sealed class TransportRegressionTests
 
         h.Handler.TokenRequests.Select(r => r.Form("refresh_token")).Should().Equal(["rt-1", "rt-2"], "rt-1 was rotated away by the first request");
         await store.Received(1).SaveRefreshTokenAsync("rt-2", Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task RefreshToken_SharedByWorkers_RotatedTokenIsKeptEvenWhenTheRestOfTheTokenResponseIsRefused()
+    {
+        // Regression: the shared (Redis) refresh path refused the answer before the coordinator saw the rotated token, so the next refresh presented a dead one.
+        var store = Substitute.For<ISalesforceRefreshTokenStore>();
+#pragma warning disable CA2012
+        store.LoadRefreshTokenAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<string?>((string?)null));
+#pragma warning restore CA2012
+        var shared = new InMemoryTokenCoordinator();
+        var h = TransportHarness.Create(o => o.Authentication = new SalesforceAuthenticationOptions
+        {
+            Flow = SalesforceAuthFlow.RefreshToken,
+            ClientId = "client",
+            RefreshToken = "rt-1",
+        }, refreshTokenStore: store, sharedTokens: shared);
+        h.Token = (_, n) => StubHttpHandler.Json(200, TransportHarness.TokenBody($"tok-{n}", refreshToken: $"rt-{n + 1}", instance: "http://acme.my.salesforce.com"));
+
+        var first = () => h.Client.GetLimitsAsync();
+        await first.Should().ThrowAsync<SalesforceAuthenticationException>();
+        var second = () => h.Client.GetLimitsAsync();
+        await second.Should().ThrowAsync<SalesforceAuthenticationException>();
+
+        h.Handler.TokenRequests.Select(r => r.Form("refresh_token")).Should().Equal(["rt-1", "rt-2"], "rt-1 was rotated away by the first request");
+        shared.RefreshToken.Should().Be("rt-3", "the shared state keeps every rotated refresh token, even of a refused answer");
+        await store.Received(1).SaveRefreshTokenAsync("rt-2", Arg.Any<CancellationToken>());
+    }
+
+    /// <summary>The shared state of one grant in memory, as <c>RedisTokenCoordinator</c> keeps it: every refresh writes the new refresh token first.</summary>
+    private sealed class InMemoryTokenCoordinator : ISharedTokenCoordinator
+    {
+        public string? RefreshToken { get; private set; }
+
+        public async Task<SharedTokenResult> GetTokenAsync(
+            SharedGrant grant, string? rejectedAccessToken, Func<string, CancellationToken, Task<SharedRefreshResult>> refresh, CancellationToken cancellationToken)
+        {
+            var current = RefreshToken ?? grant.HostRefreshToken;
+            var refreshed = await refresh(current, cancellationToken);
+            RefreshToken = refreshed.RefreshToken ?? current;
+            return new SharedTokenResult(refreshed.AccessToken, refreshed.RefreshToken, refreshed.Refusal);
+        }
     }
 }

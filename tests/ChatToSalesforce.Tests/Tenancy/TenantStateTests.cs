@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Tenancy;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +29,33 @@ public class TenantStateTests
         var tokens = orgs.TokenRequests("acme");
         (await orgs.Exporter.ExportAsync(TenantOrgs.Chat("acme", "a2", "a2@example.com"))).Status.Should().Be(ExportStatus.Exported);
         orgs.TokenRequests("acme").Should().Be(tokens + 1, "an evicted tenant starts again with a token request");
+    }
+
+    [Fact]
+    public async Task A_chunk_still_holding_an_evicted_tenant_can_renew_its_jwt_token()
+    {
+        // Regression: eviction disposed the authenticator and its JWT signing key under a running chunk, whose renewal then threw ObjectDisposedException.
+        using var key = RSA.Create(2048);
+        using var orgs = new TenantOrgs();
+        var org = orgs.Add("acme");
+        org.RegisterClient("jwt-app", jwtPublicKeyPem: key.ExportSubjectPublicKeyInfoPem());
+        orgs.Store.Set("acme", TenantOrgs.Settings(org, o =>
+        {
+            o.Authentication.Flow = SalesforceAuthFlow.JwtBearer;
+            o.Authentication.ClientId = "jwt-app";
+            o.Authentication.Username = org.IntegrationUsername;
+            o.Authentication.RefreshToken = null;
+            o.Authentication.PrivateKeyPem = key.ExportPkcs8PrivateKeyPem();
+        }));
+        var chunk = await orgs.Registry.GetAsync("acme", default);     // a chunk picks the tenant up and signs in...
+        await chunk.Client.GetLimitsAsync();
+        orgs.Registry.EvictIdle(TimeSpan.Zero).Should().Be(1);         // ...the tenant is evicted while the chunk still runs...
+        org.ExpireAllSessions();                                        // ...and the chunk's session expires
+
+        var renewal = () => chunk.Client.GetLimitsAsync();
+
+        await renewal.Should().NotThrowAsync("the chunk still holds the runtime: its token renewal signs a new JWT assertion");
+        orgs.TokenRequests("acme").Should().Be(2);
     }
 
     [Fact]

@@ -38,14 +38,20 @@ internal sealed record SharedGrant(string TenantId, string Stamp, string HostRef
 }
 
 /// <summary>What one refresh returned: the access token, and the new refresh token when Salesforce rotated it.</summary>
-internal sealed record SharedRefreshResult(SalesforceAccessToken AccessToken, string? RefreshToken)
+/// <param name="AccessToken">The new access token, or <see langword="null"/> when the answer was refused (<see cref="Refusal"/>).</param>
+/// <param name="RefreshToken">The new refresh token when Salesforce rotated it: to be kept even when the rest of the answer was refused.</param>
+/// <param name="Refusal">Why the answer was refused (e.g. an http:// instance_url), or <see langword="null"/>; the caller throws it once the rotated token is kept.</param>
+internal sealed record SharedRefreshResult(SalesforceAccessToken? AccessToken, string? RefreshToken, SalesforceAuthenticationException? Refusal = null)
 {
     /// <inheritdoc />
     public override string ToString() => "SharedRefreshResult";
 }
 
 /// <summary>The token to use, and the new refresh token when this process rotated it (to hand to the host's store).</summary>
-internal sealed record SharedTokenResult(SalesforceAccessToken AccessToken, string? RotatedRefreshToken)
+/// <param name="AccessToken">The token to use, or <see langword="null"/> when this process's refresh answer was refused (<see cref="Refusal"/>).</param>
+/// <param name="RotatedRefreshToken">The new refresh token when this process rotated it, refused answer or not.</param>
+/// <param name="Refusal">The refusal of this process's refresh answer (see <see cref="SharedRefreshResult.Refusal"/>), thrown after the rotated token is handed over.</param>
+internal sealed record SharedTokenResult(SalesforceAccessToken? AccessToken, string? RotatedRefreshToken, SalesforceAuthenticationException? Refusal = null)
 {
     /// <inheritdoc />
     public override string ToString() => "SharedTokenResult";

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ChatToSalesforce.Resilience.Internal;
@@ -242,7 +243,12 @@ internal sealed class SalesforceAuthenticator : IDisposable
                         await HandOverRotatedAsync(rotated, cancellationToken).ConfigureAwait(false);
                     }
 
-                    return result.AccessToken;
+                    if (result.Refusal is { } refusal)
+                    {
+                        ExceptionDispatchInfo.Throw(refusal);
+                    }
+
+                    return result.AccessToken!;
                 }
 
                 // Never retried: with rotation, a refresh whose response was lost has already invalidated the token we hold.
@@ -269,8 +275,17 @@ internal sealed class SalesforceAuthenticator : IDisposable
             () => RefreshForm(options.Authentication, refreshToken),
             retry: false,
             cancellationToken).ConfigureAwait(false);
-        var token = ToAccessToken(SalesforceAuthFlow.RefreshToken, response);
-        return new SharedRefreshResult(token, string.IsNullOrEmpty(response.RefreshToken) ? null : response.RefreshToken);
+        var rotated = string.IsNullOrEmpty(response.RefreshToken) ? null : response.RefreshToken;
+        try
+        {
+            return new SharedRefreshResult(ToAccessToken(SalesforceAuthFlow.RefreshToken, response), rotated);
+        }
+        catch (SalesforceAuthenticationException refusal) when (rotated is not null)
+        {
+            // Rotation first (as in CompleteAsync): Salesforce has already invalidated the refresh token we sent, so the
+            // coordinator must still keep the new one; the refusal is thrown once it is written and handed over.
+            return new SharedRefreshResult(null, rotated, refusal);
+        }
     }
 
     private static List<KeyValuePair<string, string>> RefreshForm(SalesforceAuthenticationOptions auth, string refreshToken)

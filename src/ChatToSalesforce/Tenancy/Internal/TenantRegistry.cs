@@ -240,7 +240,9 @@ internal sealed partial class TenantRegistry : IDisposable, ISalesforceTenantUsa
         }
 
         Cache.RemoveOrg(runtime.Context.OrgKey);
-        runtime.Dispose();
+
+        // Retired, not disposed: a chunk that got this runtime before the eviction may still be running on it.
+        runtime.Retire();
         return true;
     }
 

@@ -22,16 +22,23 @@ internal sealed class TenantRuntime(TenantContext context, SalesforceTenant sour
             ? source.Version is null && ReferenceEquals(tenant.Options, source.Options)
             : string.Equals(tenant.Version, source.Version, StringComparison.Ordinal);
 
-    public void Dispose()
+    /// <summary>Evicted: the process forgets the tenant. Nothing a chunk still holding this runtime uses is disposed (it is collected).</summary>
+    public void Retire()
     {
         if (Context.Usage?.Current?.OrganizationId is { } org)
         {
             ChatToSalesforce.Telemetry.Internal.ChatToSalesforceDiagnostics.ForgetUsage(Context.Id, org);
         }
 
-        authenticator.Dispose();
-
+        // The authenticator is not disposed: a chunk still holding this runtime may renew its token (signing with the JWT key).
         // The gate is not disposed: a chunk still running on the old settings may release it.
         _ = gate;
+    }
+
+    /// <summary>The registry is disposed (the host stops): the authenticator's signing key is released too.</summary>
+    public void Dispose()
+    {
+        Retire();
+        authenticator.Dispose();
     }
 }
