@@ -235,10 +235,32 @@ internal sealed class BreakableStore(IJournalStore inner) : IJournalStore
 
     public string Description => inner.Description;
 
-    public Task WriteAsync(IReadOnlyList<JournalRecord> records, CancellationToken cancellationToken)
+    /// <summary>Gets or sets whether the next write waits for <see cref="Release"/> and then fails as a busy database (a write in flight that fails).</summary>
+    public bool GateNextWrite { get; set; }
+
+    /// <summary>Gets the signal that the gated write is in flight.</summary>
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Gets the signal that lets the gated write fail.</summary>
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task WriteAsync(IReadOnlyList<JournalRecord> records, CancellationToken cancellationToken)
     {
         Writes++;
-        return Broken ? throw new SqliteException("database or disk is full", 13) : inner.WriteAsync(records, cancellationToken);
+        if (GateNextWrite)
+        {
+            GateNextWrite = false;
+            Entered.SetResult();
+            await Release.Task;
+            throw new SqliteException("database is locked", 5);
+        }
+
+        if (Broken)
+        {
+            throw new SqliteException("database or disk is full", 13);
+        }
+
+        await inner.WriteAsync(records, cancellationToken);
     }
 
     public Task<IReadOnlyList<JournalFailureCount>> CountFailuresAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.CountFailuresAsync(now, cancellationToken);
