@@ -3,8 +3,7 @@ using ChatToSalesforce.Testing;
 
 namespace ChatToSalesforce.Cli.Tests;
 
-/// <summary>Review 5: bugs found in the CLI, each proved by a failing test.</summary>
-/// <summary>Regression tests for bugs found in a review.</summary>
+/// <summary>Regression tests for bugs found in a review of the CLI.</summary>
 public sealed class CliRegressionTests
 {
     private static string Chat(string id, string? tenant, string email) =>

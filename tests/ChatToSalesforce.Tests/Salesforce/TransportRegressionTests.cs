@@ -7,7 +7,6 @@ using NSubstitute;
 
 namespace ChatToSalesforce.Tests.Salesforce;
 
-/// <summary>Regression tests for bugs found in review 4.</summary>
 /// <summary>Regression tests for bugs found in a review of the transport and authentication.</summary>
 public sealed class TransportRegressionTests
 {
@@ -65,17 +64,7 @@ public sealed class TransportRegressionTests
         // With rotation, the refresh request itself kills rt-1. If the answer is then refused (here: an http instance_url),
         // rt-2 must still be kept and handed to the store, or the next attempt presents rt-1 again and Salesforce
         // revokes the whole grant (API-FACTS 3.3).
-        var store = Substitute.For<ISalesforceRefreshTokenStore>();
-#pragma warning disable CA2012
-        store.LoadRefreshTokenAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<string?>((string?)null));
-#pragma warning restore CA2012
-        var h = TransportHarness.Create(o => o.Authentication = new SalesforceAuthenticationOptions
-        {
-            Flow = SalesforceAuthFlow.RefreshToken,
-            ClientId = "client",
-            RefreshToken = "rt-1",
-        }, refreshTokenStore: store);
-        h.Token = (_, n) => StubHttpHandler.Json(200, TransportHarness.TokenBody($"tok-{n}", refreshToken: $"rt-{n + 1}", instance: "http://acme.my.salesforce.com"));
+        var (h, store) = RotatingAnswersRefused();
 
         var first = () => h.Client.GetLimitsAsync();
         await first.Should().ThrowAsync<SalesforceAuthenticationException>();
@@ -90,18 +79,8 @@ public sealed class TransportRegressionTests
     public async Task RefreshToken_SharedByWorkers_RotatedTokenIsKeptEvenWhenTheRestOfTheTokenResponseIsRefused()
     {
         // Regression: the shared (Redis) refresh path refused the answer before the coordinator saw the rotated token, so the next refresh presented a dead one.
-        var store = Substitute.For<ISalesforceRefreshTokenStore>();
-#pragma warning disable CA2012
-        store.LoadRefreshTokenAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<string?>((string?)null));
-#pragma warning restore CA2012
         var shared = new InMemoryTokenCoordinator();
-        var h = TransportHarness.Create(o => o.Authentication = new SalesforceAuthenticationOptions
-        {
-            Flow = SalesforceAuthFlow.RefreshToken,
-            ClientId = "client",
-            RefreshToken = "rt-1",
-        }, refreshTokenStore: store, sharedTokens: shared);
-        h.Token = (_, n) => StubHttpHandler.Json(200, TransportHarness.TokenBody($"tok-{n}", refreshToken: $"rt-{n + 1}", instance: "http://acme.my.salesforce.com"));
+        var (h, store) = RotatingAnswersRefused(shared);
 
         var first = () => h.Client.GetLimitsAsync();
         await first.Should().ThrowAsync<SalesforceAuthenticationException>();
@@ -111,6 +90,23 @@ public sealed class TransportRegressionTests
         h.Handler.TokenRequests.Select(r => r.Form("refresh_token")).Should().Equal(["rt-1", "rt-2"], "rt-1 was rotated away by the first request");
         shared.RefreshToken.Should().Be("rt-3", "the shared state keeps every rotated refresh token, even of a refused answer");
         await store.Received(1).SaveRefreshTokenAsync("rt-2", Arg.Any<CancellationToken>());
+    }
+
+    /// <summary>A refresh-token grant whose every token answer rotates the refresh token (rt-1, rt-2, ...) and is then refused (an http instance_url).</summary>
+    private static (TransportHarness Harness, ISalesforceRefreshTokenStore Store) RotatingAnswersRefused(ISharedTokenCoordinator? shared = null)
+    {
+        var store = Substitute.For<ISalesforceRefreshTokenStore>();
+#pragma warning disable CA2012
+        store.LoadRefreshTokenAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<string?>((string?)null));
+#pragma warning restore CA2012
+        var h = TransportHarness.Create(o => o.Authentication = new SalesforceAuthenticationOptions
+        {
+            Flow = SalesforceAuthFlow.RefreshToken,
+            ClientId = "client",
+            RefreshToken = "rt-1",
+        }, refreshTokenStore: store, sharedTokens: shared);
+        h.Token = (_, n) => StubHttpHandler.Json(200, TransportHarness.TokenBody($"tok-{n}", refreshToken: $"rt-{n + 1}", instance: "http://acme.my.salesforce.com"));
+        return (h, store);
     }
 
     /// <summary>The shared state of one grant in memory, as <c>RedisTokenCoordinator</c> keeps it: every refresh writes the new refresh token first.</summary>

@@ -8,7 +8,6 @@ using Xunit;
 
 namespace ChatToSalesforce.Tests.Tenancy;
 
-/// <summary>Regression tests for bugs found in review 4.</summary>
 /// <summary>Regression tests for bugs found in a review of tenancy and connect.</summary>
 public class TenancyRegressionTests
 {

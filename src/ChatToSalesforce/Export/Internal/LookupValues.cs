@@ -31,7 +31,7 @@ internal static class LookupValues
             return string.Empty;
         }
 
-        if (string.Equals(lookup.Field, "Id", StringComparison.OrdinalIgnoreCase) || lookup.Field.EndsWith("Id", StringComparison.Ordinal) && IsStandardReference(lookup.Field))
+        if (IsIdField(lookup.Field))
         {
             // Salesforce rejects a malformed id in a filter (INVALID_QUERY_FILTER_OPERATOR); such an id matches nothing.
             return value.Length is 15 or 18 && value.All(char.IsAsciiLetterOrDigit) ? null : string.Empty;
@@ -42,7 +42,7 @@ internal static class LookupValues
 
     /// <summary>Whether the lookup's field holds record ids (Salesforce answers them in their 18-character form).</summary>
     public static bool IsIdField(string field) =>
-        string.Equals(field, "Id", StringComparison.OrdinalIgnoreCase) || field.EndsWith("Id", StringComparison.Ordinal) && IsStandardReference(field);
+        string.Equals(field, "Id", StringComparison.OrdinalIgnoreCase) || IsStandardReference(field);
 
     private static bool IsStandardReference(string field) =>
         field is "OwnerId" or "WhoId" or "WhatId" or "AccountId" or "ContactId" or "LeadId" or "PersonContactId" or "ConvertedContactId" or "CampaignId" or "FirstPublishLocationId" or "LinkedEntityId";
