@@ -69,7 +69,7 @@ public sealed partial class SalesforceEmulator
 
                 if (request.Method == "HEAD")
                 {
-                    response.Json = null;
+                    response.DropBody();
                 }
 
                 var headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase);

@@ -88,4 +88,18 @@ public sealed class GraphLimitTests
         (await org.Post("/services/data/v62.0/composite/graph", Payload([Graph("g", same)]))).Status.Should().Be(200);
         org.Emulator.Records("Contact").Should().HaveCount(40);
     }
+
+    [Fact]
+    public async Task A_graph_node_that_is_not_an_object_is_a_parser_error()
+    {
+        // Regression: reading the graph ahead of the org's lock threw a raw InvalidOperationException out of the emulator.
+        using var org = new Org();
+        var payload = new JsonObject { ["graphs"] = new JsonArray { new JsonObject { ["graphId"] = "g1", ["compositeRequest"] = new JsonArray { 1 } } } };
+
+        var reply = await org.Post("/services/data/v62.0/composite/graph", payload);
+
+        reply.Status.Should().Be(400);
+        reply.ErrorCode.Should().Be("JSON_PARSER_ERROR");
+        org.Emulator.UnexpectedErrors.Should().Be(0);
+    }
 }

@@ -21,7 +21,14 @@ internal sealed class ApiRequest : IDisposable
     /// <summary>Whether the request came over HTTP through the loopback server (not in-process).</summary>
     public bool Served { get; init; }
 
-    public Dictionary<string, string> Headers { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The headers (a subrequest's are its request's, shared and only read).</summary>
+    public Dictionary<string, string> Headers
+    {
+        get => _headers ??= new(StringComparer.OrdinalIgnoreCase);
+        init => _headers = value;
+    }
+
+    private Dictionary<string, string>? _headers;
 
     public byte[] Body { get; init; } = [];
 
@@ -75,7 +82,7 @@ internal sealed class ApiRequest : IDisposable
     private Prepared? _prepared;
 
     /// <summary>A graph request's graphs, read and checked ahead of the lock (see <c>CompositeApi.PrepareGraph</c>).</summary>
-    public JsonArray? CheckedGraphs { get; set; }
+    public List<CompositeApi.CheckedGraph>? CheckedGraphs { get; set; }
 
     /// <summary>Why a graph request's body was rejected when it was read ahead of the lock.</summary>
     public ApiException? GraphsError { get; set; }
@@ -225,7 +232,49 @@ internal sealed class ApiResponse
 
     public string? ContentType { get; init; }
 
-    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Writes the JSON body when it is asked for, outside the emulator's lock, instead of <see cref="Json"/>: a composite
+    /// or graph answer holds hundreds of subrequest answers, written straight to UTF-8 instead of wrapped in nodes.
+    /// </summary>
+    public Action<Utf8JsonWriter>? Writer { get; set; }
+
+    /// <summary>Whether the answer has a JSON body (possibly empty), so it is sent with a JSON content type.</summary>
+    public bool HasJsonBody => Json is not null || Writer is not null;
+
+    /// <summary>The headers, made when the first is set (most subrequest answers have none).</summary>
+    public Dictionary<string, string> Headers => _headers ??= new(StringComparer.OrdinalIgnoreCase);
+
+    private Dictionary<string, string>? _headers;
+
+    /// <summary>
+    /// The Location of a record the request created, sent as that header: kept apart from <see cref="Headers"/>, which a
+    /// created record's answer needs no more of (a graph creates hundreds).
+    /// </summary>
+    public string? Location { get; set; }
+
+    /// <summary>A header's value, without making the headers for an answer that has none.</summary>
+    public string? Header(string name) =>
+        Location is not null && name.Equals("Location", StringComparison.OrdinalIgnoreCase) ? Location
+        : _headers is { } headers && headers.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>Every header to send: <see cref="Headers"/> and <see cref="Location"/>.</summary>
+    public Dictionary<string, string> HeadersToSend()
+    {
+        var all = _headers is { } headers ? new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase) : new(StringComparer.OrdinalIgnoreCase);
+        if (Location is not null)
+        {
+            all["Location"] = Location;
+        }
+
+        return all;
+    }
+
+    /// <summary>Drops the body (a HEAD request).</summary>
+    public void DropBody()
+    {
+        Json = null;
+        Writer = null;
+    }
 
     public static ApiResponse Error(int status, IEnumerable<ApiError> errors) => new(status, ApiError.ToJsonArray(errors));
 
@@ -234,7 +283,7 @@ internal sealed class ApiResponse
 
     public byte[] BodyBytes()
     {
-        if (Raw is not null || Json is null)
+        if (Raw is not null || !HasJsonBody)
         {
             return Raw ?? [];
         }
@@ -246,7 +295,15 @@ internal sealed class ApiResponse
         var writer = t_answerWriter ??= new Utf8JsonWriter(buffer);
         try
         {
-            Json.WriteTo(writer);
+            if (Writer is { } write)
+            {
+                write(writer);
+            }
+            else
+            {
+                Json!.WriteTo(writer);
+            }
+
             writer.Flush();
             var bytes = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
             buffer.WrittenSpan.CopyTo(bytes);

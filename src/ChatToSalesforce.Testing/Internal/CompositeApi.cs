@@ -50,8 +50,28 @@ internal sealed partial class CompositeApi
         var subrequests = body["compositeRequest"] as JsonArray
             ?? throw new ApiException(400, "JSON_PARSER_ERROR", "compositeRequest is required");
         LastSubrequests.Clear();
-        var results = Run(subrequests, allOrNone, request, ctx, graph: false);
-        return new ApiResponse(200, new JsonObject { ["compositeResponse"] = results });
+        if (subrequests.Count > 25)
+        {
+            throw new ApiException(400, "INVALID_INPUT", $"Composite request can have at most 25 subrequests; this one has {subrequests.Count}.");
+        }
+
+        var heads = new NodeHead[subrequests.Count];
+        for (var i = 0; i < heads.Length; i++)
+        {
+            heads[i] = NodeHead.Read(subrequests[i]);
+        }
+
+        var results = Run(heads, allOrNone, request, ctx, graph: false);
+        return new ApiResponse(200)
+        {
+            Writer = w =>
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("compositeResponse");
+                WriteResults(w, results);
+                w.WriteEndObject();
+            },
+        };
     }
 
     // ---------- /composite/batch ----------
@@ -127,43 +147,111 @@ internal sealed partial class CompositeApi
     {
         var graphs = CheckedGraphs(request);
         LastSubrequests.Clear();
-        var output = new JsonArray();
+        var output = new List<(string Id, bool Ok, List<NodeResult> Results)>(graphs.Count);
         var failures = 0;
         foreach (var graph in graphs)
         {
-            var id = Json.Str(graph?["graphId"])!;
-            var requests = (JsonArray)graph!["compositeRequest"]!;
             if (failures > MaxGraphFailures)
             {
                 // "if the number of graph failures exceeds the maximum limit of 14, processing is halted for the remaining graphs"
-                var halted = new JsonArray();
-                foreach (var node in requests)
+                var halted = new List<NodeResult>(graph.Nodes.Length);
+                foreach (var node in graph.Nodes)
                 {
-                    halted.Add(new JsonObject
-                    {
-                        ["body"] = new JsonArray { new JsonObject { ["errorCode"] = "PROCESSING_HALTED", ["message"] = $"Processing halted: more than {MaxGraphFailures} graphs in this request failed." } },
-                        ["httpHeaders"] = new JsonObject(),
-                        ["httpStatusCode"] = 400,
-                        ["referenceId"] = Json.Str(node?["referenceId"]),
-                    });
+                    var error = new JsonArray { new JsonObject { ["errorCode"] = "PROCESSING_HALTED", ["message"] = $"Processing halted: more than {MaxGraphFailures} graphs in this request failed." } };
+                    halted.Add(new NodeResult(node.RefId, 400, error, null));
                 }
 
-                output.Add(new JsonObject { ["graphId"] = id, ["graphResponse"] = new JsonObject { ["compositeResponse"] = halted }, ["isSuccessful"] = false });
+                output.Add((graph.Id, false, halted));
                 continue;
             }
 
-            var results = Run(requests, allOrNone: true, request, ctx, graph: true);
-            var ok = results.All(r => (int)r!["httpStatusCode"]! < 400);
+            var results = Run(graph.Nodes, allOrNone: true, request, ctx, graph: true);
+            var ok = results.TrueForAll(r => r.Status < 400);
             if (!ok)
             {
                 failures++;
             }
 
-            output.Add(new JsonObject { ["graphId"] = id, ["graphResponse"] = new JsonObject { ["compositeResponse"] = results }, ["isSuccessful"] = ok });
+            output.Add((graph.Id, ok, results));
         }
 
-        return new ApiResponse(200, new JsonObject { ["graphs"] = output });
+        return new ApiResponse(200)
+        {
+            Writer = w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("graphs");
+                foreach (var (id, ok, results) in output)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("graphId", id);
+                    w.WriteStartObject("graphResponse");
+                    w.WritePropertyName("compositeResponse");
+                    WriteResults(w, results);
+                    w.WriteEndObject();
+                    w.WriteBoolean("isSuccessful", ok);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            },
+        };
     }
+
+    /// <summary>A subrequest's answer in a composite or graph answer: its body is the answer the resource gave.</summary>
+    private readonly record struct NodeResult(string? ReferenceId, int Status, JsonNode? Body, string? Location);
+
+    /// <summary>Writes subrequest answers as <c>[{body, httpHeaders, httpStatusCode, referenceId}]</c>.</summary>
+    private static void WriteResults(Utf8JsonWriter w, List<NodeResult> results)
+    {
+        w.WriteStartArray();
+        foreach (var result in results)
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("body");
+            if (result.Body is { } body)
+            {
+                body.WriteTo(w);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+
+            w.WriteStartObject("httpHeaders");
+            if (result.Location is { } location)
+            {
+                w.WriteString("Location", location);
+            }
+
+            w.WriteEndObject();
+            w.WriteNumber("httpStatusCode", result.Status);
+            if (result.ReferenceId is { } refId)
+            {
+                w.WriteString("referenceId", refId);
+            }
+            else
+            {
+                w.WriteNull("referenceId");
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>A subrequest's object, reference id, method and URL, read from the request once.</summary>
+    internal readonly record struct NodeHead(JsonObject Sub, string? RefId, string? Method, string Url)
+    {
+        public static NodeHead Read(JsonNode? node) => node is JsonObject sub
+            ? new NodeHead(sub, Json.Str(sub["referenceId"]), Json.Str(sub["method"]), Json.Str(sub["url"]) ?? string.Empty)
+            : throw ApiException.ParserError("Each compositeRequest item must be an object.");
+    }
+
+    /// <summary>A graph of a graph request, read and checked.</summary>
+    internal sealed record CheckedGraph(string Id, NodeHead[] Nodes);
 
     /// <summary>
     /// Reads and checks a graph request's body ahead of the emulator's lock: the limits and shapes depend on the body
@@ -188,7 +276,7 @@ internal sealed partial class CompositeApi
         }
     }
 
-    private static JsonArray CheckedGraphs(ApiRequest request)
+    private static List<CheckedGraph> CheckedGraphs(ApiRequest request)
     {
         if (request.GraphsError is { } error)
         {
@@ -198,7 +286,7 @@ internal sealed partial class CompositeApi
         return request.CheckedGraphs ?? ReadGraphs(request);
     }
 
-    private static JsonArray ReadGraphs(ApiRequest request)
+    private static List<CheckedGraph> ReadGraphs(ApiRequest request)
     {
         var body = request.ReadJsonObject("GraphRequest");
         var graphs = body["graphs"] as JsonArray ?? throw new ApiException(400, "JSON_PARSER_ERROR", "graphs is required");
@@ -213,8 +301,7 @@ internal sealed partial class CompositeApi
             throw new ApiException(400, "INVALID_INPUT", "The number of nodes exceeds the maximum of 500.");
         }
 
-        CheckGraphShapes(graphs);
-        return graphs;
+        return CheckGraphShapes(graphs);
     }
 
     /// <summary>Composite graph limits (REST API Developer Guide, "Composite Graph Limits").</summary>
@@ -226,10 +313,11 @@ internal sealed partial class CompositeApi
     /// Checks every graph before running any: ids present and unique, each graph at most 15 deep (chains of
     /// @{reference} between nodes) and at most 15 different nodes (API version, method, object) in the payload.
     /// </summary>
-    private static void CheckGraphShapes(JsonArray graphs)
+    private static List<CheckedGraph> CheckGraphShapes(JsonArray graphs)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var kinds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var checkedGraphs = new List<CheckedGraph>(graphs.Count);
         foreach (var graph in graphs)
         {
             var id = Json.Str(graph?["graphId"]) ?? throw new ApiException(400, "INVALID_INPUT", "graphId is required");
@@ -239,43 +327,51 @@ internal sealed partial class CompositeApi
             }
 
             var requests = graph?["compositeRequest"] as JsonArray ?? throw new ApiException(400, "INVALID_INPUT", "compositeRequest is required");
+            var nodes = new NodeHead[requests.Count];
             var depths = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var node in requests)
+            for (var i = 0; i < nodes.Length; i++)
             {
-                var url = Json.Str(node?["url"]) ?? string.Empty;
-                kinds.Add(NodeKind(url, Json.Str(node?["method"])));
+                var node = nodes[i] = NodeHead.Read(requests[i]);
+                AddKind(kinds, node.Url, node.Method);
 
                 var depth = 1;
-                if (url.Contains("@{", StringComparison.Ordinal))
+                if (node.Url.Contains("@{", StringComparison.Ordinal))
                 {
-                    Deepen(url, depths, ref depth);
+                    Deepen(node.Url, depths, ref depth);
                 }
 
-                if (node?["body"] is { } body)
+                if (node.Sub["body"] is { } body)
                 {
                     DeepenByBody(body, depths, ref depth);
                 }
 
                 if (depth > MaxGraphDepth)
                 {
-                    throw new ApiException(400, "INVALID_INPUT", $"Graph {id} is deeper than the maximum of {MaxGraphDepth}: node {Json.Str(node?["referenceId"])} is {depth} references deep.");
+                    throw new ApiException(400, "INVALID_INPUT", $"Graph {id} is deeper than the maximum of {MaxGraphDepth}: node {node.RefId} is {depth} references deep.");
                 }
 
-                if (Json.Str(node?["referenceId"]) is { } refId)
+                if (node.RefId is { } refId)
                 {
                     depths[refId] = depth;
                 }
             }
+
+            checkedGraphs.Add(new CheckedGraph(id, nodes));
         }
 
         if (kinds.Count > MaxDifferentNodes)
         {
             throw new ApiException(400, "INVALID_INPUT", $"The request uses {kinds.Count} different nodes (API version, method and object); the maximum is {MaxDifferentNodes}.");
         }
+
+        return checkedGraphs;
     }
 
-    /// <summary>"API version, method, object" of a node, for the limit of different nodes a request.</summary>
-    private static string NodeKind(string url, string? method)
+    /// <summary>
+    /// Adds a node's "API version, method, object" to the kinds of a request (the limit of different nodes a request),
+    /// making a string of it only the first time it is seen.
+    /// </summary>
+    private static void AddKind(HashSet<string> kinds, string url, string? method)
     {
         var path = url.AsSpan();
         if (path.IndexOf('?') is var question and >= 0)
@@ -310,7 +406,19 @@ internal sealed partial class CompositeApi
             previous = segment;
         }
 
-        return $"{before} {method} {after}";
+        method ??= string.Empty;
+        var length = before.Length + method.Length + after.Length + 2;
+        Span<char> kind = length <= 256 ? stackalloc char[length] : new char[length];
+        before.CopyTo(kind);
+        kind[before.Length] = ' ';
+        method.CopyTo(kind[(before.Length + 1)..]);
+        kind[before.Length + 1 + method.Length] = ' ';
+        after.CopyTo(kind[(before.Length + method.Length + 2)..]);
+        var lookup = kinds.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.Contains(kind))
+        {
+            kinds.Add(kind.ToString());
+        }
     }
 
     /// <summary>Raises <paramref name="depth"/> to one more than the deepest earlier node a text's <c>@{reference}</c>s name.</summary>
@@ -396,38 +504,22 @@ internal sealed partial class CompositeApi
         return false;
     }
 
-    private JsonArray Run(JsonArray subrequests, bool allOrNone, ApiRequest parent, CallContext ctx, bool graph)
+    private List<NodeResult> Run(NodeHead[] nodes, bool allOrNone, ApiRequest parent, CallContext ctx, bool graph)
     {
-        if (!graph && subrequests.Count > 25)
-        {
-            throw new ApiException(400, "INVALID_INPUT", $"Composite request can have at most 25 subrequests; this one has {subrequests.Count}.");
-        }
-
         var referenceIds = new HashSet<string>(StringComparer.Ordinal);
         var heavy = 0;
-        // Each node's reference id, method and URL, read from the request once.
-        var nodes = new (JsonObject Sub, string RefId, string Method, string Url)[subrequests.Count];
-        var n = 0;
-        foreach (var node in subrequests)
+        foreach (var (sub, refId, method, url) in nodes)
         {
-            if (node is not JsonObject sub)
-            {
-                throw ApiException.ParserError("Each compositeRequest item must be an object.");
-            }
-
-            var refId = Json.Str(sub["referenceId"]);
             if (string.IsNullOrEmpty(refId) || !ReferenceIdPattern().IsMatch(refId) || !referenceIds.Add(refId))
             {
                 throw new ApiException(400, "INVALID_INPUT", $"Invalid reference id: {refId}. Reference ids must be unique, start with a letter and contain only alphanumeric characters and underscores.");
             }
 
-            var method = Json.Str(sub["method"]);
             if (method is not ("GET" or "POST" or "PATCH" or "PUT" or "DELETE"))
             {
                 throw new ApiException(400, "INVALID_INPUT", $"Invalid method: {method}. Allowed methods are GET, POST, PUT, PATCH and DELETE.");
             }
 
-            var url = Json.Str(sub["url"]) ?? string.Empty;
             if (url.Contains("/query", StringComparison.Ordinal) || url.Contains("/composite/sobjects", StringComparison.Ordinal))
             {
                 heavy++;
@@ -442,8 +534,6 @@ internal sealed partial class CompositeApi
             {
                 throw new ApiException(400, "INVALID_INPUT", "Subrequests may not set the Accept, Authorization or Content-Type headers.");
             }
-
-            nodes[n++] = (sub, refId, method, url);
         }
 
         if (!graph && heavy > 5)
@@ -451,8 +541,11 @@ internal sealed partial class CompositeApi
             throw new ApiException(400, "INVALID_INPUT", "Composite request can contain at most 5 query or sObject Collections subrequests.");
         }
 
-        var results = new List<JsonObject>();
+        var results = new List<NodeResult>(nodes.Length);
         var bodies = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        // Nodes that add the same headers (a graph's nodes all suppress assignment rules, say) share one merged set.
+        JsonObject? lastOwnHeaders = null;
+        var lastHeaders = parent.Headers;
         var marker = _api.Org.BeginTransaction();
         var failedIndex = -1;
         try
@@ -463,11 +556,18 @@ internal sealed partial class CompositeApi
                 var headers = parent.Headers;
                 if (sub["httpHeaders"] is JsonObject subHeaders)
                 {
-                    headers = new Dictionary<string, string>(parent.Headers, StringComparer.OrdinalIgnoreCase);
-                    foreach (var (k, v) in subHeaders)
+                    if (lastOwnHeaders is null || !JsonNode.DeepEquals(subHeaders, lastOwnHeaders))
                     {
-                        headers[k] = Json.Str(v) ?? string.Empty;
+                        lastHeaders = new Dictionary<string, string>(parent.Headers, StringComparer.OrdinalIgnoreCase);
+                        foreach (var (k, v) in subHeaders)
+                        {
+                            lastHeaders[k] = Json.Str(v) ?? string.Empty;
+                        }
+
+                        lastOwnHeaders = subHeaders;
                     }
+
+                    headers = lastHeaders;
                 }
 
                 ApiResponse response;
@@ -478,24 +578,17 @@ internal sealed partial class CompositeApi
                     // A graph node's body is read only by the sObject save it goes to, and nothing reads the request
                     // after it: its references are resolved in place. A composite subrequest may go anywhere: a copy.
                     var body = sub["body"] is { } b ? SubstituteNode(graph ? b : b.DeepClone(), bodies) : null;
-                    response = Dispatch(method, url, body, sub.ContainsKey("body"), headers, ctx);
+                    response = Dispatch(method!, url, body, sub.ContainsKey("body"), headers, ctx);
                 }
                 catch (ApiException e)
                 {
                     response = ApiResponse.Error(e.Status, e.Errors);
                 }
 
-                bodies[refId] = response.Json;
-                var result = new JsonObject
-                {
-                    // A subrequest's answer is built for it: it goes in the result as it is (references read it there).
-                    ["body"] = response.Json is { Parent: null } answer ? answer : response.Json?.DeepClone(),
-                    ["httpHeaders"] = Headers(response),
-                    ["httpStatusCode"] = response.Status,
-                    ["referenceId"] = refId,
-                };
-                results.Add(result);
-                LastSubrequests.Add(new EmulatorSubrequest(method, url, response.Status, headers.GetValueOrDefault("Sforce-Auto-Assign")));
+                bodies[refId!] = response.Json;
+                // The answer is written as the resource gave it (references read it there too); only Location of its headers.
+                results.Add(new NodeResult(refId, response.Status, response.Json, response.Header("Location")));
+                LastSubrequests.Add(new EmulatorSubrequest(method!, url, response.Status, headers.GetValueOrDefault("Sforce-Auto-Assign")));
                 var failed = response.Status >= 400 || (response.Json is JsonArray items && items.Any(i => i is JsonObject o && o["success"] is JsonValue s && !Json.Bool(s, true)));
                 if (failed && allOrNone)
                 {
@@ -511,20 +604,14 @@ internal sealed partial class CompositeApi
 
         if (failedIndex >= 0)
         {
-            for (var i = 0; i < subrequests.Count; i++)
+            for (var i = 0; i < nodes.Length; i++)
             {
                 if (i == failedIndex)
                 {
                     continue;
                 }
 
-                var halted = new JsonObject
-                {
-                    ["body"] = new JsonArray { new JsonObject { ["errorCode"] = "PROCESSING_HALTED", ["message"] = HaltedMessage } },
-                    ["httpHeaders"] = new JsonObject(),
-                    ["httpStatusCode"] = 400,
-                    ["referenceId"] = Json.Str(subrequests[i]!["referenceId"]),
-                };
+                var halted = new NodeResult(nodes[i].RefId, 400, new JsonArray { new JsonObject { ["errorCode"] = "PROCESSING_HALTED", ["message"] = HaltedMessage } }, null);
                 if (i < results.Count)
                 {
                     results[i] = halted;
@@ -536,24 +623,7 @@ internal sealed partial class CompositeApi
             }
         }
 
-        var array = new JsonArray();
-        foreach (var r in results)
-        {
-            array.Add(r);
-        }
-
-        return array;
-    }
-
-    private static JsonObject Headers(ApiResponse response)
-    {
-        var o = new JsonObject();
-        if (response.Headers.TryGetValue("Location", out var location))
-        {
-            o["Location"] = location;
-        }
-
-        return o;
+        return results;
     }
 
     private ApiResponse Dispatch(string method, string url, JsonNode? body, bool hasBody, Dictionary<string, string> headers, CallContext parent)
@@ -561,8 +631,12 @@ internal sealed partial class CompositeApi
         var question = url.IndexOf('?', StringComparison.Ordinal);
         var path = question < 0 ? url : url[..question];
         var query = question < 0 ? string.Empty : url[(question + 1)..];
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Length < 3 || segments[0] != "services" || segments[1] != "data" || RestApi.ParseVersion(segments[2]) is not { } version)
+        // The path's segments, read in place: only those after the version become strings (a graph has hundreds of nodes).
+        var span = path.AsSpan();
+        Span<Range> segments = stackalloc Range[MaxPathSegments];
+        var count = span.Split(segments, '/', StringSplitOptions.RemoveEmptyEntries);
+        if (count == MaxPathSegments || count < 3 || !span[segments[0]].SequenceEqual("services") || !span[segments[1]].SequenceEqual("data")
+            || RestApi.ParseVersion(span[segments[2]]) is not { } version)
         {
             throw ApiException.NotFound();
         }
@@ -584,19 +658,23 @@ internal sealed partial class CompositeApi
             AutoAssign = SalesforceEmulator.AutoAssign(headers),
             BatchSize = SalesforceEmulator.BatchSize(headers),
         };
-        if (segments.Length > 3 && segments[3] == "composite" && (segments.Length == 4 || segments[4] is "graph" or "batch"))
+        if (count > 3 && span[segments[3]].SequenceEqual("composite") && (count == 4 || span[segments[4]] is "graph" or "batch"))
         {
             throw new ApiException(400, "INVALID_INPUT", "A composite request cannot contain composite or graph subrequests.");
         }
 
-        var rest = new string[segments.Length - 3];
+        var rest = new string[count - 3];
         for (var i = 0; i < rest.Length; i++)
         {
-            rest[i] = Uri.UnescapeDataString(segments[i + 3]);
+            var segment = span[segments[i + 3]];
+            rest[i] = segment.SequenceEqual("sobjects") ? "sobjects" : Uri.UnescapeDataString(segment);
         }
 
         return _api.Handle(request, rest, ctx);
     }
+
+    /// <summary>More path segments than any resource has: such a URL names none.</summary>
+    private const int MaxPathSegments = 32;
 
     /// <summary>Composite subrequest URLs often carry raw SOQL (spaces, quotes): percent-encode what a client would have.</summary>
     private static string EncodeQuery(string query)

@@ -85,13 +85,13 @@ internal sealed class EmulatorHttpHandler : HttpMessageHandler
         var message = new HttpResponseMessage((HttpStatusCode)response.Status) { RequestMessage = request };
         var bytes = response.BodyBytes();
         var content = new ByteArrayContent(bytes);
-        if (bytes.Length > 0 || response.Json is not null)
+        if (bytes.Length > 0 || response.HasJsonBody)
         {
             content.Headers.ContentType = MediaTypeHeaderValue.Parse(response.ContentType ?? "application/json;charset=UTF-8");
         }
 
         message.Content = content;
-        foreach (var (name, value) in response.Headers)
+        foreach (var (name, value) in response.HeadersToSend())
         {
             message.Headers.TryAddWithoutValidation(name, value);
         }

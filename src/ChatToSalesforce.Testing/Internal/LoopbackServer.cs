@@ -107,8 +107,8 @@ internal sealed class LoopbackServer : IAsyncDisposable
                         ? _dashboard.Handle(request)
                         : await _emulator.ProcessAsync(request, _stop.Token).ConfigureAwait(false);
                     var bytes = request.Method == "HEAD" ? [] : response.BodyBytes();
-                    var responseHeaders = new Dictionary<string, string>(response.Headers, StringComparer.OrdinalIgnoreCase);
-                    if (bytes.Length > 0 || response.Json is not null)
+                    var responseHeaders = response.HeadersToSend();
+                    if (bytes.Length > 0 || response.HasJsonBody)
                     {
                         responseHeaders["Content-Type"] = response.ContentType ?? "application/json;charset=UTF-8";
                     }

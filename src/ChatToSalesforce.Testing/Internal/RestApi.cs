@@ -66,6 +66,10 @@ internal sealed partial class RestApi
         return version;
     }
 
+    /// <summary>Parses a version segment read from a URL without making a string of it (each node of a graph names one).</summary>
+    public static string? ParseVersion(ReadOnlySpan<char> segment) =>
+        ParsedVersions.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(segment, out var known) ? known : ParseVersion(segment.ToString());
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> ParsedVersions = new(StringComparer.Ordinal);
 
     private static string? ParseVersionCore(string segment)
@@ -402,9 +406,10 @@ internal sealed partial class RestApi
             return SaveErrors(outcome.Errors);
         }
 
-        var response = new ApiResponse(201, SaveResult(outcome.Record!.Id));
-        response.Headers["Location"] = $"/services/data/v{ctx.Version}/sobjects/{def.Name}/{outcome.Record.Id}";
-        return response;
+        return new ApiResponse(201, SaveResult(outcome.Record!.Id))
+        {
+            Location = $"/services/data/v{ctx.Version}/sobjects/{def.Name}/{outcome.Record.Id}",
+        };
     }
 
     private FieldDef ExternalIdField(ObjectDef def, string name)
@@ -483,8 +488,10 @@ internal sealed partial class RestApi
                 return (SaveErrors(created.Errors), created);
             }
 
-            var response = new ApiResponse(201, SaveResult(created.Record!.Id, modern ? true : null));
-            response.Headers["Location"] = $"/services/data/v{ctx.Version}/sobjects/{def.Name}/{created.Record.Id}";
+            var response = new ApiResponse(201, SaveResult(created.Record!.Id, modern ? true : null))
+            {
+                Location = $"/services/data/v{ctx.Version}/sobjects/{def.Name}/{created.Record.Id}",
+            };
             return (response, created);
         }
 
