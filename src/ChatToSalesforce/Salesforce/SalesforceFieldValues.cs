@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using ChatToSalesforce.Salesforce.Internal;
 
 namespace ChatToSalesforce.Salesforce;
 
@@ -57,7 +58,7 @@ public sealed class SalesforceFieldValues : IReadOnlyCollection<KeyValuePair<str
         get
         {
             ArgumentNullException.ThrowIfNull(field);
-            return _values.TryGetValue(field, out var value) ? value : null;
+            return _values.TryGetValue(field, out var value) ? Exposed(value) : null;
         }
 
         set => Set(field, value);
@@ -105,7 +106,9 @@ public sealed class SalesforceFieldValues : IReadOnlyCollection<KeyValuePair<str
     public bool TryGetValue(string field, out object? value)
     {
         ArgumentNullException.ThrowIfNull(field);
-        return _values.TryGetValue(field, out value);
+        var found = _values.TryGetValue(field, out value);
+        value = Exposed(value);
+        return found;
     }
 
     /// <summary>Gets a field's value as text: text as it is, booleans as <c>true</c>/<c>false</c>, numbers, dates and
@@ -182,7 +185,59 @@ public sealed class SalesforceFieldValues : IReadOnlyCollection<KeyValuePair<str
     }
 
     /// <inheritdoc />
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _values.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        foreach (var (field, value) in _values)
+        {
+            yield return new(field, Exposed(value));
+        }
+    }
+
+    /// <summary>The values as they are held (long text possibly as <see cref="Utf8FieldText"/>), for the wire.</summary>
+    internal OrderedDictionary<string, object?> Held => _values;
+
+    /// <summary>
+    /// Holds the text values of at least <paramref name="minLength"/> characters of <paramref name="all"/> as UTF-8, in one
+    /// block for all of them; readers still see text. Used for a chunk's plans while its writes are in flight (see
+    /// <see cref="Utf8FieldText"/>). A value that is not valid UTF-16 stays as it is.
+    /// </summary>
+    internal static void CompactLongText(IEnumerable<SalesforceFieldValues> all, int minLength)
+    {
+        var list = all as IReadOnlyCollection<SalesforceFieldValues> ?? all.ToList();
+        long total = 0;
+        foreach (var values in list)
+        {
+            foreach (var (_, value) in values._values)
+            {
+                if (value is string s && s.Length >= minLength)
+                {
+                    total += System.Text.Encoding.UTF8.GetByteCount(s);
+                }
+            }
+        }
+
+        if (total == 0 || total > Array.MaxLength)
+        {
+            return;
+        }
+
+        var block = GC.AllocateUninitializedArray<byte>((int)total);
+        var used = 0;
+        foreach (var values in list)
+        {
+            for (var i = 0; i < values._values.Count; i++)
+            {
+                if (values._values.GetAt(i).Value is string s && s.Length >= minLength
+                    && System.Text.Unicode.Utf8.FromUtf16(s, block.AsSpan(used), out _, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
+                {
+                    values._values.SetAt(i, new Utf8FieldText(block, used, written));
+                    used += written;
+                }
+            }
+        }
+    }
+
+    private static object? Exposed(object? value) => value is Utf8FieldText text ? text.Decode() : value;
 
     /// <inheritdoc />
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

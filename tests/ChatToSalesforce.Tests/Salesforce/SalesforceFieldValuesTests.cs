@@ -138,6 +138,55 @@ public class SalesforceFieldValuesTests
     }
 
     [Fact]
+    public void LongText_HeldAsUtf8_ReadsAsTheSameText_AndGoesOnTheWireByteForByte()
+    {
+        // A transcript with what JSON escapes (quotes, backslash, line breaks, '<', '+'), accents and an emoji (a surrogate pair).
+        var transcript = string.Concat(Enumerable.Repeat("Visitor: \"Ça coûte 5€ + <tax>?\"\\ ok 👍\n", 60));
+        SalesforceFieldValues Make() => new() { ["Subject"] = "Chat with Ada", ["Description"] = transcript, ["Priority"] = 3 };
+        var held = Make();
+        var copy = held.Clone();
+
+        SalesforceFieldValues.CompactLongText([held], minLength: 1024);
+
+        held.Held["Description"].Should().BeOfType<Utf8FieldText>("the long value is held as UTF-8");
+        held.Held["Subject"].Should().Be("Chat with Ada", "short values stay as they are");
+        held["Description"].Should().Be(transcript);
+        held.GetString("Description").Should().Be(transcript);
+        held.TryGetValue("Description", out var read).Should().BeTrue();
+        read.Should().Be(transcript);
+        held.Should().Contain(new KeyValuePair<string, object?>("Description", transcript));
+        held.Clone()["Description"].Should().Be(transcript);
+        copy.Held["Description"].Should().BeOfType<string>("a copy made before is not changed");
+        Wire(held).Should().Be(Wire(Make()));
+    }
+
+    [Fact]
+    public void LongText_ThatIsNotValidUtf16_StaysAString()
+    {
+        var broken = new string('a', 2000) + '\uD800' + "tail";
+        var values = new SalesforceFieldValues { ["Description"] = broken, ["Comments"] = new string('b', 2000) };
+
+        SalesforceFieldValues.CompactLongText([values], minLength: 1024);
+
+        values.Held["Description"].Should().BeSameAs(broken);
+        values.Held["Comments"].Should().BeOfType<Utf8FieldText>();
+        values["Comments"].Should().Be(new string('b', 2000));
+    }
+
+    private static string Wire(SalesforceFieldValues values)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            FieldValuesWire.WriteProperties(w, values);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [Fact]
     public void Wire_ReadsARecordWithoutAttributes_RelationshipsUnderTheirPath()
     {
         using var document = System.Text.Json.JsonDocument.Parse("""

@@ -164,6 +164,10 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         using var activity = items.Count > 1 ? ActivitySource.StartActivity("ChatToSalesforce.ExportBatch") : null;
         activity?.SetTag("chat_to_salesforce.batch_size", items.Count);
         var readCalls = await DecideChunkAsync(items, tenant, options, cancellationToken).ConfigureAwait(false);
+        // The chunk's transcripts are held as UTF-8 in one block until its writes are answered (see Utf8FieldText).
+        SalesforceFieldValues.CompactLongText(
+            items.Where(i => i.Plan is not null).SelectMany(i => i.Plan!.Activity is { } activity ? [i.Plan.Person.Fields, activity.Fields] : new[] { i.Plan.Person.Fields }),
+            LongTextLength);
         var engine = new WriteEngine(tenant.Client, tenant.Cache, tenant.OrgKey, options, _timeProvider, _logger);
         var owned = JoinNewPersons(items, tenant, options);
         try
@@ -284,6 +288,9 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
     }
 
     /// <summary>Prechecks, then runs the deciding stages of every conversation of the chunk on one reader; returns the read calls.</summary>
+    /// <summary>Text values at least this long are held as UTF-8 while a chunk's writes are in flight (transcripts, not names).</summary>
+    private const int LongTextLength = 1024;
+
     private async Task<int> DecideChunkAsync(List<ExportItem> items, TenantContext tenant, SalesforceChatExportOptions options, CancellationToken cancellationToken)
     {
         var candidates = new List<ExportItem>(items.Count);

@@ -17,6 +17,9 @@ internal static class FieldValuesWire
             case string s:
                 w.WriteStringValue(s);
                 break;
+            case Utf8FieldText text:
+                w.WriteStringValue(text.Utf8);
+                break;
             case bool b:
                 w.WriteBooleanValue(b);
                 break;
@@ -47,7 +50,7 @@ internal static class FieldValuesWire
     /// <summary>Writes the values as the properties of the current JSON object, leaving out <paramref name="skip"/>.</summary>
     public static void WriteProperties(Utf8JsonWriter w, SalesforceFieldValues values, IReadOnlyDictionary<string, string>? skip = null)
     {
-        foreach (var (name, value) in values)
+        foreach (var (name, value) in values.Held)
         {
             if (skip is not null && skip.ContainsKey(name))
             {
