@@ -102,4 +102,56 @@ public sealed class GraphLimitTests
         reply.ErrorCode.Should().Be("JSON_PARSER_ERROR");
         org.Emulator.UnexpectedErrors.Should().Be(0);
     }
+
+    [Fact]
+    public async Task A_graph_node_read_from_the_request_gives_the_same_answer_as_a_composite_subrequest()
+    {
+        // The graph's nodes are read from the parsed request without JSON nodes of their own: a null body, a number as
+        // reference id, headers, and the substitution of a reference behave as when read through JSON nodes.
+        // Regression: a node refused in a later graph (its reference id) answered 400 after the earlier graphs were saved.
+        using var org = new Org();
+        var account = org.Emulator.Insert("Account", new { Name = "Root" });
+        var payload = JsonNode.Parse($$$"""
+            {"graphs":[
+              {"graphId":"ok","compositeRequest":[
+                {"method":"POST","url":"/services/data/v62.0/sobjects/Contact","referenceId":"c1","body":{"LastName":"One","AccountId":"{{{account}}}"},"httpHeaders":{"Sforce-Auto-Assign":"FALSE"}},
+                {"method":"PATCH","url":"/services/data/v62.0/sobjects/Contact/@{c1.id}","referenceId":"c2","body":{"FirstName":"Uno"}}]},
+              {"graphId":"nullbody","compositeRequest":[{"method":"POST","url":"/services/data/v62.0/sobjects/Contact","referenceId":"c1","body":null}]},
+              {"graphId":"badref","compositeRequest":[{"method":"POST","url":"/services/data/v62.0/sobjects/Contact","referenceId":12,"body":{"LastName":"Two"}}]}
+            ]}
+            """)!.AsObject();
+
+        var reply = await org.Post("/services/data/v62.0/composite/graph", payload);
+
+        reply.Status.Should().Be(400, "a reference id that is not text is refused");
+        reply.Message.Should().Contain("Invalid reference id: 12");
+        org.Emulator.Records("Contact").Should().BeEmpty("every graph is checked before any runs");
+
+        payload["graphs"]!.AsArray().RemoveAt(2);
+        reply = await org.Post("/services/data/v62.0/composite/graph", payload);
+        reply.Status.Should().Be(200);
+        var graphs = reply.Json!["graphs"]!.AsArray();
+        ((bool)graphs[0]!["isSuccessful"]!).Should().BeTrue();
+        graphs[0]!["graphResponse"]!["compositeResponse"]![0]!["httpHeaders"]!["Location"]!.GetValue<string>().Should().StartWith("/services/data/v62.0/sobjects/Contact/003");
+        graphs[0]!["graphResponse"]!["compositeResponse"]![1]!["httpStatusCode"]!.GetValue<int>().Should().Be(204);
+        ((bool)graphs[1]!["isSuccessful"]!).Should().BeFalse("a null body is a body the save refuses");
+        var contact = org.Emulator.Records("Contact").Single();
+        ((string)contact["FirstName"]!).Should().Be("Uno");
+        org.Emulator.UnexpectedErrors.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_graph_node_with_a_property_twice_is_a_parser_error()
+    {
+        // Regression: a property named twice in a graph node threw a raw ArgumentException out of the emulator.
+        using var org = new Org();
+        var body = """{"graphs":[{"graphId":"g","compositeRequest":[{"method":"POST","method":"POST","url":"/services/data/v62.0/sobjects/Contact","referenceId":"c","body":{"LastName":"x"}}]}]}""";
+
+        var reply = await org.Post("/services/data/v62.0/composite/graph", body);
+
+        reply.Status.Should().Be(400);
+        reply.ErrorCode.Should().Be("JSON_PARSER_ERROR");
+        reply.Message.Should().Contain("Duplicate field");
+        org.Emulator.UnexpectedErrors.Should().Be(0);
+    }
 }

@@ -129,6 +129,9 @@ internal sealed class ApiRequest : IDisposable
 
     private JsonDocument? _document;
 
+    /// <summary>The body as parsed ahead of the lock (<see cref="PrepareJson"/>), while the request lasts.</summary>
+    public JsonElement? ParsedRoot => _document?.RootElement;
+
     /// <summary>
     /// Returns the pooled index of a body parsed by <see cref="PrepareJson"/>. Called once the answer is written: the
     /// nodes read from the body are not used after that (saved values are copies).
@@ -143,7 +146,8 @@ internal sealed class ApiRequest : IDisposable
     /// <summary>How deep objects and arrays may nest in a JSON body (System.Text.Json's default, made explicit).</summary>
     public const int MaxJsonDepth = 64;
 
-    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = MaxJsonDepth };
+    /// <summary>A property named twice in one object is refused (a parser error), not read one way or the other.</summary>
+    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = MaxJsonDepth, AllowDuplicateProperties = false };
 
     /// <summary>
     /// Parses a JSON body with a bounded depth: deeper input answers JSON_PARSER_ERROR (400) instead of being walked
@@ -162,7 +166,10 @@ internal sealed class ApiRequest : IDisposable
                 throw ApiException.ParserError($"The JSON in {what} nests objects or arrays more than {MaxJsonDepth} levels deep.");
             }
 
-            throw ApiException.ParserError($"Unexpected character in {what} at [line:{(e.LineNumber ?? 0) + 1}, column:{(e.BytePositionInLine ?? 0) + 1}]");
+            var where = $"[line:{(e.LineNumber ?? 0) + 1}, column:{(e.BytePositionInLine ?? 0) + 1}]";
+            throw ApiException.ParserError(e.Message.Contains("uplicate", StringComparison.Ordinal)
+                ? $"Duplicate field in {what} at {where}: each field may appear once in an object."
+                : $"Unexpected character in {what} at {where}");
         }
     }
 

@@ -242,12 +242,48 @@ internal sealed partial class CompositeApi
         w.WriteEndArray();
     }
 
-    /// <summary>A subrequest's object, reference id, method and URL, read from the request once.</summary>
-    internal readonly record struct NodeHead(JsonObject Sub, string? RefId, string? Method, string Url)
+    /// <summary>A subrequest's reference id, method, URL, body and own headers, read from the request once.</summary>
+    internal readonly record struct NodeHead(string? RefId, string? Method, string Url, bool HasBody, JsonNode? Body, JsonObject? Headers)
     {
         public static NodeHead Read(JsonNode? node) => node is JsonObject sub
-            ? new NodeHead(sub, Json.Str(sub["referenceId"]), Json.Str(sub["method"]), Json.Str(sub["url"]) ?? string.Empty)
+            ? new NodeHead(Json.Str(sub["referenceId"]), Json.Str(sub["method"]), Json.Str(sub["url"]) ?? string.Empty, sub.ContainsKey("body"), sub["body"], sub["httpHeaders"] as JsonObject)
             : throw ApiException.ParserError("Each compositeRequest item must be an object.");
+
+        /// <summary>
+        /// Reads a node from the request as parsed, without making a JSON node of the node itself (a graph has hundreds):
+        /// the same values as <see cref="Read(JsonNode?)"/>; the body becomes a JSON node of its own.
+        /// </summary>
+        public static NodeHead Read(JsonElement node)
+        {
+            if (node.ValueKind != JsonValueKind.Object)
+            {
+                throw ApiException.ParserError("Each compositeRequest item must be an object.");
+            }
+
+            var hasBody = node.TryGetProperty("body", out var body);
+            return new NodeHead(
+                Str(node, "referenceId"),
+                Str(node, "method"),
+                Str(node, "url") ?? string.Empty,
+                hasBody,
+                hasBody ? NodeOf(body) : null,
+                node.TryGetProperty("httpHeaders", out var headers) && headers.ValueKind == JsonValueKind.Object ? JsonObject.Create(headers) : null);
+        }
+
+        private static string? Str(JsonElement node, string name) => !node.TryGetProperty(name, out var value) ? null : value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Null => null,
+            _ => NodeOf(value)!.ToJsonString(),
+        };
+
+        private static JsonNode? NodeOf(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.Object => JsonObject.Create(value),
+            JsonValueKind.Array => JsonArray.Create(value),
+            JsonValueKind.Null => null,
+            _ => JsonValue.Create(value),
+        };
     }
 
     /// <summary>A graph of a graph request, read and checked.</summary>
@@ -301,7 +337,7 @@ internal sealed partial class CompositeApi
             throw new ApiException(400, "INVALID_INPUT", "The number of nodes exceeds the maximum of 500.");
         }
 
-        return CheckGraphShapes(graphs);
+        return CheckGraphShapes(graphs, request.ParsedRoot is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("graphs", out var parsed) && parsed.ValueKind == JsonValueKind.Array ? parsed : null);
     }
 
     /// <summary>Composite graph limits (REST API Developer Guide, "Composite Graph Limits").</summary>
@@ -313,8 +349,9 @@ internal sealed partial class CompositeApi
     /// Checks every graph before running any: ids present and unique, each graph at most 15 deep (chains of
     /// @{reference} between nodes) and at most 15 different nodes (API version, method, object) in the payload.
     /// </summary>
-    private static List<CheckedGraph> CheckGraphShapes(JsonArray graphs)
+    private static List<CheckedGraph> CheckGraphShapes(JsonArray graphs, JsonElement? elements)
     {
+        var g = 0;
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var kinds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var checkedGraphs = new List<CheckedGraph>(graphs.Count);
@@ -327,11 +364,16 @@ internal sealed partial class CompositeApi
             }
 
             var requests = graph?["compositeRequest"] as JsonArray ?? throw new ApiException(400, "INVALID_INPUT", "compositeRequest is required");
+            // The nodes as parsed, when the request was parsed ahead (the same array the JSON nodes stand for).
+            var parsed = elements is { } all && all.GetArrayLength() > g && all[g].ValueKind == JsonValueKind.Object
+                && all[g].TryGetProperty("compositeRequest", out var array) && array.ValueKind == JsonValueKind.Array && array.GetArrayLength() == requests.Count
+                ? array : (JsonElement?)null;
+            g++;
             var nodes = new NodeHead[requests.Count];
             var depths = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < nodes.Length; i++)
             {
-                var node = nodes[i] = NodeHead.Read(requests[i]);
+                var node = nodes[i] = parsed is { } p ? NodeHead.Read(p[i]) : NodeHead.Read(requests[i]);
                 AddKind(kinds, node.Url, node.Method);
 
                 var depth = 1;
@@ -340,7 +382,7 @@ internal sealed partial class CompositeApi
                     Deepen(node.Url, depths, ref depth);
                 }
 
-                if (node.Sub["body"] is { } body)
+                if (node.Body is { } body)
                 {
                     DeepenByBody(body, depths, ref depth);
                 }
@@ -356,6 +398,7 @@ internal sealed partial class CompositeApi
                 }
             }
 
+            CheckNodes(nodes, graph: true);
             checkedGraphs.Add(new CheckedGraph(id, nodes));
         }
 
@@ -504,11 +547,12 @@ internal sealed partial class CompositeApi
         return false;
     }
 
-    private List<NodeResult> Run(NodeHead[] nodes, bool allOrNone, ApiRequest parent, CallContext ctx, bool graph)
+    /// <summary>Checks subrequests before any runs: reference ids, methods, resources and headers.</summary>
+    private static void CheckNodes(NodeHead[] nodes, bool graph)
     {
         var referenceIds = new HashSet<string>(StringComparer.Ordinal);
         var heavy = 0;
-        foreach (var (sub, refId, method, url) in nodes)
+        foreach (var (refId, method, url, _, _, ownHeaders) in nodes)
         {
             if (string.IsNullOrEmpty(refId) || !ReferenceIdPattern().IsMatch(refId) || !referenceIds.Add(refId))
             {
@@ -530,7 +574,7 @@ internal sealed partial class CompositeApi
                 throw new ApiException(400, "INVALID_INPUT", $"Composite graph nodes may only use sObject resources: {url}");
             }
 
-            if (sub["httpHeaders"] is JsonObject headers && headers.Any(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Accept", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
+            if (ownHeaders is { } headers && headers.Any(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Accept", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
             {
                 throw new ApiException(400, "INVALID_INPUT", "Subrequests may not set the Accept, Authorization or Content-Type headers.");
             }
@@ -539,6 +583,15 @@ internal sealed partial class CompositeApi
         if (!graph && heavy > 5)
         {
             throw new ApiException(400, "INVALID_INPUT", "Composite request can contain at most 5 query or sObject Collections subrequests.");
+        }
+    }
+
+    private List<NodeResult> Run(NodeHead[] nodes, bool allOrNone, ApiRequest parent, CallContext ctx, bool graph)
+    {
+        if (!graph)
+        {
+            // A graph's nodes were checked with the rest of the request, before any graph ran.
+            CheckNodes(nodes, graph: false);
         }
 
         var results = new List<NodeResult>(nodes.Length);
@@ -550,11 +603,11 @@ internal sealed partial class CompositeApi
         var failedIndex = -1;
         try
         {
-            foreach (var (sub, refId, method, nodeUrl) in nodes)
+            foreach (var (refId, method, nodeUrl, hasBody, nodeBody, ownHeaders) in nodes)
             {
                 // The request's headers, read-only, unless the node adds its own.
                 var headers = parent.Headers;
-                if (sub["httpHeaders"] is JsonObject subHeaders)
+                if (ownHeaders is { } subHeaders)
                 {
                     if (lastOwnHeaders is null || !JsonNode.DeepEquals(subHeaders, lastOwnHeaders))
                     {
@@ -577,8 +630,8 @@ internal sealed partial class CompositeApi
                     url = url.Contains("@{", StringComparison.Ordinal) ? Substitute(url, bodies, urlEncode: true) : url;
                     // A graph node's body is read only by the sObject save it goes to, and nothing reads the request
                     // after it: its references are resolved in place. A composite subrequest may go anywhere: a copy.
-                    var body = sub["body"] is { } b ? SubstituteNode(graph ? b : b.DeepClone(), bodies) : null;
-                    response = Dispatch(method!, url, body, sub.ContainsKey("body"), headers, ctx);
+                    var body = nodeBody is { } b ? SubstituteNode(graph ? b : b.DeepClone(), bodies) : null;
+                    response = Dispatch(method!, url, body, hasBody, headers, ctx);
                 }
                 catch (ApiException e)
                 {

@@ -204,31 +204,41 @@ public sealed class SalesforceFieldValues : IReadOnlyCollection<KeyValuePair<str
     internal static void CompactLongText(IEnumerable<SalesforceFieldValues> all, int minLength)
     {
         var list = all as IReadOnlyCollection<SalesforceFieldValues> ?? all.ToList();
-        long total = 0;
+        long left = 0;
         foreach (var values in list)
         {
             foreach (var (_, value) in values._values)
             {
                 if (value is string s && s.Length >= minLength)
                 {
-                    total += System.Text.Encoding.UTF8.GetByteCount(s);
+                    left += s.Length;
                 }
             }
         }
 
-        if (total == 0 || total > Array.MaxLength)
-        {
-            return;
-        }
-
-        var block = GC.AllocateUninitializedArray<byte>((int)total);
+        // Sized by characters (transcripts are mostly ASCII: one byte each), not by a second pass counting bytes; a
+        // value that does not fit what is left starts a block that holds it and the rest at their largest.
+        byte[] block = [];
         var used = 0;
         foreach (var values in list)
         {
             for (var i = 0; i < values._values.Count; i++)
             {
-                if (values._values.GetAt(i).Value is string s && s.Length >= minLength
-                    && System.Text.Unicode.Utf8.FromUtf16(s, block.AsSpan(used), out _, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
+                if (values._values.GetAt(i).Value is not string s || s.Length < minLength)
+                {
+                    continue;
+                }
+
+                var status = System.Text.Unicode.Utf8.FromUtf16(s, block.AsSpan(used), out _, out var written, replaceInvalidSequences: false);
+                if (status == System.Buffers.OperationStatus.DestinationTooSmall)
+                {
+                    block = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, Math.Max(left + (left / 8), (long)s.Length * 3)));
+                    used = 0;
+                    status = System.Text.Unicode.Utf8.FromUtf16(s, block, out _, out written, replaceInvalidSequences: false);
+                }
+
+                left -= s.Length;
+                if (status == System.Buffers.OperationStatus.Done)
                 {
                     values._values.SetAt(i, new Utf8FieldText(block, used, written));
                     used += written;

@@ -173,6 +173,21 @@ public class SalesforceFieldValuesTests
         values["Comments"].Should().Be(new string('b', 2000));
     }
 
+    [Fact]
+    public void LongText_WiderInUtf8ThanInCharacters_StillFits()
+    {
+        // '€' is one character and three bytes: the block sized by characters is too small, and a larger one is made.
+        SalesforceFieldValues[] Make() => [new() { ["Description"] = new string('€', 2000) }, new() { ["Description"] = "a" + new string('€', 3000) }];
+        var held = Make();
+
+        SalesforceFieldValues.CompactLongText(held, minLength: 1024);
+
+        held.Should().OnlyContain(v => v.Held["Description"] is Utf8FieldText);
+        held[0]["Description"].Should().Be(new string('€', 2000));
+        held[1]["Description"].Should().Be("a" + new string('€', 3000));
+        held.Select(Wire).Should().Equal(Make().Select(Wire));
+    }
+
     private static string Wire(SalesforceFieldValues values)
     {
         var buffer = new ArrayBufferWriter<byte>();
