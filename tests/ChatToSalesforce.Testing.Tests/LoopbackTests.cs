@@ -220,6 +220,37 @@ public sealed class LoopbackTests : IAsyncLifetime
         using var response = await _http.SendAsync(chunked);
         ((int)response.StatusCode).Should().Be(201);
     }
+
+    [Fact]
+    public async Task Large_bodies_in_turn_on_one_connection_keep_their_own_content()
+    {
+        // Large request and answer bodies pass through arrays of the shared pool: each request saves its own values and
+        // gets its own answer, also when the arrays are reused by the next request.
+        for (var round = 0; round < 3; round++)
+        {
+            var nodes = new JsonArray();
+            for (var i = 0; i < 60; i++)
+            {
+                nodes.Add(new JsonObject
+                {
+                    ["method"] = "POST",
+                    ["url"] = $"{_v}/sobjects/Contact",
+                    ["referenceId"] = $"c{i}",
+                    ["body"] = new JsonObject { ["LastName"] = $"Round{round}-{i}", ["Description"] = new string((char)('a' + round), 2000) },
+                });
+            }
+
+            var reply = await Send(HttpMethod.Post, $"{_v}/composite/graph", new JsonObject { ["graphs"] = new JsonArray { new JsonObject { ["graphId"] = "g", ["compositeRequest"] = nodes } } });
+
+            reply.Status.Should().Be(200);
+            var answers = reply.Json!["graphs"]![0]!["graphResponse"]!["compositeResponse"]!.AsArray();
+            answers.Select(a => (string)a!["referenceId"]!).Should().Equal(Enumerable.Range(0, 60).Select(i => $"c{i}"));
+            var saved = _emulator.Records("Contact").Where(c => ((string)c["LastName"]!).StartsWith($"Round{round}-", StringComparison.Ordinal)).ToList();
+            saved.Should().HaveCount(60);
+            saved.Should().OnlyContain(c => (string)c["Description"]! == new string((char)('a' + round), 2000));
+            answers.Select(a => (string)a!["body"]!["id"]!).Should().BeEquivalentTo(saved.Select(c => (string)c["Id"]!));
+        }
+    }
 }
 
 public sealed class ConcurrencyTests

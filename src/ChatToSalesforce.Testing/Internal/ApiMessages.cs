@@ -30,7 +30,11 @@ internal sealed class ApiRequest : IDisposable
 
     private Dictionary<string, string>? _headers;
 
-    public byte[] Body { get; init; } = [];
+    /// <summary>The body as received.</summary>
+    public ReadOnlyMemory<byte> Body { get; init; }
+
+    /// <summary>The shared-pool array <see cref="Body"/> lies in, when the server rented it; returned when the request is disposed.</summary>
+    public byte[]? PooledBody { get; init; }
 
     /// <summary>A pre-parsed JSON body (composite subrequests).</summary>
     public JsonNode? JsonBody { get; init; }
@@ -76,7 +80,7 @@ internal sealed class ApiRequest : IDisposable
             return prepared.Node ?? throw prepared.Error!;
         }
 
-        return ParseBody(Body, "the request body");
+        return ParseBody(Body.Span, "the request body");
     }
 
     private Prepared? _prepared;
@@ -94,7 +98,7 @@ internal sealed class ApiRequest : IDisposable
     /// </summary>
     public void PrepareJson()
     {
-        if (HasJsonBody || Body.Length == 0 || Body[0] is not ((byte)'{' or (byte)'['))
+        if (HasJsonBody || Body.Length == 0 || Body.Span[0] is not ((byte)'{' or (byte)'['))
         {
             return;
         }
@@ -104,13 +108,13 @@ internal sealed class ApiRequest : IDisposable
         {
             // Over the body as received, without the copy JsonNode.Parse makes (a graph request is hundreds of
             // kilobytes); the document's index is pooled and goes back when the request is disposed.
-            document = JsonDocument.Parse(Body.AsMemory(), BodyOptions);
+            document = JsonDocument.Parse(Body, BodyOptions);
         }
         catch (JsonException)
         {
             try
             {
-                _prepared = new Prepared(ParseBody(Body, "the request body"), null);
+                _prepared = new Prepared(ParseBody(Body.Span, "the request body"), null);
             }
             catch (ApiException e)
             {
@@ -141,7 +145,14 @@ internal sealed class ApiRequest : IDisposable
         _prepared = null;
         CheckedGraphs = null;
         Interlocked.Exchange(ref _document, null)?.Dispose();
+        if (Interlocked.Exchange(ref _returned, 1) == 0 && PooledBody is { } pooled)
+        {
+            // After the document over it: nothing reads the body once the answer is written (saved values are copies).
+            System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+        }
     }
+
+    private int _returned;
 
     /// <summary>How deep objects and arrays may nest in a JSON body (System.Text.Json's default, made explicit).</summary>
     public const int MaxJsonDepth = 64;
@@ -288,16 +299,32 @@ internal sealed class ApiResponse
     public static ApiResponse OAuthError(int status, string error, string description) =>
         new(status, new JsonObject { ["error"] = error, ["error_description"] = description });
 
-    public byte[] BodyBytes()
+    /// <summary>
+    /// Writes the body into an array of the shared pool (the loopback server's answers: a chunk's graph answer is hundreds
+    /// of kilobytes, a fresh large array each time); the caller returns the array. No array when there is no body.
+    /// </summary>
+    public (byte[]? Pooled, ReadOnlyMemory<byte> Body) RentBody()
     {
         if (Raw is not null || !HasJsonBody)
         {
-            return Raw ?? [];
+            return (null, Raw ?? ReadOnlyMemory<byte>.Empty);
         }
 
-        // Straight to UTF-8: the same bytes as ToJsonString() encoded, without the UTF-16 string in between. Written into
-        // this thread's reused buffer (a chunk's answer is hundreds of kilobytes: a fresh buffer grew through a dozen
-        // zeroed arrays), then copied once into an array of its exact size that the caller owns.
+        var pooled = Write(static length => System.Buffers.ArrayPool<byte>.Shared.Rent(length), out var written);
+        return (pooled, pooled.AsMemory(0, written));
+    }
+
+    /// <summary>The body, in an array of its exact size the caller owns.</summary>
+    public byte[] BodyBytes() =>
+        Raw is not null || !HasJsonBody ? Raw ?? [] : Write(static length => GC.AllocateUninitializedArray<byte>(length), out _);
+
+    /// <summary>
+    /// Writes the JSON body straight to UTF-8 (the same bytes as ToJsonString() encoded, without the UTF-16 string in
+    /// between) into this thread's reused buffer (a chunk's answer is hundreds of kilobytes: a fresh buffer grew through
+    /// a dozen zeroed arrays), then copies it once into an array from <paramref name="array"/>.
+    /// </summary>
+    private byte[] Write(Func<int, byte[]> array, out int written)
+    {
         var buffer = t_answerBuffer ??= new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
         var writer = t_answerWriter ??= new Utf8JsonWriter(buffer);
         try
@@ -312,7 +339,8 @@ internal sealed class ApiResponse
             }
 
             writer.Flush();
-            var bytes = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
+            written = buffer.WrittenCount;
+            var bytes = array(written);
             buffer.WrittenSpan.CopyTo(bytes);
             return bytes;
         }

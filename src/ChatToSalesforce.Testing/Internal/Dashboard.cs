@@ -465,7 +465,7 @@ internal sealed class Dashboard
     {
         try
         {
-            return JsonNode.Parse(request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = 8 }) as JsonObject
+            return JsonNode.Parse(request.Body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = 8 }) as JsonObject
                 ?? throw new DashboardException(400, "The body must be a JSON object.");
         }
         catch (JsonException)

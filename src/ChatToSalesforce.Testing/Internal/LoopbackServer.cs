@@ -82,7 +82,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
                             await stream.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), _stop.Token).ConfigureAwait(false);
                         }
 
-                        head.Body = await ReadBodyAsync(reader, head.Headers).ConfigureAwait(false);
+                        (head.PooledBody, head.Body) = await ReadBodyAsync(reader, head.Headers).ConfigureAwait(false);
                     }
                     catch (HttpProtocolException e)
                     {
@@ -100,20 +100,32 @@ internal sealed class LoopbackServer : IAsyncDisposable
                         Query = head.Query,
                         Headers = head.Headers,
                         Body = head.Body,
+                        PooledBody = head.PooledBody,
                         Host = head.HostName,
                         Served = true,
                     };
                     var response = Dashboard.Handles(request.Path)
                         ? _dashboard.Handle(request)
                         : await _emulator.ProcessAsync(request, _stop.Token).ConfigureAwait(false);
-                    var bytes = request.Method == "HEAD" ? [] : response.BodyBytes();
-                    var responseHeaders = response.HeadersToSend();
-                    if (bytes.Length > 0 || response.HasJsonBody)
+                    var (pooled, bytes) = request.Method == "HEAD" ? (null, ReadOnlyMemory<byte>.Empty) : response.RentBody();
+                    try
                     {
-                        responseHeaders["Content-Type"] = response.ContentType ?? "application/json;charset=UTF-8";
+                        var responseHeaders = response.HeadersToSend();
+                        if (bytes.Length > 0 || response.HasJsonBody)
+                        {
+                            responseHeaders["Content-Type"] = response.ContentType ?? "application/json;charset=UTF-8";
+                        }
+
+                        await WriteAsync(stream, response.Status, Reason(response.Status), responseHeaders, bytes, close).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        if (pooled is not null)
+                        {
+                            System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+                        }
                     }
 
-                    await WriteAsync(stream, response.Status, Reason(response.Status), responseHeaders, bytes, close).ConfigureAwait(false);
                     if (close)
                     {
                         return;
@@ -295,7 +307,8 @@ internal sealed class LoopbackServer : IAsyncDisposable
         return portOk ? name : null;
     }
 
-    private async Task<byte[]> ReadBodyAsync(BufferedReader reader, Dictionary<string, string> headers)
+    /// <summary>Reads the body: a large one into an array of the shared pool, which the request returns when it is disposed.</summary>
+    private async Task<(byte[]? Pooled, ReadOnlyMemory<byte> Body)> ReadBodyAsync(BufferedReader reader, Dictionary<string, string> headers)
     {
         var hasLength = headers.TryGetValue("Content-Length", out var lengthText);
         if (headers.TryGetValue("Transfer-Encoding", out var encoding))
@@ -310,12 +323,12 @@ internal sealed class LoopbackServer : IAsyncDisposable
                 throw new HttpProtocolException(501, "Only the chunked transfer coding is supported.");
             }
 
-            return await reader.ReadChunkedAsync(_stop.Token).ConfigureAwait(false);
+            return (null, await reader.ReadChunkedAsync(_stop.Token).ConfigureAwait(false));
         }
 
         if (!hasLength)
         {
-            return [];
+            return (null, ReadOnlyMemory<byte>.Empty);
         }
 
         if (lengthText!.Length is 0 or > 18 || !lengthText.All(char.IsAsciiDigit))
@@ -329,12 +342,30 @@ internal sealed class LoopbackServer : IAsyncDisposable
             throw new HttpProtocolException(413, "The request body is larger than 64 MB.");
         }
 
-        return length == 0 ? [] : await reader.ReadBytesAsync((int)length, _stop.Token).ConfigureAwait(false);
+        if (length < PooledBodyBytes)
+        {
+            return (null, length == 0 ? ReadOnlyMemory<byte>.Empty : await reader.ReadBytesAsync((int)length, _stop.Token).ConfigureAwait(false));
+        }
+
+        var pooled = System.Buffers.ArrayPool<byte>.Shared.Rent((int)length);
+        try
+        {
+            await reader.ReadIntoAsync(pooled.AsMemory(0, (int)length), _stop.Token).ConfigureAwait(false);
+            return (pooled, pooled.AsMemory(0, (int)length));
+        }
+        catch
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+            throw;
+        }
     }
 
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
-    private async Task WriteAsync(NetworkStream stream, int status, string reason, Dictionary<string, string> headers, byte[] body, bool close)
+    /// <summary>Bodies at least this long are read into arrays of the shared pool (a chunk's graph request is hundreds of kilobytes).</summary>
+    private const int PooledBodyBytes = 16 * 1024;
+
+    private async Task WriteAsync(NetworkStream stream, int status, string reason, Dictionary<string, string> headers, ReadOnlyMemory<byte> body, bool close)
     {
         var builder = new StringBuilder();
         builder.Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {status} {reason}\r\n");
@@ -463,18 +494,23 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
         public async Task<byte[]> ReadBytesAsync(int count, CancellationToken ct)
         {
-            // Uninitialized: every byte is written below (or the read fails), and zeroing a graph request's hundreds of
-            // kilobytes first was a measurable share of the emulator's processor time.
+            // Uninitialized: every byte is written below (or the read fails).
             var result = GC.AllocateUninitializedArray<byte>(count);
+            await ReadIntoAsync(result, ct).ConfigureAwait(false);
+            return result;
+        }
 
-            // What is already buffered first, then the rest straight from the connection into the body (a graph request
-            // is hundreds of kilobytes: through the 16 KB buffer, it was read and copied in 16 KB steps).
-            var copied = Math.Min(count, _end - _start);
-            Buffer.BlockCopy(_buffer, _start, result, 0, copied);
+        /// <summary>Fills <paramref name="destination"/>: what is already buffered first, then the rest straight from the connection.</summary>
+        public async Task ReadIntoAsync(Memory<byte> destination, CancellationToken ct)
+        {
+            // Straight into the body: a graph request is hundreds of kilobytes, and through the 16 KB buffer it was read
+            // and copied in 16 KB steps.
+            var copied = Math.Min(destination.Length, _end - _start);
+            _buffer.AsSpan(_start, copied).CopyTo(destination.Span);
             _start += copied;
-            while (copied < count)
+            while (copied < destination.Length)
             {
-                var read = await _stream.ReadAsync(result.AsMemory(copied), ct).ConfigureAwait(false);
+                var read = await _stream.ReadAsync(destination[copied..], ct).ConfigureAwait(false);
                 if (read == 0)
                 {
                     throw new IOException("Unexpected end of the request body.");
@@ -482,8 +518,6 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
                 copied += read;
             }
-
-            return result;
         }
 
         public async Task<byte[]> ReadChunkedAsync(CancellationToken ct)
@@ -537,7 +571,9 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
         public string? HostName { get; set; }
 
-        public byte[] Body { get; set; } = [];
+        public ReadOnlyMemory<byte> Body { get; set; }
+
+        public byte[]? PooledBody { get; set; }
     }
 }
 

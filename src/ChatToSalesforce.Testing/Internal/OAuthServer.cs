@@ -405,7 +405,7 @@ internal sealed partial class OAuthServer
         Add(request.Query);
         if (request.Body.Length > 0)
         {
-            Add(Encoding.UTF8.GetString(request.Body));
+            Add(Encoding.UTF8.GetString(request.Body.Span));
         }
 
         return form;

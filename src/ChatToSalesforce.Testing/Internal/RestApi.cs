@@ -386,7 +386,7 @@ internal sealed partial class RestApi
         var contentType = request.Header("Content-Type") ?? string.Empty;
         if (contentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
         {
-            (body, blob) = Multipart.Read(request.Body, contentType, def);
+            (body, blob) = Multipart.Read(request.Body.Span, contentType, def);
         }
         else
         {
@@ -723,7 +723,7 @@ internal sealed partial class RestApi
 /// <summary>multipart/form-data bodies for blob inserts: an entity_content JSON part and a binary part.</summary>
 internal static class Multipart
 {
-    public static (JsonObject Entity, byte[]? Blob) Read(byte[] body, string contentType, ObjectDef def)
+    public static (JsonObject Entity, byte[]? Blob) Read(ReadOnlySpan<byte> body, string contentType, ObjectDef def)
     {
         var boundaryIndex = contentType.IndexOf("boundary=", StringComparison.OrdinalIgnoreCase);
         if (boundaryIndex < 0)
