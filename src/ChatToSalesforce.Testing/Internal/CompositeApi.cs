@@ -245,6 +245,9 @@ internal sealed partial class CompositeApi
     /// <summary>A subrequest's reference id, method, URL, body and own headers, read from the request once.</summary>
     internal readonly record struct NodeHead(string? RefId, string? Method, string Url, bool HasBody, JsonNode? Body, JsonObject? Headers)
     {
+        /// <summary>Whether the body may hold <c>@{reference}</c>s to substitute (unknown until the graph is checked).</summary>
+        public bool BodyMayReference { get; init; } = true;
+
         public static NodeHead Read(JsonNode? node) => node is JsonObject sub
             ? new NodeHead(Json.Str(sub["referenceId"]), Json.Str(sub["method"]), Json.Str(sub["url"]) ?? string.Empty, sub.ContainsKey("body"), sub["body"], sub["httpHeaders"] as JsonObject)
             : throw ApiException.ParserError("Each compositeRequest item must be an object.");
@@ -382,9 +385,9 @@ internal sealed partial class CompositeApi
                     Deepen(node.Url, depths, ref depth);
                 }
 
-                if (node.Body is { } body)
+                if (node.Body is { } body && !DeepenByBody(body, depths, ref depth))
                 {
-                    DeepenByBody(body, depths, ref depth);
+                    node = nodes[i] = node with { BodyMayReference = false };
                 }
 
                 if (depth > MaxGraphDepth)
@@ -477,9 +480,13 @@ internal sealed partial class CompositeApi
         }
     }
 
-    /// <summary>Looks for <c>@{reference}</c>s in the names and string values of a node's body (its depth is bounded when it is parsed).</summary>
-    private static void DeepenByBody(JsonNode node, Dictionary<string, int> depths, ref int depth)
+    /// <summary>
+    /// Looks for <c>@{reference}</c>s in the names and string values of a node's body (its depth is bounded when it is
+    /// parsed); returns whether a value holds one (a body without any is saved as it is, without looking again).
+    /// </summary>
+    private static bool DeepenByBody(JsonNode node, Dictionary<string, int> depths, ref int depth)
     {
+        var found = false;
         switch (node)
         {
             case JsonObject o:
@@ -493,7 +500,7 @@ internal sealed partial class CompositeApi
 
                     if (value is not null)
                     {
-                        DeepenByBody(value, depths, ref depth);
+                        found |= DeepenByBody(value, depths, ref depth);
                     }
                 }
 
@@ -503,15 +510,18 @@ internal sealed partial class CompositeApi
                 {
                     if (item is not null)
                     {
-                        DeepenByBody(item, depths, ref depth);
+                        found |= DeepenByBody(item, depths, ref depth);
                     }
                 }
 
                 break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.String && MayHoldReference(v) && v.TryGetValue<string>(out var text) && text.Contains("@{", StringComparison.Ordinal):
                 Deepen(text, depths, ref depth);
+                found = true;
                 break;
         }
+
+        return found;
     }
 
     /// <summary>
@@ -603,8 +613,9 @@ internal sealed partial class CompositeApi
         var failedIndex = -1;
         try
         {
-            foreach (var (refId, method, nodeUrl, hasBody, nodeBody, ownHeaders) in nodes)
+            foreach (var node in nodes)
             {
+                var (refId, method, nodeUrl, hasBody, nodeBody, ownHeaders) = node;
                 // The request's headers, read-only, unless the node adds its own.
                 var headers = parent.Headers;
                 if (ownHeaders is { } subHeaders)
@@ -630,7 +641,9 @@ internal sealed partial class CompositeApi
                     url = url.Contains("@{", StringComparison.Ordinal) ? Substitute(url, bodies, urlEncode: true) : url;
                     // A graph node's body is read only by the sObject save it goes to, and nothing reads the request
                     // after it: its references are resolved in place. A composite subrequest may go anywhere: a copy.
-                    var body = nodeBody is { } b ? SubstituteNode(graph ? b : b.DeepClone(), bodies) : null;
+                    var body = nodeBody is not { } b ? null
+                        : graph && !node.BodyMayReference ? b
+                        : SubstituteNode(graph ? b : b.DeepClone(), bodies);
                     response = Dispatch(method!, url, body, hasBody, headers, ctx);
                 }
                 catch (ApiException e)

@@ -287,10 +287,10 @@ internal sealed partial class ConversationExporter : IConversationExporter, IExp
         plan.Person = new ResolvedRecord { Action = RecordAction.Keep, ObjectType = plan.Person.ObjectType, Id = personId };
     }
 
-    /// <summary>Prechecks, then runs the deciding stages of every conversation of the chunk on one reader; returns the read calls.</summary>
     /// <summary>Text values at least this long are held as UTF-8 while a chunk's writes are in flight (transcripts, not names).</summary>
     private const int LongTextLength = 1024;
 
+    /// <summary>Prechecks, then runs the deciding stages of every conversation of the chunk on one reader; returns the read calls.</summary>
     private async Task<int> DecideChunkAsync(List<ExportItem> items, TenantContext tenant, SalesforceChatExportOptions options, CancellationToken cancellationToken)
     {
         var candidates = new List<ExportItem>(items.Count);
