@@ -198,7 +198,7 @@ public sealed class SalesforceFieldValues : IReadOnlyCollection<KeyValuePair<str
 
     /// <summary>
     /// Holds the text values of at least <paramref name="minLength"/> characters of <paramref name="all"/> as UTF-8, in one
-    /// block for all of them; readers still see text. Used for a chunk's plans while its writes are in flight (see
+    /// block for all of them (another one when a value does not fit); readers still see text. Used for a chunk's plans while its writes are in flight (see
     /// <see cref="Utf8FieldText"/>). A value that is not valid UTF-16 stays as it is.
     /// </summary>
     internal static void CompactLongText(IEnumerable<SalesforceFieldValues> all, int minLength)

@@ -10,7 +10,8 @@ namespace ChatToSalesforce.Salesforce.Internal;
 /// <remarks>
 /// Why: a chunk's two hundred transcripts (about 4.6 KB each as strings) live from the moment they are formatted until
 /// the write's answer is read, across a round trip to Salesforce, so the garbage collector copied each of them into its
-/// older generations (and paused the process to do so). In one block of the large-object heap they are never copied.
+/// older generations (and paused the process to do so). In one block they are one object with nothing to trace, and a
+/// chunk's block (hundreds of kilobytes) is in the large-object heap, where it is never copied.
 /// </remarks>
 internal sealed class Utf8FieldText(byte[] block, int offset, int length)
 {
