@@ -70,7 +70,7 @@ public sealed class RobustnessTests
         var sub = reply.Json!["compositeResponse"]![0]!;
         ((int)sub["httpStatusCode"]!).Should().Be(400);
         ((string)sub["body"]![0]!["errorCode"]!).Should().Be("MALFORMED_QUERY");
-        ((string)sub["body"]![0]!["message"]!).Should().Be("SOQL statements cannot be longer than 100000 characters");
+        ((string)sub["body"]![0]!["message"]!).Should().Be("SOQL statements can not be longer than 100000 characters.");
     }
 
     [Fact]

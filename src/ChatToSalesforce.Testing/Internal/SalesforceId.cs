@@ -5,6 +5,7 @@ internal static class SalesforceId
 {
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private const string ChecksumAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+    private static readonly System.Buffers.SearchValues<char> IdCharacters = System.Buffers.SearchValues.Create(Base62);
 
     /// <summary>Builds an 18-character id from a 3-character key prefix and a sequence number.</summary>
     public static string Create(string keyPrefix, long sequence)
@@ -42,24 +43,24 @@ internal static class SalesforceId
         return string.Concat(id15, new string(suffix));
     }
 
-    /// <summary>Normalizes a 15- or 18-character id to 18 characters; returns null if the text is not a well-formed id.</summary>
+    /// <summary>Whether the text has an id's shape: 15 or 18 ASCII letters and digits (its checksum is not checked).</summary>
+    public static bool HasIdShape(string text) => text.Length is 15 or 18 && !text.AsSpan().ContainsAnyExcept(IdCharacters);
+
+    /// <summary>
+    /// Normalizes a 15- or 18-character id to 18 characters; returns null if the text is not a well-formed id. An
+    /// 18-character id must carry its own checksum exactly: the checksum makes ids unique without case, but Salesforce
+    /// does not restore an id's case from it, so a re-cased id (even only its last three characters) names no record
+    /// (salesforce.stackexchange.com questions 130158 and 50163).
+    /// </summary>
     public static string? Normalize(string? text)
     {
-        if (text is null || (text.Length != 15 && text.Length != 18))
+        if (text is null || !HasIdShape(text))
         {
             return null;
         }
 
-        foreach (var c in text)
-        {
-            if (!char.IsAsciiLetterOrDigit(c))
-            {
-                return null;
-            }
-        }
-
         var full = To18(text[..15]);
-        if (text.Length == 18 && !string.Equals(full, text, StringComparison.OrdinalIgnoreCase))
+        if (text.Length == 18 && !string.Equals(full, text, StringComparison.Ordinal))
         {
             return null;
         }

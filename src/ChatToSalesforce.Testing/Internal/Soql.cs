@@ -358,6 +358,14 @@ internal sealed partial class SoqlEngine
     /// <summary>Salesforce's documented limit on a SOQL statement's length (SOQL and SOSL limits: 100,000 characters).</summary>
     public const int MaxQueryLength = 100_000;
 
+    /// <summary>
+    /// Salesforce's documented limit on each string of a WHERE clause (SOQL and SOSL Limits: "4,000 characters for each
+    /// string within a WHERE clause"; SOQL reference, WHERE: "Strings in WHERE clauses can't exceed 4,000 characters").
+    /// Neither page names the error; the emulator answers MALFORMED_QUERY, the code the limits page gives for too many
+    /// junction ids and Salesforce answers for an over-long statement.
+    /// </summary>
+    public const int MaxWhereStringLength = 4_000;
+
     /// <summary>How deep parentheses and NOT may nest in a WHERE clause; deeper input is rejected before it can exhaust the stack.</summary>
     public const int MaxNestingDepth = 100;
 
@@ -365,7 +373,9 @@ internal sealed partial class SoqlEngine
     {
         if (soql.Length > MaxQueryLength)
         {
-            throw new ApiException(400, "MALFORMED_QUERY", $"SOQL statements cannot be longer than {MaxQueryLength} characters");
+            // Salesforce's own wording, "can not" included (MALFORMED_QUERY captured in RoseSilverSoftware/IlluminatedCloud
+            // issue 466 for the former 20,000 limit and django-salesforce issue 164 for 100,000).
+            throw new ApiException(400, "MALFORMED_QUERY", $"SOQL statements can not be longer than {MaxQueryLength} characters.");
         }
 
         var tokens = Lex(soql);
@@ -936,6 +946,8 @@ internal sealed partial class SoqlEngine
                 throw new ApiException(400, "INVALID_FIELD", $"\n{soql}\n{new string(' ', path.Position)}^\nERROR at Row:1:Column:{path.Position + 1}\ninvalid operator on {path.Field.Type} field: {path.Text}");
             }
 
+            CheckWhereStringLength(soql, v);
+
             return new LikeExpr(path, v.LikeRegex, v.LikeSuffix);
         }
 
@@ -947,6 +959,7 @@ internal sealed partial class SoqlEngine
         switch (t.Kind)
         {
             case TokenKind.String:
+                CheckWhereStringLength(soql, t);
                 return new Literal(LiteralKind.String, t.Value!);
             case TokenKind.Number:
                 if (!decimal.TryParse(t.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
@@ -979,6 +992,14 @@ internal sealed partial class SoqlEngine
                     : Unexpected(soql, t);
             default:
                 throw Unexpected(soql, t);
+        }
+    }
+
+    private static void CheckWhereStringLength(string soql, Token t)
+    {
+        if (t.Value!.Length > MaxWhereStringLength)
+        {
+            throw Malformed(soql, t.Position, $"Strings in WHERE clauses can't exceed {MaxWhereStringLength} characters.");
         }
     }
 
@@ -1018,6 +1039,17 @@ internal sealed partial class SoqlEngine
             var typeName = field.Type is "id" or "reference" ? "reference" : field.Type;
             throw new ApiException(400, "INVALID_QUERY_FILTER_OPERATOR",
                 $"\n{soql}\n{new string(' ', path.Position)}^\nERROR at Row:1:Column:{path.Position + 1}\nvalue of filter criterion for field '{path.Text}' must be of type {typeName} and should {(quoted ? string.Empty : "not ")}be enclosed in quotes");
+        }
+
+        // A value that cannot be an id (not 15 or 18 letters and digits) is refused on an id or lookup field rather than
+        // matching nothing: INVALID_QUERY_FILTER_OPERATOR "...ERROR at Row:1:Column:70\ninvalid ID field: 53" with the
+        // caret at the field, as in a captured sf CLI (jsforce) failure; restforce issue 557, jsforce issue 684. A
+        // well-formed id that names no record (or a re-cased one) still matches nothing. The empty string is left alone:
+        // what Salesforce does with it is not recorded.
+        if (field.IsReference && literal.Text.Length > 0 && !SalesforceId.HasIdShape(literal.Text))
+        {
+            throw new ApiException(400, "INVALID_QUERY_FILTER_OPERATOR",
+                $"\n{soql}\n{new string(' ', path.Position)}^\nERROR at Row:1:Column:{path.Position + 1}\ninvalid ID field: {literal.Text}");
         }
     }
 
@@ -1499,9 +1531,12 @@ internal sealed partial class SoqlEngine
                 var s = Json.Str(value)!;
                 if (field is not null && field.IsReference)
                 {
+                    // Two well-formed ids compare in 18-character form (where no two ids differ only in case); a literal
+                    // that is not a well-formed id (an 18-character id re-cased) compares as typed, so it matches nothing.
                     var left = SalesforceId.Normalize(s) ?? s;
-                    var right = SalesforceId.Normalize(literal.Text) ?? literal.Text;
-                    return string.Compare(left, right, StringComparison.OrdinalIgnoreCase);
+                    return SalesforceId.Normalize(literal.Text) is { } right
+                        ? string.Compare(left, right, StringComparison.OrdinalIgnoreCase)
+                        : string.Compare(left, literal.Text, StringComparison.Ordinal);
                 }
 
                 return string.Compare(s, literal.Text, StringComparison.OrdinalIgnoreCase);
