@@ -3,6 +3,7 @@ using ChatToSalesforce.Salesforce;
 using ChatToSalesforce.Salesforce.Internal;
 using ChatToSalesforce.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using static ChatToSalesforce.Tests.Export.PipelineHost;
 
 namespace ChatToSalesforce.Tests.Export;
@@ -45,6 +46,43 @@ public sealed class ExportRegressionTests : IDisposable
         result.Status.Should().Be(ExportStatus.Failed);
         client!.WriteCalls.Should().Be(1, "nothing changed after the email look-up found nothing: sending the same create again cannot succeed");
         result.Error!.Message.Should().Contain("none was found by email", "the engine decided this failure after its email look-up");
+    }
+
+    [Fact]
+    public async Task Duplicates_detected_without_ids_link_to_the_unconverted_lead_not_a_newer_converted_one()
+    {
+        // Regression: the email look-up after DUPLICATES_DETECTED took its first record, here a converted Lead (modified
+        // last), so the transcript went to a Lead no one works any more instead of the live one.
+        var orgClock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+        using var org = new SalesforceEmulator(new SalesforceEmulatorOptions { TimeProvider = orgClock });
+        org.AddDuplicateRule("Lead", DuplicateRuleAction.Block, "Email");
+        var live = org.Insert("Lead", new { LastName = "Twin", Company = "Acme", Email = "twin@example.com" });
+        orgClock.Advance(TimeSpan.FromMinutes(1));
+        org.Insert("Lead", new { LastName = "Twin", Company = "Acme", Email = "twin@example.com", IsConverted = true });
+        using var host = EmulatorExport.Create(org, NoEmailMatchingLeads, decorate: inner => new StrippingDuplicateIds(inner));
+
+        var result = (await host.Exporter.ExportManyAsync([Conversation("dup-2", "twin@example.com", lastName: "Twin")]).ToListAsync()).Single();
+
+        using var scope = new FluentAssertions.Execution.AssertionScope();
+        result.Status.Should().Be(ExportStatus.Exported, result.Error?.Message);
+        result.Person.Should().Be(new SalesforceRecordRef("Lead", live, RecordChange.Unchanged), "a converted Lead is never the person");
+        org.Records("Task").Should().ContainSingle().Which.Text("WhoId").Should().Be(live);
+    }
+
+    [Fact]
+    public async Task Duplicates_detected_without_ids_and_only_a_converted_lead_fail_with_the_engines_reason()
+    {
+        // Regression: the email look-up after DUPLICATES_DETECTED took a converted Lead as the person.
+        _org.AddDuplicateRule("Lead", DuplicateRuleAction.Block, "Email");
+        _org.Insert("Lead", new { LastName = "Twin", Company = "Acme", Email = "twin@example.com", IsConverted = true });
+        var exporter = Host(NoEmailMatchingLeads, decorate: inner => new StrippingDuplicateIds(inner)).Exporter;
+
+        var result = (await exporter.ExportManyAsync([Conversation("dup-3", "twin@example.com", lastName: "Twin")]).ToListAsync()).Single();
+
+        using var scope = new FluentAssertions.Execution.AssertionScope();
+        result.Status.Should().Be(ExportStatus.Failed);
+        result.Error!.Message.Should().Contain("none was found by email", "a converted Lead is never the person");
+        _org.Records("Task").Should().BeEmpty();
     }
 
     [Fact]
@@ -107,6 +145,13 @@ public sealed class ExportRegressionTests : IDisposable
 
         public ValueTask<ChatToSalesforce.Identity.IdentityMatch> MatchAsync(ChatToSalesforce.Identity.IdentityMatchContext context, CancellationToken cancellationToken) =>
             ValueTask.FromResult(ChatToSalesforce.Identity.IdentityMatch.Found("Contact", ContactId!));
+    }
+
+    /// <summary>Lead mode matching visitors by phone only (the conversations have none): the org's duplicate rule on email decides.</summary>
+    private static void NoEmailMatchingLeads(SalesforceChatExportOptions options)
+    {
+        options.Mode = ExportMode.LeadAndTask;
+        options.Identity.Rules = [new ChatToSalesforce.Identity.IdentificationRule { Kind = ChatToSalesforce.Identity.IdentificationRuleKind.Phone }];
     }
 
     /// <summary>Answers DUPLICATES_DETECTED as an org whose duplicate rule reports no matched record ids.</summary>

@@ -221,6 +221,23 @@ public class DefaultIdentityMatcherTests
         _reader.Queries.Single().Should().Be(@"SELECT Id, LastName FROM Contact WHERE Email = 'o\'brien@x.com' AND Student_Type__c = '\' OR Name != \'' LIMIT 5");
     }
 
+    [Theory]
+    [InlineData("SELECT Id FROM Contact WHERE Email = {!visitor.email}", "SELECT Id FROM Contact WHERE Email = 'ada@example.com' LIMIT 50")]
+    [InlineData("SELECT Id FROM Contact WHERE Email = {!visitor.email} ORDER BY CreatedDate OFFSET 10", "SELECT Id FROM Contact WHERE Email = 'ada@example.com' ORDER BY CreatedDate LIMIT 50 OFFSET 10")]
+    [InlineData("SELECT Id FROM Contact WHERE Email = {!visitor.email} LIMIT 5000", "SELECT Id FROM Contact WHERE Email = 'ada@example.com' LIMIT 50")]
+    [InlineData("SELECT Id FROM Contact WHERE Email = {!visitor.email} limit  7", "SELECT Id FROM Contact WHERE Email = 'ada@example.com' limit  7")]
+    [InlineData("SELECT Id, (SELECT Id FROM Cases LIMIT 500) FROM Contact WHERE Email = {!visitor.email}", "SELECT Id, (SELECT Id FROM Cases LIMIT 500) FROM Contact WHERE Email = 'ada@example.com' LIMIT 50")]
+    public async Task MatchAsync_SoqlRule_ReadsAtMostTheCandidateLimit(string template, string expected)
+    {
+        // Regression: a Soql rule ran as written, without a LIMIT, so a broad rule read every row it matched, page after
+        // page; its own LIMIT, however large, was kept too. A LIMIT no larger than the other rules' is now added or lowered.
+        var options = TestData.Options(o => o.Identity.Rules = [new IdentificationRule { Kind = IdentificationRuleKind.Soql, Soql = template }]);
+
+        await MatchAsync(TestData.Conversation(), options);
+
+        _reader.Queries.Should().ContainSingle().Which.Should().Be(expected);
+    }
+
     [Fact]
     public async Task MatchAsync_SoqlRuleWithAChildSubquery_RunsOnTheOuterObject()
     {

@@ -86,6 +86,32 @@ public sealed class SoqlTemplateEmulatorTests
         emulator.Records("Contact").Should().HaveCount(contactsBefore);
     }
 
+    [Fact]
+    public async Task Export_SoqlRuleMatchingThousandsOfRecords_ReadsOnePageOnly()
+    {
+        // Regression: the rule ran without a LIMIT, so 2,500 matching Contacts (two pages of 2,000) were all read, the
+        // first page twice and the second through queryMore, although the first row decides.
+        await using var emulator = new SalesforceEmulator();
+        for (var i = 0; i < 2_500; i++)
+        {
+            emulator.Insert("Contact", new Dictionary<string, object?> { ["LastName"] = "Lovelace", ["Email"] = $"member{i}@example.com" });
+        }
+
+        await using var provider = Services(emulator, o => o.Identity.Rules =
+        [
+            new IdentificationRule { Kind = IdentificationRuleKind.Soql, Soql = "SELECT Id FROM Contact WHERE LastName = {!visitor.lastName}" },
+        ]);
+        var contactsBefore = emulator.Records("Contact").Count;
+
+        var result = await provider.GetRequiredService<IConversationExporter>().ExportAsync(TestData.Conversation(email: "nobody@example.com"));
+
+        using var scope = new FluentAssertions.Execution.AssertionScope();
+        result.Status.Should().Be(ExportStatus.Exported);
+        emulator.Records("Contact").Should().HaveCount(contactsBefore, "a Contact the rule found is the person");
+        emulator.RequestLog.Select(r => r.Path).Should().NotContain(p => p.Contains("/query/", StringComparison.Ordinal), "no next page is read");
+        emulator.ApiCallsUsed.Should().Be(2, "one read round and one write");
+    }
+
     // One Contact holds the value; the others hold what a wildcard or a broken-out literal would reach.
     private static string Seed(SalesforceEmulator emulator, string value)
     {

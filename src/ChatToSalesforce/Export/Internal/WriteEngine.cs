@@ -1,4 +1,5 @@
 using System.Net;
+using ChatToSalesforce.Identity.Internal;
 using ChatToSalesforce.Ownership;
 using ChatToSalesforce.Ownership.Internal;
 using ChatToSalesforce.Records;
@@ -242,9 +243,10 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
 
     private async Task FindDuplicatesAsync(List<ExportItem> items, CancellationToken cancellationToken)
     {
-        // Duplicate rules matched without naming the record: look the persons up by email, all in one read.
+        // Duplicate rules matched without naming the record: look the persons up by email, all in one read, with the fields
+        // identity matching reads (a Lead's IsConverted among them).
         var reader = new ChunkReader(client, cache, org, options.MetadataCacheDuration);
-        var lookups = items.Select(i => reader.LookupAsync(new SalesforceLookup { ObjectType = i.Plan!.Person.ObjectType, Field = "Email", Value = i.Plan.VisitorEmail! }, cancellationToken).AsTask()).ToArray();
+        var lookups = items.Select(i => reader.LookupAsync(new SalesforceLookup { ObjectType = i.Plan!.Person.ObjectType, Field = "Email", Value = i.Plan.VisitorEmail!, Fields = PersonFields.ToRead(options, i.Plan.Person.ObjectType).ToArray() }, cancellationToken).AsTask()).ToArray();
         try
         {
             await reader.RunAsync(lookups, cancellationToken).ConfigureAwait(false);
@@ -257,7 +259,9 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
         Interlocked.Add(ref _apiCalls, reader.ApiCalls);
         for (var i = 0; i < items.Count; i++)
         {
-            var found = lookups[i].IsCompletedSuccessfully && lookups[i].Result.Count > 0 ? lookups[i].Result[0].GetString("Id") : null;
+            // A converted Lead is never the person: the transcript would go to a record no one works any more.
+            var objectType = items[i].Plan!.Person.ObjectType;
+            var found = lookups[i].IsCompletedSuccessfully ? lookups[i].Result.FirstOrDefault(r => !PersonFields.IsConvertedLead(objectType, r))?.GetString("Id") : null;
             if (found is not null)
             {
                 UseExistingPerson(items[i].Plan!, found);

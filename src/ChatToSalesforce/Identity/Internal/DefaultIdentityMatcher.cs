@@ -1,3 +1,4 @@
+using ChatToSalesforce.Actions.Internal;
 using ChatToSalesforce.Conversations.Internal;
 using ChatToSalesforce.Mapping.Internal;
 using ChatToSalesforce.Salesforce;
@@ -141,10 +142,11 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
                 var tail = digits[^Math.Min(7, digits.Length)..];
                 return $"{select} WHERE {field} LIKE '%{string.Join('%', tail.ToCharArray())}'{order}";
             case IdentificationRuleKind.Soql:
-                // The template's own FROM object (a parent-child subquery's FROM does not count).
+                // The template's own FROM object (a parent-child subquery's FROM does not count). Its first row wins: it reads
+                // no more candidates than the other rules, so a broad rule costs one page, not every page of its result.
                 var template = SoqlTemplate.Cached(rule.Soql!);
-                return template is not null && string.Equals(template.ObjectType, objectType, StringComparison.OrdinalIgnoreCase)
-                    ? template.Bind(conversation)
+                return template is not null && string.Equals(template.ObjectType, objectType, StringComparison.OrdinalIgnoreCase) && template.Bind(conversation) is { } soql
+                    ? SoqlLimit.AtMost(soql, CandidateLimit)
                     : null;
             default:
                 return null;
@@ -161,7 +163,7 @@ internal sealed class DefaultIdentityMatcher : IIdentityMatcher
             return IdentityMatch.Found("Contact", personContact) with { IsReadOnly = true, Rule = rule + ", Person Account" };
         }
 
-        if (string.Equals(objectType, "Lead", StringComparison.OrdinalIgnoreCase) && record.GetBoolean("IsConverted") == true)
+        if (PersonFields.IsConvertedLead(objectType, record))
         {
             if (record.GetString("ConvertedContactId") is { } contactId)
             {

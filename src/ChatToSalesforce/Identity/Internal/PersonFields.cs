@@ -1,4 +1,5 @@
 using ChatToSalesforce.Mapping.Internal;
+using ChatToSalesforce.Salesforce;
 
 namespace ChatToSalesforce.Identity.Internal;
 
@@ -46,6 +47,13 @@ internal static class PersonFields
 
         return fields;
     }
+
+    /// <summary>
+    /// Whether a person record read with <see cref="ToRead"/> is a converted Lead: never updated, and never itself the
+    /// person a conversation is written to (identity matching follows it to its Contact).
+    /// </summary>
+    public static bool IsConvertedLead(string objectType, SalesforceFieldValues record) =>
+        string.Equals(objectType, "Lead", StringComparison.OrdinalIgnoreCase) && record.GetBoolean("IsConverted") == true;
 
     /// <summary>Adds a name unless the list has it (ignoring case). The lists are a handful of names: no set is needed.</summary>
     internal static void AddDistinct(List<string> names, string name)
