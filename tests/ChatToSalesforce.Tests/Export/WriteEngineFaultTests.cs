@@ -139,6 +139,85 @@ public sealed class WriteEngineFaultTests : IDisposable
         _org.Records("Task").Should().ContainSingle().Which.Id().Should().Be(again.Activity.Id);
     }
 
+    public static TheoryData<string> SecondGraphRequestFaults => new()
+    {
+        "503 before processing",
+        "503 after commit",
+        "500 after commit",
+        "connection lost after commit",
+    };
+
+    [Theory]
+    [MemberData(nameof(SecondGraphRequestFaults))]
+    public async Task A_failed_later_graph_request_of_a_chunk_leaves_the_units_an_earlier_request_committed_exported(string fault)
+    {
+        // 12 conversations of 48 inline files each: 50 writes a unit, so one chunk takes two graph requests (500 nodes a
+        // request), 10 units and 2. The first request is applied and answered; the second fails as a whole.
+        var conversations = Enumerable.Range(0, 12).Select(i => BatchExportTests.WithAttachments(
+            Conversation($"split-{i:D2}", $"split{i:D2}@example.com"),
+            Enumerable.Range(0, 48).Select(f => new ChatAttachment { FileName = $"f{f}.txt", ContentType = "text/plain", Content = new byte[] { 1, 2, (byte)f } }).ToArray())).ToArray();
+        var committed = new Dictionary<string, string>(StringComparer.Ordinal);
+        var exporter = Exporter(handler: inner => new SecondGraphFaultHandler(inner, fault == "connection lost after commit", () =>
+        {
+            // What the first request committed (its answer arrived), before the second is sent.
+            foreach (var contact in _org.Records("Contact"))
+            {
+                committed[contact.Text("Email")!] = contact.Id();
+            }
+
+            if (fault.StartsWith("50", StringComparison.Ordinal))
+            {
+                _org.Faults.Add(new FaultRule
+                {
+                    Method = "POST", PathContains = "/composite/graph", AfterCommit = fault.EndsWith("after commit", StringComparison.Ordinal),
+                    StatusCode = fault.StartsWith("503", StringComparison.Ordinal) ? 503 : 500, ErrorCode = fault.StartsWith("503", StringComparison.Ordinal) ? "SERVER_UNAVAILABLE" : "UNKNOWN_EXCEPTION",
+                });
+            }
+        }));
+
+        var results = await exporter.ExportManyAsync(conversations).ToListAsync();
+
+        committed.Should().HaveCount(10, "the first graph request carries 10 units of 50 nodes");
+        _org.Faults.Pending.Should().Be(0);
+        foreach (var result in results.Where(r => committed.ContainsKey(Email(r))))
+        {
+            result.Status.Should().Be(ExportStatus.Exported, "Salesforce committed conversation {0} in the first request ({1})", result.ConversationId, result.Error?.Message);
+            result.Person!.Id.Should().Be(committed[Email(result)]);
+            result.Person.Change.Should().Be(RecordChange.Created);
+            _org.Find("Task", result.Activity!.Id)!.Text("WhoId").Should().Be(result.Person.Id);
+            result.Files.Should().HaveCount(48);
+        }
+
+        var second = results.Where(r => !committed.ContainsKey(Email(r))).ToList();
+        second.Should().HaveCount(2);
+        if (fault == "503 before processing")
+        {
+            // Salesforce answered before processing the second request: its units (provably absent) are sent again.
+            second.Should().OnlyContain(r => r.Status == ExportStatus.Exported);
+            _org.WriteRequests().Should().Be(3);
+        }
+        else
+        {
+            // The second request's outcome is unknown (it was committed): its units are not resent, they fail as retry-later.
+            second.Should().OnlyContain(r => r.Status == ExportStatus.Failed && r.FailureKind == ExportFailureKind.RetryLater);
+            second.Select(r => r.Error).Should().AllSatisfy(e => e.Should().BeOfType<SalesforceApiException>().Which.IsTransient.Should().BeTrue());
+            _org.WriteRequests().Should().Be(2, "a write whose outcome is unknown is never resent blindly");
+        }
+
+        _org.Records("Contact").Should().HaveCount(12, "one person a conversation");
+        _org.Records("Task").Should().HaveCount(12, "one activity a conversation");
+        _org.Records("ContentVersion").Should().HaveCount(12 * 48);
+
+        // The next export finds what every request wrote, the lost one's too.
+        var again = await Exporter().ExportManyAsync(conversations).ToListAsync();
+        again.Should().OnlyContain(r => r.Status == ExportStatus.Exported && r.Person!.Change == RecordChange.Unchanged && r.Activity!.Change == RecordChange.Updated);
+        _org.Records("Contact").Should().HaveCount(12);
+        _org.Records("Task").Should().HaveCount(12);
+        _org.Records("ContentVersion").Should().HaveCount(12 * 48);
+
+        string Email(ConversationExportResult r) => conversations.Single(c => c.Id == r.ConversationId).Visitor!.Email!;
+    }
+
     [Fact]
     public async Task Concurrent_exports_of_one_new_visitor_that_all_read_before_any_writes_create_one_contact()
     {
@@ -244,6 +323,29 @@ public sealed class WriteEngineFaultTests : IDisposable
                 ? new SalesforceOperationResult(op.Name, false, null, false, [new SalesforceError(errorCode, "unable to obtain exclusive access to this record", [])])
                 : new SalesforceOperationResult(op.Name, false, null, false, [new SalesforceError("PROCESSING_HALTED", "Processing halted.", [])], Halted: true)).ToList())).ToList();
             return Task.FromResult(new SalesforceWriteBatchResult(results, 1));
+        }
+    }
+
+    /// <summary>Runs <c>afterFirst</c> once the first composite graph request is answered; drops the connection of the second after the org applied it, if asked.</summary>
+    private sealed class SecondGraphFaultHandler(HttpMessageHandler inner, bool loseSecond, Action afterFirst) : DelegatingHandler(inner)
+    {
+        private int _graphs;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var graph = request.RequestUri!.AbsolutePath.EndsWith("/composite/graph", StringComparison.Ordinal) ? Interlocked.Increment(ref _graphs) : 0;
+            var response = await base.SendAsync(request, cancellationToken);
+            if (graph == 1)
+            {
+                afterFirst();
+            }
+            else if (graph == 2 && loseSecond)
+            {
+                response.Dispose();
+                throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+            }
+
+            return response;
         }
     }
 

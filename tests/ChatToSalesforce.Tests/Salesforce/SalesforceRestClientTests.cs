@@ -220,6 +220,63 @@ public sealed class SalesforceRestClientTests
     }
 
     [Fact]
+    public async Task WriteAsync_LaterGraphRequestFails_KeepsTheEarlierRequestsResultsAndMarksTheUnsentOnesNotProcessed()
+    {
+        // Three units of 300 nodes: one graph request each (500 nodes a request). The first is answered, the second 503.
+        var h = TransportHarness.Create();
+        var graphRequests = 0;
+        h.Api = (request, _) => Task.FromResult(++graphRequests == 1
+            ? StubHttpHandler.Json(200, AppliedGraphs(JsonNode.Parse(request.Body!)!))
+            : StubHttpHandler.Json(503, """[{"message":"Server Unavailable","errorCode":"SERVER_UNAVAILABLE"}]"""));
+        var units = Enumerable.Range(0, 3).Select(u =>
+        {
+            var unit = new SalesforceWriteUnit { Key = $"u{u}" };
+            for (var n = 0; n < 300; n++)
+            {
+                unit.Operations.Add(new SalesforceWriteOperation { Name = $"c{n}", Kind = SalesforceWriteKind.Create, ObjectType = "Contact", Fields = new SalesforceFieldValues { ["LastName"] = $"L{n}" } });
+            }
+
+            return unit;
+        }).ToList();
+
+        var act = () => h.Client.WriteAsync(units);
+
+        var ex = (await act.Should().ThrowAsync<IncompleteWriteException>()).Which;
+        graphRequests.Should().Be(2, "the request after the failed one is not sent");
+        ex.ApiCalls.Should().Be(1);
+        ex.InnerException.Should().BeOfType<SalesforceApiException>().Which.ErrorCode.Should().Be("SERVER_UNAVAILABLE");
+        ex.Written.Should().HaveCount(3);
+        ex.Written[0]!.Success.Should().BeTrue();
+        ex.Written[0]!.Operations.Should().OnlyContain(o => o.Id != null && o.Created);
+        ex.Written[1].Should().BeNull("the outcome of the failed request is what its exception says");
+        ex.Written[2]!.NotProcessed.Should().BeTrue("a request not sent applied nothing");
+
+        // One request, no doubt about the others: its failure is thrown as it is.
+        graphRequests = 1;
+        var single = () => h.Client.WriteAsync(units.Take(1).ToList());
+        (await single.Should().ThrowAsync<SalesforceApiException>()).Which.ErrorCode.Should().Be("SERVER_UNAVAILABLE");
+
+        static string AppliedGraphs(JsonNode request) => new JsonObject
+        {
+            ["graphs"] = new JsonArray(request["graphs"]!.AsArray().Select(g => (JsonNode)new JsonObject
+            {
+                ["graphId"] = g!["graphId"]!.GetValue<string>(),
+                ["isSuccessful"] = true,
+                ["graphResponse"] = new JsonObject
+                {
+                    ["compositeResponse"] = new JsonArray(g["compositeRequest"]!.AsArray().Select((n, i) => (JsonNode)new JsonObject
+                    {
+                        ["body"] = new JsonObject { ["id"] = $"003xx{i:D10}", ["success"] = true, ["errors"] = new JsonArray() },
+                        ["httpHeaders"] = new JsonObject(),
+                        ["httpStatusCode"] = 201,
+                        ["referenceId"] = n!["referenceId"]!.GetValue<string>(),
+                    }).ToArray()),
+                },
+            }).ToArray()),
+        }.ToJsonString();
+    }
+
+    [Fact]
     public async Task DescribeAsync_InvalidName_ThrowsArgumentException()
     {
         var h = TransportHarness.Create();

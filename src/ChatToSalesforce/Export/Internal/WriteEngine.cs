@@ -22,7 +22,8 @@ namespace ChatToSalesforce.Export.Internal;
 /// back with another unit of its graph) is resent at once.</para>
 /// <para>A request whose outcome is unknown (the connection was lost or timed out after sending) is never resent: its
 /// conversations fail with a transient error, and the next export of each looks before it creates (the person by its
-/// identity, the activity by <see cref="ActivityMarker"/>), so nothing is written twice.</para>
+/// identity, the activity by <see cref="ActivityMarker"/>), so nothing is written twice. When the units took several
+/// requests, only those of the request that failed are in doubt; the others keep the results Salesforce answered.</para>
 /// </remarks>
 internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataCache cache, string org, SalesforceChatExportOptions options, TimeProvider timeProvider, ILogger logger)
 {
@@ -57,44 +58,41 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
                 break;
             }
 
-            SalesforceWriteBatchResult batch;
+            IReadOnlyList<SalesforceWriteResult?> results;
+            Exception? failure = null;
             try
             {
-                batch = await client.WriteAsync(units, cancellationToken).ConfigureAwait(false);
+                var batch = await client.WriteAsync(units, cancellationToken).ConfigureAwait(false);
+                Interlocked.Add(ref _apiCalls, batch.ApiCalls);
+                results = batch.Units;
             }
-            catch (SalesforceApiException ex) when (IsNotProcessed(ex) && transientAttempts < options.Resilience.MaxRetryAttempts)
+            catch (IncompleteWriteException ex)
             {
-                // Usually Salesforce answered before processing anything, but a 503 or 429 can also come from its edge after
-                // the commit. Each unit is all or nothing, so a unit whose new activity is not there was not applied: only
-                // those are sent again; the others fail as retry-later and the next export finds and updates what they wrote.
-                transientAttempts++;
-                foreach (var item in await FindPossiblyAppliedAsync(sendable, cancellationToken).ConfigureAwait(false))
-                {
-                    item.Error = new SalesforceApiException(ex.StatusCode, ex.ErrorCode, "Salesforce answered that it was unavailable, but may have applied the write before it did; it was not sent again. Exporting the conversation again finds and updates what was written.", ex.Fields, isTransient: true, innerException: ex);
-                    pending.Remove(item);
-                }
-
-                await DelayAsync(transientAttempts, cancellationToken).ConfigureAwait(false);
-                continue;
+                // One request of several failed: the units of the others have their results, only its own are in doubt.
+                Interlocked.Add(ref _apiCalls, ex.ApiCalls);
+                results = ex.Written;
+                failure = ex.InnerException!;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                foreach (var item in sendable)
-                {
-                    item.Error = ex;
-                }
-
-                break;
+                results = [];
+                failure = ex;
             }
 
-            Interlocked.Add(ref _apiCalls, batch.ApiCalls);
             var next = new List<ExportItem>();
-            var backoff = false;
+            var backoff = 0;
             var duplicates = new List<ExportItem>();
+            var unanswered = new List<ExportItem>();
             for (var k = 0; k < sendable.Count; k++)
             {
                 var item = sendable[k];
-                var result = k < batch.Units.Count ? batch.Units[k] : new SalesforceWriteResult(false, []);
+                var result = k < results.Count ? results[k] : failure is null ? new SalesforceWriteResult(false, []) : null;
+                if (result is null)
+                {
+                    unanswered.Add(item);
+                    continue;
+                }
+
                 if (result.Success)
                 {
                     Complete(item, result);
@@ -111,11 +109,37 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
                         break;
                     case Verdict.ResendLater when count < options.Resilience.MaxRetryAttempts:
                         next.Add(item);
-                        backoff = true;
+                        backoff = Math.Max(backoff, count + 1);
                         break;
                     default:
                         item.Error = Failure(item, result);
                         break;
+                }
+            }
+
+            if (unanswered.Count > 0)
+            {
+                if (failure is SalesforceApiException api && IsNotProcessed(api) && transientAttempts < options.Resilience.MaxRetryAttempts)
+                {
+                    // Usually Salesforce answered before processing anything, but a 503 or 429 can also come from its edge after
+                    // the commit. Each unit is all or nothing, so a unit whose new activity is not there was not applied: only
+                    // those are sent again; the others fail as retry-later and the next export finds and updates what they wrote.
+                    transientAttempts++;
+                    var possiblyApplied = await FindPossiblyAppliedAsync(unanswered, cancellationToken).ConfigureAwait(false);
+                    foreach (var item in possiblyApplied)
+                    {
+                        item.Error = new SalesforceApiException(api.StatusCode, api.ErrorCode, "Salesforce answered that it was unavailable, but may have applied the write before it did; it was not sent again. Exporting the conversation again finds and updates what was written.", api.Fields, isTransient: true, innerException: api);
+                    }
+
+                    next.AddRange(unanswered.Except(possiblyApplied));
+                    backoff = Math.Max(backoff, transientAttempts);
+                }
+                else
+                {
+                    foreach (var item in unanswered)
+                    {
+                        item.Error = failure;
+                    }
                 }
             }
 
@@ -127,9 +151,9 @@ internal sealed partial class WriteEngine(ISalesforceClient client, OrgMetadataC
                 next.RemoveAll(i => i.Error is not null);
             }
 
-            if (backoff)
+            if (backoff > 0)
             {
-                await DelayAsync(next.Count == 0 ? 1 : next.Max(i => recoveries[i]), cancellationToken).ConfigureAwait(false);
+                await DelayAsync(backoff, cancellationToken).ConfigureAwait(false);
             }
 
             pending = next;

@@ -182,19 +182,32 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
     public async Task<SalesforceWriteBatchResult> WriteAsync(IReadOnlyList<SalesforceWriteUnit> units, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(units);
-        var results = new SalesforceWriteResult[units.Count];
+        var results = new SalesforceWriteResult?[units.Count];
         var calls = 0;
         var headers = _duplicateRuleHeader is null ? null : new Dictionary<string, string> { ["Sforce-Duplicate-Rule-Header"] = _duplicateRuleHeader };
-        foreach (var graphs in TypedOperationsWire.PlanWrites(units))
+        var requests = TypedOperationsWire.PlanWrites(units);
+        foreach (var graphs in requests)
         {
-            using var payload = PooledRequestBody.Write(w => TypedOperationsWire.WriteGraphs(w, units, graphs, ExpandSubrequestUrl));
+            SalesforceWriteResult[] graphResults;
+            try
+            {
+                graphResults = await WriteGraphsAsync(units, graphs, headers, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (requests.Count > 1 && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+            {
+                // Only this request's units are in doubt: the others were answered, or not sent.
+                for (var i = 0; i < units.Count; i++)
+                {
+                    if (results[i] is null && !graphs.Any(g => g.Contains(i)))
+                    {
+                        results[i] = TypedOperationsWire.NotSent(units[i]);
+                    }
+                }
 
-            // Graphs create records: a request whose answer was lost may have been applied, so it is never repeated here.
-            var (status, body) = await SendRawAsync(
-                new Operation("Composite graph", HttpMethod.Post, "composite/graph", () => JsonContent(payload), headers, RetrySafe: false),
-                cancellationToken).ConfigureAwait(false);
+                throw new IncompleteWriteException(results, calls, ex);
+            }
+
             calls++;
-            var graphResults = TypedOperationsWire.ReadGraphs(body, units, graphs, status);
             var k = 0;
             foreach (var i in graphs.SelectMany(g => g))
             {
@@ -202,7 +215,19 @@ internal sealed partial class SalesforceRestClient : ISalesforceClient
             }
         }
 
-        return new SalesforceWriteBatchResult(results, calls);
+        return new SalesforceWriteBatchResult(results!, calls);
+    }
+
+    /// <summary>Sends one <c>/composite/graph</c> request and reads one result per unit of it, in the order of <paramref name="graphs"/>.</summary>
+    private async Task<SalesforceWriteResult[]> WriteGraphsAsync(IReadOnlyList<SalesforceWriteUnit> units, List<int[]> graphs, Dictionary<string, string>? headers, CancellationToken cancellationToken)
+    {
+        using var payload = PooledRequestBody.Write(w => TypedOperationsWire.WriteGraphs(w, units, graphs, ExpandSubrequestUrl));
+
+        // Graphs create records: a request whose answer was lost may have been applied, so it is never repeated here.
+        var (status, body) = await SendRawAsync(
+            new Operation("Composite graph", HttpMethod.Post, "composite/graph", () => JsonContent(payload), headers, RetrySafe: false),
+            cancellationToken).ConfigureAwait(false);
+        return TypedOperationsWire.ReadGraphs(body, units, graphs, status);
     }
 
     /// <inheritdoc />

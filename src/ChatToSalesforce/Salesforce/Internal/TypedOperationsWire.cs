@@ -343,7 +343,7 @@ internal static class TypedOperationsWire
                     var op = unit.Operations[o];
                     operations[o] = graph is not null && graph.Nodes.TryGetValue(prefix + op.Name, out var node)
                         ? ReadNode(op, node, success)
-                        : new SalesforceOperationResult(op.Name, false, null, false, [new SalesforceError(HaltedCode, "Salesforce did not process this operation.", [])], Halted: true);
+                        : Halted(op);
                     allSucceeded &= operations[o].Success;
                 }
 
@@ -353,6 +353,12 @@ internal static class TypedOperationsWire
 
         return results;
     }
+
+    /// <summary>The result of a unit whose request was not sent: Salesforce processed none of it (<see cref="SalesforceWriteResult.NotProcessed"/>).</summary>
+    public static SalesforceWriteResult NotSent(SalesforceWriteUnit unit) => new(false, unit.Operations.Select(Halted).ToArray());
+
+    private static SalesforceOperationResult Halted(SalesforceWriteOperation op) =>
+        new(op.Name, false, null, false, [new SalesforceError(HaltedCode, "Salesforce did not process this operation.", [])], Halted: true);
 
     private static SalesforceOperationResult ReadNode(SalesforceWriteOperation op, SalesforceSubresponse node, bool graphSucceeded)
     {
