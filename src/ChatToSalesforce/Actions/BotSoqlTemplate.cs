@@ -14,7 +14,8 @@ namespace ChatToSalesforce.Actions;
 /// name that is not a conversation value (<c>visitor.email</c>, ..., <c>custom:&lt;key&gt;</c>), any writing word
 /// (<c>INSERT</c>, <c>UPDATE</c>, <c>DELETE</c>, <c>UPSERT</c>, <c>MERGE</c>, <c>UNDELETE</c>, <c>FOR UPDATE</c>), a
 /// <c>;</c> or a second statement is rejected, naming the position (counted in characters from 1).</para>
-/// <para>Only the fields of the <c>SELECT</c> list can be read back. Without a <c>LIMIT</c>, <c>LIMIT 1</c> is added: the first row wins.</para>
+/// <para>Only the fields of the <c>SELECT</c> list can be read back. The first row wins: the query is sent with
+/// <c>LIMIT 1</c> (added, or in place of a larger <c>LIMIT</c> of its own).</para>
 /// </remarks>
 public sealed class BotSoqlTemplate
 {
@@ -24,7 +25,6 @@ public sealed class BotSoqlTemplate
     {
         _template = template;
         Text = text;
-        HasLimit = Actions.Internal.SoqlLimit.HasTopLevelLimit(text);
     }
 
     /// <summary>Gets the template as written.</summary>
@@ -38,8 +38,6 @@ public sealed class BotSoqlTemplate
 
     /// <summary>Gets the placeholder names, in order of appearance (for example <c>Visitor.Email</c>).</summary>
     public IReadOnlyList<string> Placeholders => _template.Placeholders.Select(p => p.Name).ToArray();
-
-    private bool HasLimit { get; }
 
     /// <summary>Checks a template without throwing.</summary>
     /// <param name="template">The template text.</param>
@@ -76,7 +74,8 @@ public sealed class BotSoqlTemplate
             return value;
         });
         missing = first;
-        return soql is null ? null : HasLimit ? soql : Actions.Internal.SoqlLimit.AddLimit(soql, 1);
+        // The first row wins: no more is read, also when the template's own LIMIT is larger.
+        return soql is null ? null : Actions.Internal.SoqlLimit.AtMost(soql, 1);
     }
 
     /// <inheritdoc />

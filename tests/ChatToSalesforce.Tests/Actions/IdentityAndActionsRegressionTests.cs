@@ -1,5 +1,6 @@
 using ChatToSalesforce.Actions;
 using ChatToSalesforce.Identity;
+using ChatToSalesforce.Testing;
 using ChatToSalesforce.Tests.Export;
 
 namespace ChatToSalesforce.Tests.Actions;
@@ -63,5 +64,29 @@ public sealed class IdentityAndActionsRegressionTests
 
         found.Outcome.Should().Be(BotActionOutcome.Found, found.Failure?.ToString());
         found.Values["LastName"].Should().Be("B");
+    }
+
+    // Regression: a template's own large LIMIT was sent as written, so a broad template read every page of its result
+    // although only the first row is used.
+    [Fact]
+    public async Task Soql_find_with_a_large_limit_of_its_own_reads_one_row()
+    {
+        using var host = new ActionsHost(emulator: new SalesforceEmulator(new SalesforceEmulatorOptions { QueryBatchSize = 200 }));
+        for (var i = 0; i < 450; i++)
+        {
+            host.Org.Insert("Contact", new { LastName = $"L{i:D3}", Email = "ada@acme.example" });
+        }
+
+        var template = BotSoqlTemplate.Parse("SELECT Id, LastName FROM Contact WHERE Email = {!visitor.email} ORDER BY LastName LIMIT 5000");
+        host.Org.ResetApiUsage();
+
+        var found = await host.Bot.FindRecordBySoqlAsync(new SoqlFindRequest { Template = template, Conversation = PipelineHost.Conversation("c-1", "ada@acme.example") });
+
+        found.Outcome.Should().Be(BotActionOutcome.Found, found.Failure?.ToString());
+        found.Values["LastName"].Should().Be("L000");
+        var urls = host.Org.RequestLog.SelectMany(r => r.Subrequests.Select(s => s.Url).Prepend(r.Path)).Select(u => Uri.UnescapeDataString(u.Replace('+', ' '))).ToList();
+        urls.Should().NotContain(u => u.Contains("/query/", StringComparison.Ordinal), "no further page is fetched");
+        urls.Should().Contain(u => System.Text.RegularExpressions.Regex.IsMatch(u, @"LIMIT 1\b"), "the query is sent with LIMIT 1");
+        urls.Should().NotContain(u => u.Contains("LIMIT 5000", StringComparison.Ordinal));
     }
 }
